@@ -38,6 +38,7 @@ class ConfigNode {
     enum class Kind { Null, Scalar, Sequence, Map };
 
     ConfigNode() = default;
+    static ConfigNode null(Origin origin); // an empty value ("~" or nothing) that knows its origin
     static ConfigNode scalar(std::string value, Origin origin);
     static ConfigNode sequence(Origin origin);
     static ConfigNode map(Origin origin);

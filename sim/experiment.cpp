@@ -1,0 +1,174 @@
+#include "sim/experiment.hpp"
+
+#include "sim/config_reader.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace fusesim {
+
+namespace {
+
+const std::vector<std::string> kSections = {"name", "hardware", "workload", "mapping"};
+
+std::string trim(const std::string& s) {
+    auto begin = s.find_first_not_of(" \t");
+    if (begin == std::string::npos) return "";
+    return s.substr(begin, s.find_last_not_of(" \t") + 1 - begin);
+}
+
+// --set values have no file behind them: every node of the value gets the origin "--set".
+ConfigNode with_origin(const ConfigNode& node, const Origin& origin) {
+    switch (node.kind()) {
+    case ConfigNode::Kind::Null:
+        return ConfigNode::null(origin);
+    case ConfigNode::Kind::Scalar:
+        return ConfigNode::scalar(node.value(), origin);
+    case ConfigNode::Kind::Sequence: {
+        ConfigNode seq = ConfigNode::sequence(origin);
+        for (const ConfigNode& item : node.items()) seq.push_back(with_origin(item, origin));
+        return seq;
+    }
+    case ConfigNode::Kind::Map: {
+        ConfigNode map = ConfigNode::map(origin);
+        for (const auto& [key, value] : node.entries()) map.set(key, with_origin(value, origin));
+        return map;
+    }
+    }
+    return ConfigNode::null(origin);
+}
+
+// A section given as a path (relative to the experiment's folder) or as an inline map.
+ConfigNode load_section(const ConfigNode& entry, const std::string& section,
+                        const fs::path& base_dir) {
+    if (entry.is_map()) return entry;
+    if (!entry.is_scalar()) {
+        throw ConfigError(entry.origin(), section,
+                          "expected a file path or a map, got " +
+                              std::string(entry.is_null() ? "an empty value" : "a list"));
+    }
+    const std::string path = (base_dir / entry.value()).lexically_normal().string();
+    std::error_code ec;
+    if (fs::is_directory(path, ec) || !std::ifstream(path)) {
+        // Reported at the experiment's line that names the file, where the mistake is.
+        throw ConfigError(entry.origin(), section, "cannot read file '" + path + "'");
+    }
+    ConfigNode tree = load_yaml_file(path);
+    if (!tree.is_map()) {
+        throw ConfigError(tree.origin(), section,
+                          "expected a map at the top of '" + path + "' (named at " +
+                              entry.origin().str() + ")");
+    }
+    return tree;
+}
+
+} // namespace
+
+Override parse_override(const std::string& text) {
+    auto eq = text.find('=');
+    if (eq == std::string::npos) {
+        throw ConfigError("--set expects key=value (e.g. hardware.dram.bandwidth=128GB/s), got '" +
+                          text + "'");
+    }
+    Override o{trim(text.substr(0, eq)), text.substr(eq + 1)};
+    if (o.path.empty()) throw ConfigError("--set has an empty key in '" + text + "'");
+    return o;
+}
+
+void apply_override(ConfigNode& tree, const std::string& dotted, ConfigNode value) {
+    const Origin where = value.origin();
+    std::vector<std::string> parts;
+    for (std::size_t start = 0;;) {
+        auto dot = dotted.find('.', start);
+        parts.push_back(dotted.substr(start, dot - start));
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
+        throw ConfigError(where, dotted, "invalid key path (empty part between dots)");
+    }
+    const std::string& section = parts.front();
+    if (std::find(kSections.begin(), kSections.end(), section) == kSections.end() ||
+        !tree.has(section)) {
+        throw ConfigError(where, dotted,
+                          "cannot override '" + section +
+                              "': overrides must start with hardware, workload, mapping or name");
+    }
+    if (section != "name" && parts.size() == 1) {
+        // Replacing a whole section would silently drop every key of its file.
+        throw ConfigError(where, dotted,
+                          "an override must name a key inside '" + section + "' (e.g. " + section +
+                              ".<key>=value)");
+    }
+    // Keys cannot be added below a scalar or a list: that is almost surely a wrong path.
+    const ConfigNode* node = &tree;
+    std::string prefix;
+    for (std::size_t i = 0; i + 1 < parts.size() && node; ++i) {
+        node = node->find(parts[i]);
+        prefix += (i ? "." : "") + parts[i];
+        if (node && !node->is_map() && !node->is_null()) {
+            throw ConfigError(where, dotted,
+                              "cannot set a key inside '" + prefix + "', which is not a map (" +
+                                  node->origin().str() + ")");
+        }
+    }
+    tree.set_path(dotted, std::move(value));
+}
+
+ResolvedExperiment load_experiment(const std::string& path,
+                                   const std::vector<Override>& overrides) {
+    const ConfigNode file = load_yaml_file(path);
+    Reader r(file, "");
+    const ConfigNode* name = r.opt_raw("name");
+    r.opt_str("description"); // free text, only checked to be a scalar
+    const ConfigNode& hardware = r.raw("hardware");
+    const ConfigNode& workload = r.raw("workload");
+    const ConfigNode* mapping = r.opt_raw("mapping");
+    const std::optional<Reader> set = r.opt_sub("set");
+    const std::optional<std::string> output = r.opt_str("output");
+    r.finish(); // a misspelt top-level key is reported before any file is loaded
+
+    const fs::path base_dir = fs::path(path).parent_path();
+    ConfigNode tree = ConfigNode::map(file.origin());
+    tree.set("name", name && !name->is_null()
+                         ? *name
+                         : ConfigNode::scalar(fs::path(path).stem().string(), Origin{path}));
+    tree.set("hardware", load_section(hardware, "hardware", base_dir));
+    tree.set("workload", load_section(workload, "workload", base_dir));
+    tree.set("mapping", mapping && !mapping->is_null() ? load_section(*mapping, "mapping", base_dir)
+                                                       : ConfigNode::map(Origin{path}));
+
+    if (set) {
+        for (const auto& [key, value] : set->node().entries()) apply_override(tree, key, value);
+    }
+    for (const Override& o : overrides) {
+        const Origin origin{"--set"};
+        ConfigNode value;
+        try {
+            value = with_origin(parse_yaml_text(o.value, "--set"), origin);
+        } catch (const ConfigError& e) {
+            // Keep yaml-cpp's message and column, but name the key being set.
+            throw ConfigError(origin, o.path,
+                              "cannot parse the value '" + o.value + "' as YAML (column " +
+                                  std::to_string(e.where().column) + ": " +
+                                  std::string(e.what()).substr(e.where().str().size() + 2) + ")");
+        }
+        apply_override(tree, trim(o.path), std::move(value));
+    }
+
+    const ConfigNode& final_name = *tree.find("name");
+    if (!final_name.is_scalar() || final_name.value().empty()) {
+        throw ConfigError(final_name.origin(), "name", "expected a non-empty name");
+    }
+    ResolvedExperiment result;
+    result.name = final_name.value();
+    result.file = path;
+    result.output = output ? *output : "traces/" + result.name;
+    result.tree = std::move(tree);
+    return result;
+}
+
+} // namespace fusesim
