@@ -16,7 +16,9 @@ HardwareSpec default_cpo_table(HardwareSpec hw) {
 }
 
 namespace {
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t ceil_div(int64_t a, int64_t b) {
+    return (a + b - 1) / b;
+}
 } // namespace
 
 uint64_t tile_cycles(const CoreSpec& core, int64_t cpo, const std::vector<int64_t>& extents,
@@ -59,7 +61,8 @@ double spatial_utilization(const CoreSpec& core, const std::vector<int64_t>& ext
     for (int64_t e : extents) ops *= e;
     const uint64_t steps = tile_cycles(core, 1, extents, mapping);
     if (steps == 0) return 0.0;
-    return static_cast<double>(ops) / (static_cast<double>(steps) * static_cast<double>(core.pes()));
+    return static_cast<double>(ops) /
+           (static_cast<double>(steps) * static_cast<double>(core.pes()));
 }
 
 uint64_t transfer_cycles(int64_t bytes, double bytes_per_cycle) {

@@ -50,8 +50,9 @@ OpCost cost_op_layer_by_layer(const Workload& w, const HardwareSpec& hw, int op_
     c.memory_cycles = transfer_cycles(c.dram_bytes(), hw.dram.bytes_per_cycle);
     c.cycles = std::max(c.compute_cycles, c.memory_cycles);
     if (c.compute_cycles > 0)
-        c.utilization = static_cast<double>(c.ops) * static_cast<double>(cpo) /
-                        (static_cast<double>(c.compute_cycles) * static_cast<double>(hw.total_pes()));
+        c.utilization =
+            static_cast<double>(c.ops) * static_cast<double>(cpo) /
+            (static_cast<double>(c.compute_cycles) * static_cast<double>(hw.total_pes()));
     c.attainable_ops_per_cycle =
         std::min(hw.peak_ops_per_cycle(op.kind), c.intensity() * hw.dram.bytes_per_cycle);
     return c;
@@ -85,8 +86,8 @@ AnalyticReport analyze_layer_by_layer(const Workload& w, const HardwareSpec& hw)
         if (t.ops > 0) t.intensity = weighted[i] / static_cast<double>(t.ops);
         if (t.dram_bytes > 0)
             t.intensity_ratio = static_cast<double>(t.ops) / static_cast<double>(t.dram_bytes);
-        t.attainable_ops_per_cycle = std::min(static_cast<double>(hw.total_pes()),
-                                              t.intensity * hw.dram.bytes_per_cycle);
+        t.attainable_ops_per_cycle =
+            std::min(static_cast<double>(hw.total_pes()), t.intensity * hw.dram.bytes_per_cycle);
     }
     r.model_cycles = r.layer_cycles * static_cast<uint64_t>(w.layers);
     return r;

@@ -44,7 +44,7 @@ struct AnalyticReport {
     std::vector<OpCost> ops;     // compute operators in topological order (views left out)
     std::vector<TypeCost> types; // in order of first appearance
     uint64_t layer_cycles = 0;
-    uint64_t model_cycles = 0;   // × layers
+    uint64_t model_cycles = 0; // × layers
     int64_t layer_ops = 0;
     int64_t layer_dram_bytes = 0;
 };

@@ -53,10 +53,10 @@ class Reader {
     std::optional<bool> opt_boolean(const std::string& key);
 
     // Sub-structures.
-    Reader sub(const std::string& key);                      // required map
-    std::optional<Reader> opt_sub(const std::string& key);   // optional map
-    const ConfigNode& raw(const std::string& key);           // required, any kind
-    const ConfigNode* opt_raw(const std::string& key);       // optional, any kind
+    Reader sub(const std::string& key);                    // required map
+    std::optional<Reader> opt_sub(const std::string& key); // optional map
+    const ConfigNode& raw(const std::string& key);         // required, any kind
+    const ConfigNode* opt_raw(const std::string& key);     // optional, any kind
     // A scalar or a sequence of scalars, returned as a list (a scalar gives one element).
     std::vector<int64_t> integer_list(const std::string& key, int64_t min, int64_t max);
 

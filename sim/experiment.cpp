@@ -12,7 +12,7 @@ namespace fusesim {
 
 namespace {
 
-const std::vector<std::string> kSections = {"name", "hardware", "workload", "mapping"};
+const std::vector<std::string> kSections = {"name", "hardware", "workload", "mapping", "analysis"};
 
 std::string trim(const std::string& s) {
     auto begin = s.find_first_not_of(" \t");
@@ -39,6 +39,13 @@ ConfigNode with_origin(const ConfigNode& node, const Origin& origin) {
     }
     }
     return ConfigNode::null(origin);
+}
+
+ConfigNode replace_item(const ConfigNode& list, std::size_t index, const ConfigNode& item) {
+    ConfigNode out = ConfigNode::sequence(list.origin());
+    for (std::size_t i = 0; i < list.items().size(); ++i)
+        out.push_back(i == index ? item : list.items()[i]);
+    return out;
 }
 
 // A section given as a path (relative to the experiment's folder) or as an inline map.
@@ -91,11 +98,23 @@ void apply_override(ConfigNode& tree, const std::string& dotted, ConfigNode valu
         throw ConfigError(where, dotted, "invalid key path (empty part between dots)");
     }
     const std::string& section = parts.front();
+    // A list of workloads (a comparison of models): the override applies to each of them.
+    if (ConfigNode* list = tree.find(section); list && list->is_sequence() && parts.size() > 1) {
+        const std::string rest = dotted.substr(section.size() + 1);
+        for (std::size_t i = 0; i < list->items().size(); ++i) {
+            ConfigNode item_tree = ConfigNode::map(where);
+            item_tree.set(section, list->items()[i]);
+            apply_override(item_tree, dotted, value);
+            *list = replace_item(*list, i, *item_tree.find(section));
+        }
+        return;
+    }
     if (std::find(kSections.begin(), kSections.end(), section) == kSections.end() ||
         !tree.has(section)) {
         throw ConfigError(where, dotted,
                           "cannot override '" + section +
-                              "': overrides must start with hardware, workload, mapping or name");
+                              "': overrides must start with hardware, workload, mapping, analysis "
+                              "or name");
     }
     if (section != "name" && parts.size() == 1) {
         // Replacing a whole section would silently drop every key of its file.
@@ -129,6 +148,7 @@ ResolvedExperiment load_experiment(const std::string& path,
     const ConfigNode* mapping = r.opt_raw("mapping");
     const std::optional<Reader> set = r.opt_sub("set");
     const std::optional<std::string> output = r.opt_str("output");
+    const ConfigNode* analysis = r.opt_raw("analysis");
     r.finish(); // a misspelt top-level key is reported before any file is loaded
 
     const fs::path base_dir = fs::path(path).parent_path();
@@ -137,9 +157,19 @@ ResolvedExperiment load_experiment(const std::string& path,
                          ? *name
                          : ConfigNode::scalar(fs::path(path).stem().string(), Origin{path}));
     tree.set("hardware", load_section(hardware, "hardware", base_dir));
-    tree.set("workload", load_section(workload, "workload", base_dir));
+    if (workload.is_sequence()) {
+        ConfigNode list = ConfigNode::sequence(workload.origin());
+        for (const ConfigNode& item : workload.items())
+            list.push_back(load_section(item, "workload", base_dir));
+        if (list.items().empty())
+            throw ConfigError(workload.origin(), "workload", "expected at least one workload");
+        tree.set("workload", std::move(list));
+    } else {
+        tree.set("workload", load_section(workload, "workload", base_dir));
+    }
     tree.set("mapping", mapping && !mapping->is_null() ? load_section(*mapping, "mapping", base_dir)
                                                        : ConfigNode::map(Origin{path}));
+    if (analysis && !analysis->is_null()) tree.set("analysis", *analysis);
 
     if (set) {
         for (const auto& [key, value] : set->node().entries()) apply_override(tree, key, value);

@@ -7,12 +7,15 @@
 //   name: fig4-mamba-vs-opt         # optional; default: the file's stem
 //   description: "..."              # optional free text
 //   hardware: ../hardware/x.yaml    # a path, or an inline map
-//   workload: ../workloads/y.yaml   # a path, or an inline map
+//   workload: ../workloads/y.yaml   # a path, or an inline map, or a list of them (a comparison
+//                                   # of models, for `analyze` and `graph`); a `workload.x`
+//                                   # override then applies to each
 //   mapping: ../mappings/z.yaml     # a path, or an inline map; optional (default: empty map)
 //   set:                            # optional overrides, dotted keys from the top of the tree
 //     workload.seq_len: [64, 128]
 //     hardware.dram.bandwidth: 128GB/s
 //   output: traces/custom           # optional default output folder (relative to the cwd)
+//   analysis:                       # optional, for `analyze`: roofline_seq_len
 // Any other top-level key is an error.
 #pragma once
 

@@ -155,6 +155,8 @@ std::vector<std::string> ParsedEinsum::dims_in_order() const {
     return dims;
 }
 
-ParsedEinsum parse_einsum(const std::string& text) { return Parser(text).parse(); }
+ParsedEinsum parse_einsum(const std::string& text) {
+    return Parser(text).parse();
+}
 
 } // namespace fusesim

@@ -32,10 +32,10 @@ struct EinsumRef {
 
 struct ParsedEinsum {
     EinsumRef output;
-    bool accumulate = false;     // '+=': loop dims absent from the output are reduced over
+    bool accumulate = false; // '+=': loop dims absent from the output are reduced over
     std::vector<EinsumRef> inputs;
-    std::string function;        // "exp(...)" → "exp"; empty when none
-    char combine = 0;            // '*', '+', '-', '/' between inputs; 0 for one input
+    std::string function; // "exp(...)" → "exp"; empty when none
+    char combine = 0;     // '*', '+', '-', '/' between inputs; 0 for one input
     std::vector<std::string> dims_in_order() const; // loop dims, first appearance order
 };
 

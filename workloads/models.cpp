@@ -6,7 +6,9 @@ namespace fusesim {
 
 namespace {
 
-std::string num(int64_t v) { return std::to_string(v); }
+std::string num(int64_t v) {
+    return std::to_string(v);
+}
 
 Workload start(const std::string& model, Stage stage, int64_t batch, int64_t seq_len,
                const Precision& precision, int64_t layers) {
@@ -111,6 +113,8 @@ Workload build_mamba1(const MambaParams& p, Stage stage, int64_t batch, int64_t 
     b.add("out_proj", "o[b,l,m] += yg[b,l,d] * w_out[d,m]", "projection");
     b.add("residual", "out[b,l,m] = o[b,l,m] + u[b,l,m]", "elementwise");
     w.finalize();
+    w.layer_input = w.tensor_index("u");
+    w.layer_output = w.tensor_index("out");
     return w;
 }
 
@@ -167,6 +171,8 @@ Workload build_opt(const OptParams& p, Stage stage, int64_t batch, int64_t seq_l
     b.add("fc2", "f2[b,l,m] += f1r[b,l,f] * w2[f,m]", "projection");
     b.add("residual2", "out[b,l,m] = f2[b,l,m] + x2[b,l,m]", "elementwise");
     w.finalize();
+    w.layer_input = w.tensor_index("x");
+    w.layer_output = w.tensor_index("out");
     return w;
 }
 

@@ -12,7 +12,7 @@ struct MambaParams {
     int64_t d_inner = 5120; // D
     int64_t d_state = 16;   // N
     int64_t d_conv = 4;
-    int64_t dt_rank = 160;  // R
+    int64_t dt_rank = 160; // R
     int64_t layers = 64;
 };
 

@@ -6,10 +6,14 @@ namespace fusesim {
 
 const char* to_string(TensorRole role) {
     switch (role) {
-    case TensorRole::Input: return "input";
-    case TensorRole::Weight: return "weight";
-    case TensorRole::Activation: return "activation";
-    case TensorRole::State: return "state";
+    case TensorRole::Input:
+        return "input";
+    case TensorRole::Weight:
+        return "weight";
+    case TensorRole::Activation:
+        return "activation";
+    case TensorRole::State:
+        return "state";
     }
     return "?";
 }

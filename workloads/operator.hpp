@@ -27,8 +27,20 @@ struct Tensor {
 
 // The compute kind selects the cycles per op (CPO) from the hardware; view kinds cost nothing.
 enum class OpKind {
-    Mac, Add, Mul, Div, Max, Exp, Silu, Sigmoid, Softplus, Softmax, Reduce, Sqrt, Copy, // compute
-    View // split, slice, concat, transpose, reshape: no compute, dependencies pass through
+    Mac,
+    Add,
+    Mul,
+    Div,
+    Max,
+    Exp,
+    Silu,
+    Sigmoid,
+    Softplus,
+    Softmax,
+    Reduce,
+    Sqrt,
+    Copy, // compute
+    View  // split, slice, concat, transpose, reshape: no compute, dependencies pass through
 };
 const char* to_string(OpKind kind);
 bool parse_op_kind(const std::string& text, OpKind& out);
@@ -48,8 +60,8 @@ struct AxisIndex {
 };
 
 struct Operand {
-    int tensor = -1;               // index into Workload::tensors
-    std::vector<AxisIndex> axes;   // one per tensor axis
+    int tensor = -1;             // index into Workload::tensors
+    std::vector<AxisIndex> axes; // one per tensor axis
     // A loop-carried read (the state of the previous token): a dependency between tiles of the
     // recurrence, not an edge of the operator graph.
     bool carried = false;
@@ -71,9 +83,9 @@ struct Box {
 struct Operator {
     std::string name;
     OpKind kind = OpKind::Mac;
-    std::string type;       // operator type for reports: projection, state_update, attention, ...
-    std::string view_of;    // for views, what kind: split, slice, concat, transpose, reshape
-    std::vector<Dim> dims;  // loop nest, outermost first
+    std::string type;      // operator type for reports: projection, state_update, attention, ...
+    std::string view_of;   // for views, what kind: split, slice, concat, transpose, reshape
+    std::vector<Dim> dims; // loop nest, outermost first
     std::vector<Operand> inputs;
     Operand output;
     int sequential_dim = -1; // loop dim along which the op carries a state (token t needs t-1)

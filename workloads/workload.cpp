@@ -7,7 +7,9 @@
 
 namespace fusesim {
 
-const char* to_string(Stage stage) { return stage == Stage::Prefill ? "prefill" : "decode"; }
+const char* to_string(Stage stage) {
+    return stage == Stage::Prefill ? "prefill" : "decode";
+}
 
 bool parse_precision(const std::string& text, Precision& out) {
     static const std::pair<const char*, int> kTable[] = {
@@ -72,9 +74,8 @@ void Workload::finalize() {
         }
     topo_order.resize(ops.size());
     for (size_t i = 0; i < ops.size(); ++i) topo_order[i] = static_cast<int>(i);
-    std::stable_sort(topo_order.begin(), topo_order.end(), [&](int a, int b) {
-        return depth[a] < depth[b];
-    });
+    std::stable_sort(topo_order.begin(), topo_order.end(),
+                     [&](int a, int b) { return depth[a] < depth[b]; });
     // Depth order is topological; writing order inside one depth keeps reports readable.
 }
 
@@ -149,7 +150,8 @@ Operand WorkloadBuilder::operand(const Operator& op, const EinsumRef& ref, bool 
 
 Operator& WorkloadBuilder::add(const std::string& name, const std::string& einsum,
                                const std::string& type, const std::string& kind) {
-    if (w_.op_index(name) >= 0) throw std::invalid_argument("operator '" + name + "' is defined twice");
+    if (w_.op_index(name) >= 0)
+        throw std::invalid_argument("operator '" + name + "' is defined twice");
     ParsedEinsum e = parse_einsum(einsum);
     Operator op;
     op.name = name;
@@ -166,8 +168,8 @@ Operator& WorkloadBuilder::add(const std::string& name, const std::string& einsu
             throw std::invalid_argument("operator '" + name + "': unknown kind '" + kind + "'");
     } else if (!e.function.empty()) {
         if (!parse_op_kind(e.function, op.kind))
-            throw std::invalid_argument("operator '" + name + "': unknown function '" +
-                                        e.function + "'");
+            throw std::invalid_argument("operator '" + name + "': unknown function '" + e.function +
+                                        "'");
     } else if (e.accumulate) {
         op.kind = e.inputs.size() > 1 ? OpKind::Mac : OpKind::Reduce;
     } else if (e.combine == '*') {

@@ -38,6 +38,10 @@ struct Workload {
     Precision precision;
     std::vector<Tensor> tensors;
     std::vector<Operator> ops;
+    // The tensor a layer reads from the previous layer and the one it hands to the next (same
+    // shape); -1 when layers do not chain.
+    int layer_input = -1;
+    int layer_output = -1;
 
     // Derived by finalize().
     std::vector<std::vector<int>> producers; // per tensor: operators writing (part of) it

@@ -1,0 +1,233 @@
+// `fusesim analyze`: the roofline study of the paper's Section 4 (Figures 1 and 4) for every
+// workload, stage and sequence length of an experiment.
+#include "sim/analytic.hpp"
+#include "sim/commands.hpp"
+#include "sim/config_reader.hpp"
+#include "sim/output.hpp"
+#include "sim/schema.hpp"
+#include "sim/table.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <map>
+
+namespace fusesim {
+
+namespace {
+
+struct Point {
+    std::string workload;
+    Stage stage;
+    int64_t seq_len;
+    AnalyticReport report;
+    double seconds;
+    double layers;
+};
+
+// The roofline plot places operator types at one sequence length (the paper's Figure 4).
+int64_t pick_roofline_len(const ResolvedExperiment& e, const std::vector<Point>& points) {
+    if (const ConfigNode* a = e.tree.find("analysis")) {
+        Reader r(*a, "analysis");
+        auto len = r.opt_integer("roofline_seq_len", 1, int64_t{1} << 24);
+        r.finish();
+        if (len) {
+            for (const auto& p : points)
+                if (p.seq_len == *len) return *len;
+            throw ConfigError(a->find("roofline_seq_len")->origin(), "analysis.roofline_seq_len",
+                              "is not one of the workload's seq_len values");
+        }
+    }
+    return points.back().seq_len;
+}
+
+std::string roofline_script(const OutputDir& out, const HardwareSpec& hw,
+                            const std::vector<Point>& points, int64_t len) {
+    const double peak = static_cast<double>(hw.total_pes());
+    const double bw = hw.dram.bytes_per_cycle;
+    std::string s = "set terminal svg size 1000,620 dynamic noenhanced font 'sans,13' background "
+                    "'white'\nset output '" +
+                    out.file("roofline.svg") + "'\n";
+    s += "set title 'Roofline of " + hw.name + " (" + std::to_string(hw.total_pes()) + " PEs, " +
+         fixed(bw, 0) + " B/cycle), L = " + std::to_string(len) + "'\n";
+    s += "set logscale xy\nset xlabel 'operational intensity (ops/byte)'\n"
+         "set ylabel 'attainable performance (ops/cycle)'\nset grid\nset key bottom right\n"
+         "set xrange [0.01:10000]\nset yrange [1:" +
+         fixed(peak * 4, 0) + "]\n";
+    s += "roof(x) = (x*" + fixed(bw, 6) + " < " + fixed(peak, 1) + ") ? x*" + fixed(bw, 6) + " : " +
+         fixed(peak, 1) + "\nset samples 2000\n";
+    std::string plot = "plot roof(x) with lines lw 2 lc rgb 'black' title 'roofline'";
+    // One series per workload and stage; each operator type is a labelled point.
+    int series = 0;
+    for (const auto& p : points) {
+        if (p.seq_len != len) continue;
+        std::string rows;
+        for (const auto& t : p.report.types)
+            if (t.ops > 0 && t.intensity > 0)
+                rows += sci(t.intensity, 6) + " " + sci(t.attainable_ops_per_cycle, 6) + " \"" +
+                        t.type + "\"\n";
+        if (rows.empty()) continue;
+        const std::string name = "$P" + std::to_string(series);
+        s += name + " << EOD\n" + rows + "EOD\n";
+        plot += ", " + name + " using 1:2:3 with labels point pt " +
+                std::to_string(series % 2 ? 5 : 7) + " ps 1.4 lc " + std::to_string(series + 1) +
+                " offset char 0.8,0.6 left font ',10' title '" + p.workload + " " +
+                to_string(p.stage) + "'";
+        ++series;
+    }
+    return s + plot + "\n";
+}
+
+std::string latency_script(const OutputDir& out, const std::vector<Point>& points) {
+    std::string s = "set terminal svg size 1100,480 dynamic noenhanced font 'sans,13' background "
+                    "'white'\nset output '" +
+                    out.file("latency.svg") +
+                    "'\nset multiplot layout 1,2\n"
+                    "set logscale xy\nset grid\nset key top left\nset xlabel 'sequence length L'\n";
+    for (Stage stage : {Stage::Prefill, Stage::Decode}) {
+        std::map<std::string, std::string> series;
+        for (const auto& p : points)
+            if (p.stage == stage)
+                series[p.workload] +=
+                    std::to_string(p.seq_len) + " " +
+                    sci(stage == Stage::Prefill ? p.seconds : p.seconds * 1e3, 6) + "\n";
+        if (series.empty()) continue;
+        s += stage == Stage::Prefill
+                 ? "set title 'Prefill: time to first token'\nset ylabel 'latency (s)'\n"
+                 : "set title 'Decode: time per token'\nset ylabel 'latency (ms)'\n";
+        std::string plot = "plot ";
+        int i = 0;
+        for (const auto& [name, data] : series) {
+            const std::string block = "$" + std::string(to_string(stage)) + std::to_string(i);
+            s += block + " << EOD\n" + data + "EOD\n";
+            plot += std::string(i ? ", " : "") + block +
+                    " using 1:2 with linespoints lw 2 title '" + name + "'";
+            ++i;
+        }
+        s += plot + "\n";
+    }
+    return s + "unset multiplot\n";
+}
+
+} // namespace
+
+int cmd_analyze(const CommandArgs& args) {
+    ResolvedExperiment e = load_experiment(args.experiment, args.overrides);
+    HardwareSpec hw = read_hardware(*e.tree.find("hardware"));
+    std::vector<WorkloadSpec> specs;
+    for (const ConfigNode* n : experiment_workloads(e)) specs.push_back(read_workload(*n));
+
+    std::vector<Point> points;
+    for (const auto& ws : specs)
+        for (Stage stage : ws.stages)
+            for (int64_t L : ws.seq_lens) {
+                Workload w = ws.build(stage, L);
+                AnalyticReport r = analyze_layer_by_layer(w, hw);
+                const double secs = static_cast<double>(r.model_cycles) / hw.clock_hz;
+                points.push_back(
+                    {ws.name, stage, L, std::move(r), secs, static_cast<double>(w.layers)});
+            }
+    const int64_t roof_len = pick_roofline_len(e, points);
+    OutputDir out(args.output.empty() ? e.output : args.output);
+
+    Table totals({"workload", "stage", "L", "ops", "DRAM bytes", "latency", "dominant type"});
+    Table types({"workload", "stage", "L", "type", "ops", "DRAM bytes", "intensity",
+                 "ops/byte (ratio)", "attainable ops/cycle", "latency s", "share"});
+    nlohmann::ordered_json j;
+    j["experiment"] = e.name;
+    j["hardware"] = {
+        {"name", hw.name},
+        {"pes", hw.total_pes()},
+        {"dram_bytes_per_cycle", hw.dram.bytes_per_cycle},
+        {"clock_hz", hw.clock_hz},
+        {"ridge_ops_per_byte", static_cast<double>(hw.total_pes()) / hw.dram.bytes_per_cycle}};
+    j["roofline_seq_len"] = roof_len;
+    j["points"] = nlohmann::ordered_json::array();
+    for (const auto& p : points) {
+        const double layers = p.layers;
+        std::string dominant;
+        uint64_t most = 0;
+        nlohmann::ordered_json jt = nlohmann::ordered_json::array();
+        for (const auto& t : p.report.types) {
+            const double secs = static_cast<double>(t.cycles) * layers / hw.clock_hz;
+            if (t.cycles > most) {
+                most = t.cycles;
+                dominant = t.type;
+            }
+            types.row({p.workload, to_string(p.stage), std::to_string(p.seq_len), t.type,
+                       sci(static_cast<double>(t.ops) * layers, 6),
+                       sci(static_cast<double>(t.dram_bytes) * layers, 6), fixed(t.intensity, 4),
+                       fixed(t.intensity_ratio, 4), fixed(t.attainable_ops_per_cycle, 2),
+                       sci(secs, 6), fixed(secs / p.seconds, 4)});
+            jt.push_back({{"type", t.type},
+                          {"ops", static_cast<double>(t.ops) * layers},
+                          {"dram_bytes", static_cast<double>(t.dram_bytes) * layers},
+                          {"intensity", t.intensity},
+                          {"intensity_ratio", t.intensity_ratio},
+                          {"attainable_ops_per_cycle", t.attainable_ops_per_cycle},
+                          {"latency_seconds", secs}});
+        }
+        totals.row({p.workload, to_string(p.stage), std::to_string(p.seq_len),
+                    sci(static_cast<double>(p.report.layer_ops) * layers, 4),
+                    sci(static_cast<double>(p.report.layer_dram_bytes) * layers, 4),
+                    seconds_text(p.seconds), dominant});
+        nlohmann::ordered_json jo = nlohmann::ordered_json::array();
+        for (const auto& c : p.report.ops)
+            jo.push_back({{"name", c.name},
+                          {"type", c.type},
+                          {"kind", c.kind},
+                          {"ops", c.ops},
+                          {"dram_bytes", c.dram_bytes()},
+                          {"intensity", c.intensity()},
+                          {"cycles", c.cycles},
+                          {"bound", c.compute_bound() ? "compute" : "memory"},
+                          {"spatial_utilization", c.utilization}});
+        j["points"].push_back(
+            {{"workload", p.workload},
+             {"stage", to_string(p.stage)},
+             {"seq_len", p.seq_len},
+             {"layers", layers},
+             {"total_latency_seconds", p.seconds},
+             {"total_ops", static_cast<double>(p.report.layer_ops) * layers},
+             {"total_dram_bytes", static_cast<double>(p.report.layer_dram_bytes) * layers},
+             {"operator_types", jt},
+             {"operators_per_layer", jo}});
+    }
+    j["config"] = nlohmann::ordered_json::parse(e.tree.to_json_string());
+
+    out.write("analysis.json", j.dump(2) + "\n");
+    out.write("analysis.csv", types.csv());
+    out.write("latency.csv", totals.csv());
+    out.write("config.yaml", e.tree.to_yaml());
+    const std::string roof = out.write("roofline.gp", roofline_script(out, hw, points, roof_len));
+    const std::string lat = out.write("latency.gp", latency_script(out, points));
+    run_gnuplot(roof);
+    run_gnuplot(lat);
+
+    if (!args.quiet) {
+        std::cout << "fusesim analyze: " << e.name << " on " << hw.name << " (" << hw.total_pes()
+                  << " PEs, " << fixed(hw.dram.bytes_per_cycle, 0) << " B/cycle, ridge "
+                  << fixed(static_cast<double>(hw.total_pes()) / hw.dram.bytes_per_cycle, 1)
+                  << " ops/byte), layer-by-layer execution\n\n";
+        std::cout << totals.text() << "\nOperator types at L = " << roof_len
+                  << " (intensity: ops-weighted mean, as in the paper)\n";
+        Table at_len({"workload", "stage", "type", "ops", "intensity", "ops/byte (ratio)",
+                      "attainable ops/cycle", "share of latency"});
+        for (const auto& p : points) {
+            if (p.seq_len != roof_len) continue;
+            for (const auto& t : p.report.types)
+                at_len.row({p.workload, to_string(p.stage), t.type,
+                            sci(static_cast<double>(t.ops) * p.layers, 4), fixed(t.intensity, 3),
+                            fixed(t.intensity_ratio, 3), fixed(t.attainable_ops_per_cycle, 1),
+                            fixed(100.0 * static_cast<double>(t.cycles) /
+                                      static_cast<double>(p.report.layer_cycles),
+                                  1) +
+                                " %"});
+        }
+        std::cout << at_len.text() << "\nwrote " << out.path()
+                  << "/{analysis.json, analysis.csv, latency.csv, roofline.svg, latency.svg}\n";
+    }
+    return 0;
+}
+
+} // namespace fusesim

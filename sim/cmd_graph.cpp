@@ -1,0 +1,101 @@
+// `fusesim graph`: the operator list of one layer with shapes, ops and bytes, and Graphviz DOT.
+#include "sim/analytic.hpp"
+#include "sim/commands.hpp"
+#include "sim/output.hpp"
+#include "sim/schema.hpp"
+#include "sim/table.hpp"
+
+#include <iostream>
+
+namespace fusesim {
+
+namespace {
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+    std::string s = "(";
+    for (size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
+    return s + ")";
+}
+
+std::string loops_text(const Operator& op) {
+    std::string s;
+    for (const auto& d : op.dims)
+        s += (s.empty() ? "" : " ") + d.name + "=" + std::to_string(d.size);
+    return s;
+}
+
+std::string dot(const Workload& w) {
+    std::string s = "digraph \"" + w.name + "\" {\n  rankdir=TB;\n  node [fontname=\"sans\"];\n";
+    for (size_t t = 0; t < w.tensors.size(); ++t) {
+        const Tensor& tensor = w.tensors[t];
+        const bool external = w.producers[t].empty();
+        s += "  t" + std::to_string(t) + " [shape=ellipse, style=filled, fillcolor=\"" +
+             (external ? (tensor.role == TensorRole::Weight ? "#fde68a" : "#bfdbfe") : "#e5e7eb") +
+             "\", label=\"" + tensor.name + "\\n" + shape_text(tensor.shape) + "\"];\n";
+    }
+    for (size_t o = 0; o < w.ops.size(); ++o) {
+        const Operator& op = w.ops[o];
+        const bool view = op.kind == OpKind::View;
+        s += "  o" + std::to_string(o) + " [shape=box, style=\"rounded,filled\", fillcolor=\"" +
+             (view ? "#f3f4f6" : "#bbf7d0") + "\", label=\"" + op.name + "\\n" +
+             (view ? op.view_of : std::string(to_string(op.kind))) + " · " + op.type + "\"];\n";
+        for (const auto& in : op.inputs)
+            s += "  t" + std::to_string(in.tensor) + " -> o" + std::to_string(o) +
+                 (in.carried ? " [style=dashed, label=\"t-1\"]" : "") + ";\n";
+        s += "  o" + std::to_string(o) + " -> t" + std::to_string(op.output.tensor) + ";\n";
+    }
+    return s + "}\n";
+}
+
+} // namespace
+
+int cmd_graph(const CommandArgs& args) {
+    ResolvedExperiment e = load_experiment(args.experiment, args.overrides);
+    const auto nodes = experiment_workloads(e);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        WorkloadSpec ws = read_workload(*nodes[i]);
+        const Stage stage = ws.stages.front();
+        const int64_t L = ws.seq_lens.front();
+        Workload w = ws.build(stage, L);
+        Table t({"#", "operator", "kind", "type", "loops", "inputs", "output", "ops", "read B",
+                 "write B"});
+        int n = 0;
+        for (int o : w.topo_order) {
+            const Operator& op = w.ops[o];
+            std::string ins;
+            for (const auto& in : op.inputs)
+                ins += (ins.empty() ? "" : " ") + w.tensors[in.tensor].name +
+                       (in.carried ? "[t-1]" : "") + shape_text(w.tensors[in.tensor].shape);
+            const Box box = op.full_box();
+            const bool view = op.kind == OpKind::View;
+            t.row({std::to_string(++n), op.name, view ? op.view_of : to_string(op.kind), op.type,
+                   loops_text(op), ins,
+                   w.tensors[op.output.tensor].name + shape_text(w.tensors[op.output.tensor].shape),
+                   std::to_string(op.ops()), view ? "0" : std::to_string(op_read_bytes(w, op, box)),
+                   view ? "0" : std::to_string(op_write_bytes(w, op, box))});
+        }
+        std::cout << ws.name << " (" << ws.model << "), " << to_string(stage) << ", L = " << L
+                  << ", batch " << ws.batch << ", " << ws.precision.name << "; one of " << w.layers
+                  << " layers\n"
+                  << t.text() << "\n";
+        if (!args.dot.empty()) {
+            std::string path = args.dot;
+            if (nodes.size() > 1) path += "." + std::to_string(i);
+            write_file_atomic(path, dot(w));
+            std::cout << "wrote " << path << "\n";
+        }
+    }
+    return 0;
+}
+
+std::vector<const ConfigNode*> experiment_workloads(const ResolvedExperiment& e) {
+    const ConfigNode* w = e.tree.find("workload");
+    std::vector<const ConfigNode*> out;
+    if (w && w->is_sequence())
+        for (const auto& item : w->items()) out.push_back(&item);
+    else if (w)
+        out.push_back(w);
+    return out;
+}
+
+} // namespace fusesim

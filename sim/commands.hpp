@@ -1,0 +1,26 @@
+// The commands of the `fusesim` CLI. Each returns the process exit code: 0 success, 2 config or
+// usage error (thrown as ConfigError and reported by main), 1 any other failure.
+#pragma once
+
+#include "sim/experiment.hpp"
+
+#include <string>
+#include <vector>
+
+namespace fusesim {
+
+struct CommandArgs {
+    std::string experiment;          // path of the experiment (or sweep spec) file
+    std::vector<Override> overrides; // --set a.b=value, in order
+    std::string output;              // -o DIR; empty: the experiment's default
+    std::string dot;                 // graph: --dot FILE
+    bool quiet = false;              // no terminal summary
+};
+
+int cmd_graph(const CommandArgs& args);
+int cmd_analyze(const CommandArgs& args);
+
+// The workloads of an experiment: `workload:` is one map, or a list of maps to compare models.
+std::vector<const ConfigNode*> experiment_workloads(const ResolvedExperiment& e);
+
+} // namespace fusesim

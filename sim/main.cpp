@@ -1,0 +1,50 @@
+// fusesim: the command line. Parses arguments, dispatches to a command, maps failures to exit
+// codes (2: configuration or usage error, 1: anything else).
+#include "sim/commands.hpp"
+#include "sim/config_tree.hpp"
+
+#include <CLI/CLI.hpp>
+#include <systemc>
+
+#include <iostream>
+
+int sc_main(int argc, char* argv[]) {
+    using namespace fusesim;
+    CLI::App app{"fusesim: discrete-event simulator of multi-core dataflow accelerators"};
+    app.require_subcommand(1);
+    CommandArgs args;
+    std::vector<std::string> sets;
+
+    auto common = [&](CLI::App* c, const char* what) {
+        c->add_option("experiment", args.experiment, what)->required();
+        c->add_option("--set", sets, "override a config key: --set workload.seq_len=2048")
+            ->type_name("KEY=VALUE");
+    };
+    auto* graph = app.add_subcommand("graph", "print the operator graph of a workload");
+    common(graph, "experiment YAML file");
+    graph->add_option("--dot", args.dot, "also write Graphviz DOT to this file");
+
+    auto* analyze = app.add_subcommand("analyze", "roofline analysis, layer-by-layer execution");
+    common(analyze, "experiment YAML file");
+    analyze->add_option("-o,--output", args.output, "output folder (default traces/<name>/)");
+    analyze->add_flag("-q,--quiet", args.quiet, "no terminal summary");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : 2;
+    }
+    try {
+        for (const auto& s : sets) args.overrides.push_back(parse_override(s));
+        if (graph->parsed()) return cmd_graph(args);
+        if (analyze->parsed()) return cmd_analyze(args);
+    } catch (const ConfigError& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "fusesim: " << e.what() << "\n";
+        return 1;
+    }
+    return 2;
+}

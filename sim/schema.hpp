@@ -1,0 +1,52 @@
+// The configuration schema: hardware and workload sections of a resolved experiment, read and
+// validated into plain values before anything runs. Every mistake is a ConfigError naming the
+// file, line and key. The keys are documented in README.md ("Configuration reference").
+#pragma once
+
+#include "hw/hardware.hpp"
+#include "sim/config_tree.hpp"
+#include "workloads/models.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fusesim {
+
+HardwareSpec read_hardware(const ConfigNode& hardware);
+
+// One operator of a `model: custom` workload, with where it was written.
+struct CustomOperator {
+    std::string name, einsum, kind, type;
+    Origin origin;
+};
+
+struct CustomSpec {
+    std::vector<std::pair<std::string, int64_t>> dims; // size 0: the sequence length (seq_len)
+    std::vector<std::string> weights, states;
+    std::vector<CustomOperator> operators;
+};
+
+struct WorkloadSpec {
+    std::string name;
+    std::string model; // mamba1, opt, custom
+    std::vector<Stage> stages;
+    std::vector<int64_t> seq_lens;
+    int64_t batch = 1;
+    Precision precision;
+    MambaParams mamba;
+    OptParams opt;
+    CustomSpec custom;
+    Origin origin;
+
+    // The operator graph of one layer; ConfigError (at the operator's line) for custom mistakes.
+    Workload build(Stage stage, int64_t seq_len) const;
+    // For commands that simulate one point: the single stage and length, else ConfigError.
+    Stage single_stage() const;
+    int64_t single_seq_len() const;
+    Origin stage_origin, seq_len_origin;
+};
+
+WorkloadSpec read_workload(const ConfigNode& workload);
+
+} // namespace fusesim

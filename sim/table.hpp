@@ -1,0 +1,28 @@
+// Plain-text tables (terminal summaries) and CSV rows, from the same cells.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace fusesim {
+
+class Table {
+  public:
+    explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
+    void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+    // Columns padded to their widest cell; text left-aligned, numbers right-aligned.
+    std::string text() const;
+    std::string csv() const;
+
+  private:
+    std::vector<std::string> header_;
+    std::vector<std::vector<std::string>> rows_;
+};
+
+std::string csv_escape(const std::string& cell);
+// Fixed formatting helpers so that output is byte-identical across runs.
+std::string fixed(double v, int decimals);
+std::string sci(double v, int digits = 4); // %.{digits}g
+std::string seconds_text(double s);        // "12.3 ms", "1.234 s", "456 us"
+
+} // namespace fusesim

@@ -1,0 +1,34 @@
+// How a workload is laid onto the hardware: tile sizes per dimension, fusion groups, and fixed
+// spatial mappings. Plain values read from the mapping YAML.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace fusesim {
+
+// Tile extents per dimension name; `split` gives a number of tiles instead (extent = ceil(size /
+// split)). Dimensions named in neither stay whole.
+struct TilingRule {
+    std::map<std::string, int64_t> tile;
+    std::map<std::string, int64_t> split;
+};
+
+struct FusionGroupSpec {
+    std::vector<std::string> ops;
+    // Intermediate tensors stay on-chip (memory permitting). False for the recurrence of an
+    // unfused schedule, whose tiles interleave per token but spill every tensor to DRAM.
+    bool on_chip = true;
+};
+
+struct MappingSpec {
+    std::string name;
+    TilingRule default_rule;
+    std::map<std::string, TilingRule> per_op; // by operator name; merged over the default
+    std::map<std::string, std::pair<std::string, std::string>> spatial; // op → (row dim, col dim)
+    std::vector<FusionGroupSpec> groups; // explicit groups; operators in none run alone
+};
+
+} // namespace fusesim

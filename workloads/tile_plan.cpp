@@ -1,0 +1,450 @@
+#include "workloads/tile_plan.hpp"
+
+#include <algorithm>
+#include <map>
+#include <queue>
+#include <set>
+#include <stdexcept>
+
+namespace fusesim {
+
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) {
+    return (a + b - 1) / b;
+}
+int64_t floor_div(int64_t a, int64_t b) {
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+OpTiling tiling_for(const Operator& op, const MappingSpec& m) {
+    TilingRule rule = m.default_rule;
+    auto it = m.per_op.find(op.name);
+    if (it != m.per_op.end()) {
+        for (const auto& [d, v] : it->second.tile) {
+            rule.tile[d] = v;
+            rule.split.erase(d);
+        }
+        for (const auto& [d, v] : it->second.split) {
+            rule.split[d] = v;
+            rule.tile.erase(d);
+        }
+    }
+    OpTiling t;
+    for (const auto& d : op.dims) {
+        int64_t e = d.size;
+        if (auto x = rule.tile.find(d.name); x != rule.tile.end()) e = std::min(x->second, d.size);
+        if (auto x = rule.split.find(d.name); x != rule.split.end())
+            e = ceil_div(d.size, std::min(x->second, d.size));
+        t.extent.push_back(e);
+        t.count.push_back(ceil_div(d.size, e));
+        t.tiles *= t.count.back();
+    }
+    return t;
+}
+
+// Loop range of `op` (per dim, half-open) whose output lands inside slice `s` of its output
+// tensor; dims not in the output (reductions) keep their full range. Exact for single-term
+// indices, a bounding range for multi-term ones (reshapes).
+Box invert_output(const Operator& op, const Box& s) {
+    Box r = op.full_box();
+    for (size_t a = 0; a < op.output.axes.size(); ++a) {
+        const AxisIndex& ax = op.output.axes[a];
+        for (const auto& term : ax.terms) {
+            int64_t others_min = ax.offset, others_max = ax.offset;
+            for (const auto& o : ax.terms) {
+                if (&o == &term) continue;
+                const int64_t lo = 0, hi = op.dims[o.dim].size - 1;
+                others_min += std::min(o.coef * lo, o.coef * hi);
+                others_max += std::max(o.coef * lo, o.coef * hi);
+            }
+            if (term.coef <= 0) continue; // builders use positive coefficients only
+            const int64_t lo = -floor_div(others_max - s.lo[a], term.coef); // ceil
+            const int64_t hi = floor_div(s.hi[a] - 1 - others_min, term.coef) + 1;
+            r.lo[term.dim] = std::max(r.lo[term.dim], lo);
+            r.hi[term.dim] = std::min(r.hi[term.dim], hi);
+        }
+    }
+    return r;
+}
+
+struct PlanBuilder {
+    const Workload& w;
+    const MappingSpec& m;
+    int64_t cores;
+    TilePlan plan;
+    std::vector<int> op_rank;        // topological position
+    std::vector<int64_t> chunk_base; // per (layer, op): first produced chunk
+    std::map<std::pair<std::pair<int, int>, std::vector<int64_t>>, int> external; // key → chunk
+    std::vector<std::pair<int, int64_t>> refs; // scratch for one tile
+
+    int ops() const { return static_cast<int>(w.ops.size()); }
+
+    void make_groups() {
+        plan.group_of_op.assign(w.ops.size(), -1);
+        for (const auto& g : m.groups) {
+            GroupInfo info;
+            info.on_chip = g.on_chip;
+            for (const auto& name : g.ops) {
+                const int o = w.op_index(name);
+                if (o < 0)
+                    throw std::invalid_argument("fusion group names unknown operator '" + name +
+                                                "'");
+                if (plan.group_of_op[o] >= 0)
+                    throw std::invalid_argument("operator '" + name + "' is in two fusion groups");
+                plan.group_of_op[o] = static_cast<int>(plan.groups.size());
+                info.ops.push_back(o);
+                info.name += (info.name.empty() ? "" : "+") + name;
+            }
+            plan.groups.push_back(info);
+        }
+        // Operators of the token recurrence interleave per token even when unfused.
+        GroupInfo rec;
+        rec.name = "recurrence";
+        for (int o : w.topo_order)
+            if (w.ops[o].sequential_dim >= 0 && plan.group_of_op[o] < 0) {
+                plan.group_of_op[o] = static_cast<int>(plan.groups.size());
+                rec.ops.push_back(o);
+                rec.name += (rec.ops.size() == 1 ? ":" : "+") + w.ops[o].name;
+            }
+        if (!rec.ops.empty()) plan.groups.push_back(rec);
+        for (int o : w.topo_order) {
+            if (plan.group_of_op[o] >= 0 || w.ops[o].kind == OpKind::View) continue;
+            plan.group_of_op[o] = static_cast<int>(plan.groups.size());
+            plan.groups.push_back({w.ops[o].name, {o}, false});
+        }
+        for (auto& g : plan.groups)
+            std::sort(g.ops.begin(), g.ops.end(),
+                      [&](int a, int b) { return op_rank[a] < op_rank[b]; });
+        // Execution order: by the first operator of each group in topological order.
+        std::vector<int> order(plan.groups.size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+            return op_rank[plan.groups[a].ops.front()] < op_rank[plan.groups[b].ops.front()];
+        });
+        std::vector<GroupInfo> sorted;
+        for (int g : order) sorted.push_back(plan.groups[g]);
+        plan.groups = sorted;
+        for (size_t g = 0; g < plan.groups.size(); ++g)
+            for (int o : plan.groups[g].ops) plan.group_of_op[o] = static_cast<int>(g);
+    }
+
+    // Grid coordinates of tile `index` of op `o`.
+    std::vector<int64_t> coords(int o, int64_t index) const {
+        const OpTiling& t = plan.op_tiling[o];
+        std::vector<int64_t> c(t.count.size());
+        for (size_t d = t.count.size(); d-- > 0;) {
+            c[d] = index % t.count[d];
+            index /= t.count[d];
+        }
+        return c;
+    }
+
+    Box box_of(int o, const std::vector<int64_t>& c) const {
+        const OpTiling& t = plan.op_tiling[o];
+        Box b;
+        for (size_t d = 0; d < c.size(); ++d) {
+            b.lo.push_back(c[d] * t.extent[d]);
+            b.hi.push_back(std::min(w.ops[o].dims[d].size, (c[d] + 1) * t.extent[d]));
+        }
+        return b;
+    }
+
+    // Index of the chunk a tile writes: its coordinates over the output (non-reduction) dims.
+    int64_t chunk_local(int o, const std::vector<int64_t>& c) const {
+        const OpTiling& t = plan.op_tiling[o];
+        const auto red = w.ops[o].reduction_dims();
+        int64_t idx = 0;
+        for (size_t d = 0; d < c.size(); ++d) {
+            if (std::find(red.begin(), red.end(), static_cast<int>(d)) != red.end()) continue;
+            idx = idx * t.count[d] + c[d];
+        }
+        return idx;
+    }
+
+    int core_of(int o, const std::vector<int64_t>& c) const {
+        if (cores <= 1) return 0;
+        const Operator& op = w.ops[o];
+        const OpTiling& t = plan.op_tiling[o];
+        const auto red = op.reduction_dims();
+        // A recurrence keeps its chain of tokens on one core; partial sums stay together.
+        std::set<std::string> skip;
+        for (int g : plan.groups[plan.group_of_op[o]].ops)
+            if (w.ops[g].sequential_dim >= 0)
+                skip.insert(w.ops[g].dims[w.ops[g].sequential_dim].name);
+        int64_t idx = 0;
+        for (size_t d = 0; d < c.size(); ++d) {
+            if (skip.count(op.dims[d].name)) continue;
+            if (std::find(red.begin(), red.end(), static_cast<int>(d)) != red.end()) continue;
+            idx = idx * t.count[d] + c[d];
+        }
+        return static_cast<int>(idx % cores);
+    }
+
+    int64_t chunk_id(int layer, int o, int64_t local) const {
+        return chunk_base[static_cast<size_t>(layer) * w.ops.size() + o] + local;
+    }
+
+    // Adds the chunks that hold slice `s` of tensor `t` (as seen by layer `layer`) to `refs`.
+    void resolve(int layer, int t, const Box& s) {
+        if (s.volume() == 0) return;
+        if (t == w.layer_input && layer > 0 && w.layer_output >= 0) {
+            resolve(layer - 1, w.layer_output, s);
+            return;
+        }
+        const auto& producers = w.producers[t];
+        if (producers.empty()) {
+            auto key = std::make_pair(std::make_pair(layer, t), s.lo);
+            key.second.insert(key.second.end(), s.hi.begin(), s.hi.end());
+            auto it = external.find(key);
+            if (it == external.end()) {
+                Chunk c;
+                c.tensor = t;
+                c.layer = layer;
+                c.bytes = s.volume() * w.tensors[t].bytes_per_element;
+                plan.chunks.push_back(c);
+                it = external.emplace(key, static_cast<int>(plan.chunks.size() - 1)).first;
+            }
+            refs.emplace_back(it->second, plan.chunks[it->second].bytes);
+            return;
+        }
+        for (int p : producers) {
+            const Operator& op = w.ops[p];
+            const Box range = invert_output(op, s);
+            if (range.volume() == 0) continue;
+            if (op.kind == OpKind::View) {
+                const Box in =
+                    operand_slice(op, op.inputs[0], w.tensors[op.inputs[0].tensor], range);
+                resolve(layer, op.inputs[0].tensor, in);
+                continue;
+            }
+            const OpTiling& tl = plan.op_tiling[p];
+            std::vector<int64_t> lo(range.lo.size()), hi(range.lo.size());
+            for (size_t d = 0; d < lo.size(); ++d) {
+                lo[d] = range.lo[d] / tl.extent[d];
+                hi[d] = ceil_div(range.hi[d], tl.extent[d]);
+            }
+            const auto red = op.reduction_dims();
+            for (int d : red) { // one tile of a reduction stands for its chunk
+                lo[d] = 0;
+                hi[d] = 1;
+            }
+            std::vector<int64_t> c = lo;
+            while (true) {
+                const Box out = operand_slice(op, op.output, w.tensors[t], box_of(p, c));
+                Box inter;
+                for (size_t a = 0; a < s.lo.size(); ++a) {
+                    inter.lo.push_back(std::max(s.lo[a], out.lo[a]));
+                    inter.hi.push_back(std::min(s.hi[a], out.hi[a]));
+                }
+                const int64_t v = inter.volume();
+                if (v > 0)
+                    refs.emplace_back(static_cast<int>(chunk_id(layer, p, chunk_local(p, c))),
+                                      v * w.tensors[t].bytes_per_element);
+                size_t d = c.size();
+                while (d-- > 0) {
+                    if (++c[d] < hi[d]) break;
+                    c[d] = lo[d];
+                }
+                if (d == static_cast<size_t>(-1)) break;
+            }
+        }
+    }
+
+    void build(int layers) {
+        plan.layers = layers;
+        op_rank.assign(w.ops.size(), 0);
+        for (size_t i = 0; i < w.topo_order.size(); ++i)
+            op_rank[w.topo_order[i]] = static_cast<int>(i);
+        for (const auto& [name, rule] : m.per_op) {
+            const int o = w.op_index(name);
+            if (o < 0) throw std::invalid_argument("tiling names unknown operator '" + name + "'");
+            for (const auto* dims : {&rule.tile, &rule.split})
+                for (const auto& kv : *dims)
+                    if (w.ops[o].dim_index(kv.first) < 0)
+                        throw std::invalid_argument("operator '" + name + "' has no dimension '" +
+                                                    kv.first + "'");
+        }
+        for (const auto* dims : {&m.default_rule.tile, &m.default_rule.split})
+            for (const auto& kv : *dims) {
+                bool found = false;
+                for (const auto& op : w.ops) found = found || op.dim_index(kv.first) >= 0;
+                if (!found)
+                    throw std::invalid_argument("no operator has a dimension '" + kv.first + "'");
+            }
+        for (const auto& op : w.ops) plan.op_tiling.push_back(tiling_for(op, m));
+        make_groups();
+
+        // Produced chunks, per layer and operator.
+        for (int layer = 0; layer < layers; ++layer)
+            for (int o = 0; o < ops(); ++o) {
+                chunk_base.push_back(static_cast<int64_t>(plan.chunks.size()));
+                const Operator& op = w.ops[o];
+                if (op.kind == OpKind::View) continue;
+                const OpTiling& t = plan.op_tiling[o];
+                int64_t n = 1, per = 1;
+                const auto red = op.reduction_dims();
+                for (size_t d = 0; d < t.count.size(); ++d)
+                    (std::find(red.begin(), red.end(), static_cast<int>(d)) != red.end() ? per
+                                                                                         : n) *=
+                        t.count[d];
+                for (int64_t i = 0; i < n; ++i) {
+                    Chunk c;
+                    c.tensor = op.output.tensor;
+                    c.layer = layer;
+                    c.producer_op = o;
+                    c.producer_tiles = static_cast<int>(per);
+                    c.group = plan.group_of_op[o];
+                    plan.chunks.push_back(c);
+                }
+            }
+
+        // Tiles, with their input chunks.
+        std::vector<Tile> tiles;
+        for (int layer = 0; layer < layers; ++layer)
+            for (int o : w.topo_order) {
+                const Operator& op = w.ops[o];
+                if (op.kind == OpKind::View) continue;
+                for (int64_t i = 0; i < plan.op_tiling[o].tiles; ++i) {
+                    const auto c = coords(o, i);
+                    const Box box = box_of(o, c);
+                    Tile tile;
+                    tile.op = o;
+                    tile.layer = layer;
+                    tile.group = plan.group_of_op[o];
+                    tile.core = core_of(o, c);
+                    tile.grid_index = i;
+                    tile.out_chunk = static_cast<int>(chunk_id(layer, o, chunk_local(o, c)));
+                    Chunk& out = plan.chunks[tile.out_chunk];
+                    out.core = tile.core;
+                    out.bytes =
+                        operand_slice(op, op.output, w.tensors[op.output.tensor], box).volume() *
+                        w.tensors[op.output.tensor].bytes_per_element;
+                    refs.clear();
+                    for (const auto& in : op.inputs)
+                        resolve(layer, in.tensor, operand_slice(op, in, w.tensors[in.tensor], box));
+                    // One read per chunk (x·x reads x once).
+                    std::sort(refs.begin(), refs.end());
+                    tile.in_begin = static_cast<uint32_t>(plan.inputs.size());
+                    for (size_t r = 0; r < refs.size(); ++r) {
+                        if (r + 1 < refs.size() && refs[r + 1].first == refs[r].first) continue;
+                        plan.inputs.push_back({refs[r].first, refs[r].second});
+                        Chunk& ch = plan.chunks[refs[r].first];
+                        ++ch.consumers;
+                        if (ch.producer_op >= 0 &&
+                            (ch.group != tile.group || !plan.groups[ch.group].on_chip))
+                            ch.writeback = true;
+                    }
+                    tile.in_end = static_cast<uint32_t>(plan.inputs.size());
+                    tiles.push_back(tile);
+                }
+            }
+        for (auto& c : plan.chunks)
+            if (c.producer_op >= 0 && c.consumers == 0) c.writeback = true;
+        order(tiles);
+    }
+
+    // Issue order: a topological order of tiles; among ready tiles, the lowest key (layer, group,
+    // position within the operator's tiles, operator) first: fused operators interleave.
+    void order(std::vector<Tile>& tiles) {
+        const size_t n = tiles.size();
+        std::vector<std::vector<int>> chunk_tiles(plan.chunks.size());
+        for (size_t i = 0; i < n; ++i)
+            chunk_tiles[tiles[i].out_chunk].push_back(static_cast<int>(i));
+        std::vector<std::vector<int>> consumers_of(plan.chunks.size());
+        std::vector<int> waiting(n, 0);
+        for (size_t i = 0; i < n; ++i)
+            for (uint32_t r = tiles[i].in_begin; r < tiles[i].in_end; ++r) {
+                const int c = plan.inputs[r].chunk;
+                if (plan.chunks[c].producer_op < 0) continue;
+                consumers_of[c].push_back(static_cast<int>(i));
+                ++waiting[i];
+            }
+        std::vector<int> left(plan.chunks.size());
+        for (size_t c = 0; c < plan.chunks.size(); ++c) left[c] = plan.chunks[c].producer_tiles;
+        auto later = [&](int a, int b) { // priority_queue pops the largest: invert
+            const Tile& x = tiles[a];
+            const Tile& y = tiles[b];
+            if (x.layer != y.layer) return x.layer > y.layer;
+            if (x.group != y.group) return x.group > y.group;
+            const int64_t nx = plan.op_tiling[x.op].tiles, ny = plan.op_tiling[y.op].tiles;
+            const int64_t fx = (x.grid_index + 1) * ny, fy = (y.grid_index + 1) * nx;
+            if (fx != fy) return fx > fy;
+            if (x.op != y.op) return op_rank[x.op] > op_rank[y.op];
+            return x.grid_index > y.grid_index;
+        };
+        std::priority_queue<int, std::vector<int>, decltype(later)> ready(later);
+        for (size_t i = 0; i < n; ++i)
+            if (waiting[i] == 0) ready.push(static_cast<int>(i));
+        plan.tiles.reserve(n);
+        while (!ready.empty()) {
+            const int i = ready.top();
+            ready.pop();
+            plan.tiles.push_back(tiles[i]);
+            const int c = tiles[i].out_chunk;
+            if (--left[c] == 0)
+                for (int t : consumers_of[c])
+                    if (--waiting[t] == 0) ready.push(t);
+        }
+        if (plan.tiles.size() != n) {
+            std::string stuck;
+            int shown = 0;
+            for (size_t i = 0; i < n && shown < 5; ++i)
+                if (waiting[i] > 0) {
+                    stuck += (shown++ ? ", " : "") + plan.tile_name(w, tiles[i]);
+                }
+            throw std::invalid_argument("the tile dependencies have a cycle; stuck tiles: " +
+                                        stuck);
+        }
+    }
+};
+
+} // namespace
+
+Box TilePlan::tile_box(const Workload& w, const Tile& t) const {
+    const OpTiling& tl = op_tiling[t.op];
+    Box b;
+    int64_t index = t.grid_index;
+    b.lo.resize(tl.count.size());
+    b.hi.resize(tl.count.size());
+    for (size_t d = tl.count.size(); d-- > 0;) {
+        const int64_t c = index % tl.count[d];
+        index /= tl.count[d];
+        b.lo[d] = c * tl.extent[d];
+        b.hi[d] = std::min(w.ops[t.op].dims[d].size, (c + 1) * tl.extent[d]);
+    }
+    return b;
+}
+
+std::vector<int64_t> TilePlan::tile_extents(const Workload& w, const Tile& t) const {
+    const Box b = tile_box(w, t);
+    std::vector<int64_t> e(b.lo.size());
+    for (size_t d = 0; d < e.size(); ++d) e[d] = b.hi[d] - b.lo[d];
+    return e;
+}
+
+std::string TilePlan::tile_name(const Workload& w, const Tile& t) const {
+    const OpTiling& tl = op_tiling[t.op];
+    std::string s = w.ops[t.op].name + "[";
+    int64_t index = t.grid_index;
+    std::vector<int64_t> c(tl.count.size());
+    for (size_t d = tl.count.size(); d-- > 0;) {
+        c[d] = index % tl.count[d];
+        index /= tl.count[d];
+    }
+    bool first = true;
+    for (size_t d = 0; d < c.size(); ++d) {
+        if (tl.count[d] == 1) continue;
+        s += (first ? "" : ",") + w.ops[t.op].dims[d].name + "=" + std::to_string(c[d]);
+        first = false;
+    }
+    return s + "]@layer" + std::to_string(t.layer);
+}
+
+TilePlan build_tile_plan(const Workload& w, const MappingSpec& m, int64_t cores, int layers) {
+    PlanBuilder b{w, m, cores, {}, {}, {}, {}, {}};
+    b.build(layers);
+    return std::move(b.plan);
+}
+
+} // namespace fusesim
