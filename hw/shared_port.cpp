@@ -21,8 +21,7 @@ sc_core::sc_time cycles_to_time(uint64_t cycles) {
 
 SharedPort::SharedPort(sc_core::sc_module_name name, double bytes_per_cycle,
                        uint64_t latency_cycles)
-    : sc_module(name), in_flight("in_flight"), bytes_per_cycle_(bytes_per_cycle),
-      latency_(latency_cycles) {
+    : sc_module(name), bytes_per_cycle_(bytes_per_cycle), latency_(latency_cycles) {
     SC_HAS_PROCESS(SharedPort);
     SC_METHOD(on_wake);
     sensitive << wake_;
@@ -34,7 +33,7 @@ void SharedPort::transfer(int64_t bytes, Done done) {
     advance(now);
     ++transfers_;
     in_flight_bytes_ += bytes;
-    in_flight.write(static_cast<uint64_t>(in_flight_bytes_));
+    in_flight = static_cast<uint64_t>(in_flight_bytes_);
     const double remaining = bytes_per_cycle_ > 0 ? static_cast<double>(bytes) : 0.0;
     active_.push_back({remaining, bytes, next_id_++, std::move(done)});
     reschedule(now);
@@ -84,7 +83,7 @@ void SharedPort::on_wake() {
         delayed_.pop_front();
     }
     for (const auto& f : finished) in_flight_bytes_ -= f.bytes;
-    in_flight.write(static_cast<uint64_t>(in_flight_bytes_));
+    in_flight = static_cast<uint64_t>(in_flight_bytes_);
     reschedule(now);
     for (auto& f : finished) f.done();
 }

@@ -27,8 +27,8 @@ class SharedPort : public sc_core::sc_module {
     int64_t bytes_in_flight() const { return in_flight_bytes_; }
     uint64_t transfers() const { return transfers_; }
     uint64_t busy_cycles() const { return busy_cycles_; } // cycles with at least one transfer
-    // Traced: bytes still to move over the port.
-    sc_core::sc_signal<uint64_t> in_flight;
+    // Traced (a plain variable: VCD samples it at every time step): bytes still to arrive.
+    uint64_t in_flight = 0;
 
   private:
     struct Active {

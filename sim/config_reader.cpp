@@ -287,7 +287,9 @@ std::string format_bytes(int64_t bytes) {
             }
         }
     }
-    if (unit != "B" || b < 1024) return fmt::format("{}{} {}", sign, count, unit);
+    // Exact only while short: "48769952 KiB" reads worse than "46.51 GiB".
+    if ((unit != "B" && count < 10000) || b < 1024)
+        return fmt::format("{}{} {}", sign, count, unit);
     for (const auto& [name, factor] : binary) { // not exact: two decimals, largest binary unit
         if (b >= factor) {
             return fmt::format("{}{:.2f} {}", sign,

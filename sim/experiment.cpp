@@ -12,7 +12,8 @@ namespace fusesim {
 
 namespace {
 
-const std::vector<std::string> kSections = {"name", "hardware", "workload", "mapping", "analysis"};
+const std::vector<std::string> kSections = {"name",    "hardware", "workload",
+                                            "mapping", "analysis", "simulation"};
 
 std::string trim(const std::string& s) {
     auto begin = s.find_first_not_of(" \t");
@@ -113,8 +114,8 @@ void apply_override(ConfigNode& tree, const std::string& dotted, ConfigNode valu
         !tree.has(section)) {
         throw ConfigError(where, dotted,
                           "cannot override '" + section +
-                              "': overrides must start with hardware, workload, mapping, analysis "
-                              "or name");
+                              "': overrides must start with hardware, workload, mapping, analysis, "
+                              "simulation or name");
     }
     if (section != "name" && parts.size() == 1) {
         // Replacing a whole section would silently drop every key of its file.
@@ -149,6 +150,7 @@ ResolvedExperiment load_experiment(const std::string& path,
     const std::optional<Reader> set = r.opt_sub("set");
     const std::optional<std::string> output = r.opt_str("output");
     const ConfigNode* analysis = r.opt_raw("analysis");
+    const ConfigNode* simulation = r.opt_raw("simulation");
     r.finish(); // a misspelt top-level key is reported before any file is loaded
 
     const fs::path base_dir = fs::path(path).parent_path();
@@ -169,7 +171,11 @@ ResolvedExperiment load_experiment(const std::string& path,
     }
     tree.set("mapping", mapping && !mapping->is_null() ? load_section(*mapping, "mapping", base_dir)
                                                        : ConfigNode::map(Origin{path}));
-    if (analysis && !analysis->is_null()) tree.set("analysis", *analysis);
+    // Optional sections exist (possibly empty) so that --set can reach them.
+    tree.set("analysis",
+             analysis && !analysis->is_null() ? *analysis : ConfigNode::map(Origin{path}));
+    tree.set("simulation",
+             simulation && !simulation->is_null() ? *simulation : ConfigNode::map(Origin{path}));
 
     if (set) {
         for (const auto& [key, value] : set->node().entries()) apply_override(tree, key, value);

@@ -29,6 +29,11 @@ int sc_main(int argc, char* argv[]) {
     analyze->add_option("-o,--output", args.output, "output folder (default traces/<name>/)");
     analyze->add_flag("-q,--quiet", args.quiet, "no terminal summary");
 
+    auto* run = app.add_subcommand("run", "timing simulation of an experiment, tile by tile");
+    common(run, "experiment YAML file");
+    run->add_option("-o,--output", args.output, "output folder (default traces/<name>/)");
+    run->add_flag("-q,--quiet", args.quiet, "no terminal summary");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -39,6 +44,7 @@ int sc_main(int argc, char* argv[]) {
         for (const auto& s : sets) args.overrides.push_back(parse_override(s));
         if (graph->parsed()) return cmd_graph(args);
         if (analyze->parsed()) return cmd_analyze(args);
+        if (run->parsed()) return cmd_run(args);
     } catch (const ConfigError& e) {
         std::cerr << "error: " << e.what() << "\n";
         return 2;

@@ -5,6 +5,7 @@
 
 #include "hw/hardware.hpp"
 #include "sim/config_tree.hpp"
+#include "workloads/mapping.hpp"
 #include "workloads/models.hpp"
 
 #include <cstdint>
@@ -48,5 +49,22 @@ struct WorkloadSpec {
 };
 
 WorkloadSpec read_workload(const ConfigNode& workload);
+
+} // namespace fusesim
+
+namespace fusesim {
+
+// The mapping section: tiling, fusion groups, fixed spatial mappings. Operator and dimension
+// names are checked against `w` (a ConfigError at the line that names them).
+MappingSpec read_mapping(const ConfigNode& mapping, const Workload& w);
+
+// The simulation section of an experiment (all keys optional).
+struct SimulationSpec {
+    bool all_layers = true; // false: simulate one layer and scale by the number of layers
+    int prefetch = 1;
+    bool vcd = true;
+    bool timeline = true;
+};
+SimulationSpec read_simulation(const ConfigNode* simulation);
 
 } // namespace fusesim

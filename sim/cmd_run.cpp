@@ -1,0 +1,35 @@
+// `fusesim run`: the timing simulation of one experiment, with its reports and traces.
+#include "sim/report.hpp"
+#include "sim/run_setup.hpp"
+
+#include <iostream>
+
+namespace fusesim {
+
+int cmd_run(const CommandArgs& args) {
+    auto s = prepare_run(args);
+    OutputDir out(args.output.empty() ? s->experiment.output : args.output);
+    SimOptions options;
+    options.layers = s->simulated_layers;
+    options.prefetch_depth = s->simulation.prefetch;
+    options.timeline = s->simulation.timeline;
+    if (s->simulation.vcd) options.vcd_path = out.file("trace.vcd");
+    const TimingResult result = simulate(s->workload, s->hw, s->plan, s->mapping, options);
+    RunContext c{s->experiment, s->workload,        s->hw, s->plan, s->mapping,
+                 result,        s->simulated_layers};
+    const std::string summary = summary_text(c);
+    out.write("report.json", report_json(c).dump(2) + "\n");
+    out.write("summary.txt", summary);
+    out.write("ops.csv", ops_csv(c));
+    out.write("memory.csv", memory_csv(c));
+    if (options.timeline) out.write("timeline.json", timeline_json(c));
+    out.write("config.yaml", s->experiment.tree.to_yaml());
+    if (!args.quiet)
+        std::cout << summary << "\nwrote " << out.path()
+                  << "/{report.json, summary.txt, ops.csv, memory.csv"
+                  << (options.timeline ? ", timeline.json" : "")
+                  << (options.vcd_path.empty() ? "" : ", trace.vcd") << "}\n";
+    return 0;
+}
+
+} // namespace fusesim

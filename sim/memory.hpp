@@ -1,0 +1,82 @@
+// The on-chip memory manager: per-core SRAM occupancy, which chunks are resident where, pins
+// held by tiles in flight, and eviction. Occupancy never exceeds capacity; the peak is exact.
+// Plain C++: the scheduler calls it at event times.
+#pragma once
+
+#include "workloads/tile_plan.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace fusesim {
+
+struct ChunkState {
+    int core = -1;          // core whose SRAM holds it; -1: not on chip
+    bool in_dram = false;   // a copy is in DRAM (external data, or written back)
+    bool writing = false;   // write-back in flight
+    int pins = 0;           // tiles in flight that use it
+    int producers_left = 0; // tiles still to write it
+    int consumers_left = 0; // tile reads still to come
+    int local_left = 0;     // reads still to come from its own on-chip group
+    bool evicted = false;   // was pushed out of SRAM while still needed (reads are refetches)
+    int cache_group =
+        -1; // read from DRAM for this owner's tiles (see Scheduler); -1: produced here
+    bool complete() const { return producers_left == 0; }
+};
+
+struct OccupancySample {
+    uint64_t cycle;
+    int core;
+    int64_t bytes;
+};
+
+class MemoryManager {
+  public:
+    MemoryManager(const TilePlan& plan, int64_t cores, int64_t capacity_bytes);
+
+    int64_t capacity() const { return capacity_; }
+    int64_t used(int core) const { return used_[core]; }
+    int64_t peak(int core) const { return peak_[core]; }
+    int64_t peak() const;
+    ChunkState& state(int chunk) { return chunks_[chunk]; }
+    const ChunkState& state(int chunk) const { return chunks_[chunk]; }
+
+    // Makes room for `bytes` on `core` by evicting unpinned chunks (never those in `keep`),
+    // clean ones first, then those with the fewest reads to come. A dirty chunk that is still
+    // needed is handed to `write_back` (its bytes leave SRAM with it). False if it cannot fit.
+    bool make_room(int core, int64_t bytes, const std::vector<int>& keep,
+                   const std::function<void(int chunk)>& write_back, uint64_t now);
+
+    void place(int chunk, int core, uint64_t now); // chunk becomes resident (allocates)
+    void drop(int chunk, uint64_t now);            // chunk leaves SRAM (frees)
+    void alloc_temp(int core, int64_t bytes, uint64_t now);
+    void free_temp(int core, int64_t bytes, uint64_t now);
+
+    // A chunk no longer needed on chip is dropped: no reads to come (or none from its group)
+    // and safe in DRAM or never needed there.
+    void release_if_done(int chunk, uint64_t now);
+    // Drops unpinned copies read from DRAM for other groups: they serve no one any more.
+    void drop_cached_except(int core, int group, uint64_t now);
+
+    int64_t evicted_bytes() const { return evicted_bytes_; }
+    uint64_t evictions() const { return evictions_; }
+    const std::vector<OccupancySample>& samples() const { return samples_; }
+    // Called at every occupancy change (for the VCD signals).
+    std::function<void(int core, int64_t bytes)> on_change;
+
+  private:
+    const TilePlan& plan_;
+    int64_t capacity_;
+    std::vector<ChunkState> chunks_;
+    std::vector<int64_t> used_, peak_;
+    std::vector<std::vector<int>> resident_; // per core, unordered
+    std::vector<int> slot_;                  // index of a chunk in resident_[core]
+    int64_t evicted_bytes_ = 0;
+    uint64_t evictions_ = 0;
+    std::vector<OccupancySample> samples_;
+    void changed(int core, uint64_t now);
+};
+
+} // namespace fusesim

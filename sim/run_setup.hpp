@@ -1,0 +1,27 @@
+// Everything a timing command needs, read and validated from an experiment before SystemC
+// elaborates anything: hardware, workload graph, mapping, tile plan, simulation options.
+#pragma once
+
+#include "sim/commands.hpp"
+#include "sim/schema.hpp"
+#include "workloads/tile_plan.hpp"
+
+#include <memory>
+
+namespace fusesim {
+
+struct RunSetup {
+    ResolvedExperiment experiment;
+    HardwareSpec hw;
+    WorkloadSpec spec;
+    Workload workload;
+    MappingSpec mapping;
+    SimulationSpec simulation;
+    TilePlan plan;
+    int simulated_layers = 1;
+};
+
+// `force_one_layer`: simulate one layer whatever the experiment says (validate compares layers).
+std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_layer = false);
+
+} // namespace fusesim

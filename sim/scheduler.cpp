@@ -1,0 +1,394 @@
+#include "sim/scheduler.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace fusesim {
+
+Scheduler::Scheduler(sc_core::sc_module_name name, const Workload& w, const HardwareSpec& hw,
+                     const TilePlan& plan, const MappingSpec& mapping, const SimOptions& options)
+    : sc_module(name), w_(w), hw_(hw), plan_(plan), options_(options),
+      spatial_(choose_spatial(w, hw, plan, mapping)), mem_(plan, hw.cores, hw.core.sram_bytes),
+      cores_(hw.cores), phase_(plan.tiles.size()), waiting_(plan.tiles.size(), 0),
+      temp_(plan.tiles.size(), 0), pending_(plan.tiles.size(), 0),
+      ref_pinned_(plan.inputs.size(), 0), stats_(w.ops.size()), last_slice_(hw.cores, SIZE_MAX),
+      dirty_(hw.cores, 0) {
+    dram_ = std::make_unique<SharedPort>("dram", hw.dram.bytes_per_cycle, hw.dram.latency_cycles);
+    if (hw.cores > 1)
+        noc_ = std::make_unique<SharedPort>("interconnect", hw.interconnect.bytes_per_cycle,
+                                            hw.interconnect.latency_cycles);
+    // Consumers of every produced chunk, and how many chunks each tile waits for.
+    std::vector<uint32_t> count(plan.chunks.size() + 1, 0);
+    for (size_t t = 0; t < plan.tiles.size(); ++t) {
+        const Tile& tile = plan.tiles[t];
+        cores_[tile.core].queue.push_back(static_cast<int>(t));
+        for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
+            const int c = plan.inputs[r].chunk;
+            if (plan.chunks[c].producer_op < 0) continue;
+            ++count[c + 1];
+            ++waiting_[t];
+        }
+    }
+    for (size_t c = 0; c < plan.chunks.size(); ++c) count[c + 1] += count[c];
+    consumer_begin_ = count;
+    consumer_tiles_.resize(count.back());
+    for (size_t t = 0; t < plan.tiles.size(); ++t) {
+        const Tile& tile = plan.tiles[t];
+        for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
+            const int c = plan.inputs[r].chunk;
+            if (plan.chunks[c].producer_op < 0) continue;
+            consumer_tiles_[count[c]++] = static_cast<int>(t);
+        }
+    }
+    busy_sig_ = std::make_unique<bool[]>(hw.cores);
+    op_sig_ = std::make_unique<int[]>(hw.cores);
+    sram_sig_ = std::make_unique<uint64_t[]>(hw.cores);
+    for (int64_t c = 0; c < hw.cores; ++c) {
+        busy_sig_[c] = false;
+        op_sig_[c] = 0;
+        sram_sig_[c] = 0;
+    }
+    mem_.on_change = [this](int core, int64_t bytes) {
+        sram_sig_[core] = static_cast<uint64_t>(bytes);
+    };
+    SC_HAS_PROCESS(Scheduler);
+    SC_METHOD(on_event);
+    sensitive << timer_event_ << kick_event_;
+    for (int64_t c = 0; c < hw.cores; ++c) kick(static_cast<int>(c));
+}
+
+Scheduler::~Scheduler() = default;
+
+void Scheduler::trace(sc_core::sc_trace_file* f) {
+    for (size_t c = 0; c < cores_.size(); ++c) {
+        const std::string n = "core" + std::to_string(c);
+        sc_core::sc_trace(f, busy_sig_[c], n + "_busy");
+        sc_core::sc_trace(f, op_sig_[c], n + "_op");
+        sc_core::sc_trace(f, sram_sig_[c], n + "_sram_bytes");
+    }
+    sc_core::sc_trace(f, dram_->in_flight, "dram_bytes_in_flight");
+}
+
+void Scheduler::kick(int core) {
+    if (!dirty_[core]) {
+        dirty_[core] = 1;
+        dirty_list_.push_back(core);
+    }
+    kick_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Scheduler::schedule_timer(uint64_t at, int core) {
+    timers_.push({at, core});
+    timer_event_.cancel();
+    timer_event_.notify(cycles_to_time(timers_.top().at - now_cycles()));
+}
+
+void Scheduler::on_event() {
+    ++wakeups_;
+    const uint64_t now = now_cycles();
+    while (!timers_.empty() && timers_.top().at <= now) {
+        const int core = timers_.top().core;
+        timers_.pop();
+        compute_done(core);
+    }
+    if (!timers_.empty()) {
+        timer_event_.cancel();
+        timer_event_.notify(cycles_to_time(timers_.top().at - now));
+    }
+    // Progress in core order, so that the outcome never depends on callback order.
+    while (!dirty_list_.empty()) {
+        std::vector<int> list;
+        list.swap(dirty_list_);
+        std::sort(list.begin(), list.end());
+        for (int c : list) dirty_[c] = 0;
+        for (int c : list) progress(c);
+    }
+}
+
+void Scheduler::progress(int core) {
+    CoreState& cs = cores_[core];
+    while (true) {
+        if (cs.computing < 0 && !cs.ready.empty()) {
+            start_compute(core);
+            continue;
+        }
+        if (cs.in_flight >= options_.prefetch_depth || cs.next >= cs.queue.size()) break;
+        const int t = cs.queue[cs.next];
+        if (waiting_[t] > 0) {
+            cs.blocked = "waits for " + std::to_string(waiting_[t]) + " input chunk(s)";
+            break;
+        }
+        if (!start_fetch(t)) break;
+        cs.blocked.clear();
+        ++cs.next;
+        ++cs.in_flight;
+    }
+}
+
+// Copies read from DRAM serve a fused group as a whole, but only one operator of an unfused
+// one: unfused operators each read their inputs from DRAM.
+int Scheduler::cache_owner(const Tile& tile) const {
+    return plan_.groups[tile.group].on_chip ? tile.group
+                                            : static_cast<int>(plan_.groups.size()) + tile.op;
+}
+
+// Whether tile `tile` may use chunk `c` where it sits in SRAM: produced in place and read by its
+// own on-chip group, or a copy read from DRAM for this tile's group. Anything else crosses a
+// group boundary and goes through DRAM.
+bool Scheduler::usable(int c, const Tile& tile) const {
+    const ChunkState& s = mem_.state(c);
+    if (s.core < 0) return false;
+    if (s.cache_group >= 0) return s.cache_group == cache_owner(tile);
+    const Chunk& ch = plan_.chunks[c];
+    return ch.group == tile.group && plan_.groups[tile.group].on_chip;
+}
+
+bool Scheduler::start_fetch(int t) {
+    const Tile& tile = plan_.tiles[t];
+    const int core = tile.core;
+    const uint64_t now = now_cycles();
+    const int owner = cache_owner(tile);
+    if (cores_[core].owner != owner) {
+        cores_[core].owner = owner;
+        mem_.drop_cached_except(core, owner, now);
+    }
+    // What must come in: chunks not usable here; what must be allocated: those plus the output
+    // chunk on its first producing tile.
+    std::vector<int> keep;
+    int64_t need = 0;
+    const ChunkState& out = mem_.state(tile.out_chunk);
+    if (out.core < 0) need += plan_.chunks[tile.out_chunk].bytes;
+    keep.push_back(tile.out_chunk);
+    for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
+        const InputRef& ref = plan_.inputs[r];
+        if (mem_.state(ref.chunk).core == core && usable(ref.chunk, tile))
+            keep.push_back(ref.chunk);
+        else
+            need += ref.bytes;
+    }
+    auto evict = [&](int c) { write_back(c, plan_.chunks[c].producer_op, true); };
+    if (!mem_.make_room(core, need, keep, evict, now)) {
+        cores_[core].blocked =
+            "needs " + std::to_string(need) + " bytes of SRAM (" + std::to_string(mem_.used(core)) +
+            " of " + std::to_string(mem_.capacity()) + " in use, held by tiles in flight)";
+        return false;
+    }
+    if (out.core < 0) mem_.place(tile.out_chunk, core, now);
+    ++mem_.state(tile.out_chunk).pins;
+    int64_t dram_bytes = 0, noc_bytes = 0;
+    for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
+        const InputRef& ref = plan_.inputs[r];
+        ChunkState& s = mem_.state(ref.chunk);
+        const Chunk& ch = plan_.chunks[ref.chunk];
+        if (s.core == core && usable(ref.chunk, tile)) {
+            ++s.pins;
+            ref_pinned_[r] = 1;
+            continue;
+        }
+        const bool whole = ref.bytes == ch.bytes;
+        const bool from_noc = s.core >= 0 && s.cache_group < 0 && usable_remote(ref.chunk, tile);
+        if (from_noc) {
+            noc_bytes += ref.bytes;
+        } else {
+            dram_bytes += ref.bytes;
+            if (s.evicted) refetched_ += ref.bytes;
+        }
+        if (whole && s.core < 0 && !from_noc) {
+            // A whole chunk read from DRAM stays as a clean copy for this group's later tiles.
+            mem_.place(ref.chunk, core, now);
+            s.cache_group = owner;
+            ++s.pins;
+            ref_pinned_[r] = 1;
+        } else {
+            temp_[t] += ref.bytes;
+        }
+    }
+    mem_.alloc_temp(core, temp_[t], now);
+    OpStats& st = stats_[tile.op];
+    if (tile.layer == 0) st.first_start = std::min(st.first_start, now);
+    st.read_bytes += dram_bytes;
+    dram_read_ += dram_bytes;
+    phase_[t] = Phase::Fetching;
+    pending_[t] = 1; // released below, so zero-byte fetches complete in order too
+    if (dram_bytes > 0) {
+        ++pending_[t];
+        dram_->transfer(dram_bytes, [this, t] { fetch_arrived(t); });
+    }
+    if (noc_bytes > 0) {
+        ++pending_[t];
+        noc_->transfer(noc_bytes, [this, t] { fetch_arrived(t); });
+    }
+    fetch_arrived(t);
+    return true;
+}
+
+// A chunk in another core's SRAM that this tile may read over the interconnect: produced by
+// its own on-chip group.
+bool Scheduler::usable_remote(int c, const Tile& tile) const {
+    const Chunk& ch = plan_.chunks[c];
+    return noc_ && ch.producer_op >= 0 && ch.group == tile.group &&
+           plan_.groups[tile.group].on_chip;
+}
+
+void Scheduler::fetch_arrived(int t) {
+    if (--pending_[t] > 0) return;
+    phase_[t] = Phase::Ready;
+    const int core = plan_.tiles[t].core;
+    // Keep issue order: a tile is ready only in queue order (the deque is filled in order).
+    CoreState& cs = cores_[core];
+    cs.ready.push_back(t);
+    std::sort(cs.ready.begin(), cs.ready.end());
+    kick(core);
+}
+
+void Scheduler::start_compute(int core) {
+    CoreState& cs = cores_[core];
+    const int t = cs.ready.front();
+    cs.ready.pop_front();
+    --cs.in_flight;
+    cs.computing = t;
+    phase_[t] = Phase::Computing;
+    const Tile& tile = plan_.tiles[t];
+    const uint64_t cycles = tile_compute_cycles(w_, hw_, plan_, tile, spatial_[tile.op]);
+    const uint64_t now = now_cycles();
+    cs.busy += cycles;
+    busy_sig_[core] = true;
+    op_sig_[core] = tile.op + 1;
+    OpStats& st = stats_[tile.op];
+    ++st.tiles;
+    st.compute_cycles += cycles;
+    int64_t ops = 1;
+    for (int64_t e : plan_.tile_extents(w_, tile)) ops *= e;
+    const double useful = static_cast<double>(ops) *
+                          static_cast<double>(hw_.cpo[static_cast<int>(w_.ops[tile.op].kind)]);
+    st.useful_pe_cycles += useful;
+    cs.useful += useful;
+    if (options_.timeline) {
+        // Back-to-back tiles of one operator on one core make one slice.
+        size_t& last = last_slice_[core];
+        if (last != SIZE_MAX && timeline_[last].op == tile.op &&
+            timeline_[last].layer == tile.layer && timeline_[last].end == now) {
+            timeline_[last].end = now + cycles;
+        } else if (timeline_.size() < options_.timeline_limit) {
+            last = timeline_.size();
+            timeline_.push_back({now, now + cycles, core, tile.op, tile.layer});
+        } else {
+            timeline_truncated_ = true;
+        }
+    }
+    schedule_timer(now + cycles, core);
+}
+
+void Scheduler::compute_done(int core) {
+    CoreState& cs = cores_[core];
+    const int t = cs.computing;
+    cs.computing = -1;
+    const Tile& tile = plan_.tiles[t];
+    const uint64_t now = now_cycles();
+    busy_sig_[core] = false;
+    op_sig_[core] = 0;
+    phase_[t] = Phase::Done;
+    ++done_;
+    end_ = std::max(end_, now);
+    OpStats& st = stats_[tile.op];
+    if (tile.layer == 0) st.last_end = std::max(st.last_end, now);
+    mem_.free_temp(core, temp_[t], now);
+    for (uint32_t r = tile.in_begin; r < tile.in_end; ++r)
+        if (ref_pinned_[r]) {
+            ref_pinned_[r] = 0;
+            --mem_.state(plan_.inputs[r].chunk).pins;
+        }
+    for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
+        const int c = plan_.inputs[r].chunk;
+        ChunkState& s = mem_.state(c);
+        --s.consumers_left;
+        const Chunk& ch = plan_.chunks[c];
+        if (ch.producer_op >= 0 && ch.group == tile.group && plan_.groups[tile.group].on_chip)
+            --s.local_left;
+    }
+    ChunkState& out = mem_.state(tile.out_chunk);
+    --out.pins;
+    if (--out.producers_left == 0) chunk_complete(tile.out_chunk);
+    for (uint32_t r = tile.in_begin; r < tile.in_end; ++r)
+        mem_.release_if_done(plan_.inputs[r].chunk, now);
+    mem_.release_if_done(tile.out_chunk, now);
+    kick(core);
+}
+
+void Scheduler::chunk_complete(int chunk) {
+    const Chunk& ch = plan_.chunks[chunk];
+    if (ch.writeback) write_back(chunk, ch.producer_op, false);
+    for (uint32_t i = consumer_begin_[chunk]; i < consumer_begin_[chunk + 1]; ++i) {
+        const int t = consumer_tiles_[i];
+        if (--waiting_[t] == 0) kick(plan_.tiles[t].core);
+    }
+}
+
+void Scheduler::write_back(int chunk, int op, bool eviction) {
+    ChunkState& s = mem_.state(chunk);
+    const bool first_layer = plan_.chunks[chunk].layer == 0;
+    const int64_t bytes = plan_.chunks[chunk].bytes;
+    dram_write_ += bytes;
+    stats_[op].write_bytes += bytes;
+    if (eviction) {
+        // The bytes leave SRAM with the eviction; DRAM holds them from the write's issue on.
+        s.in_dram = true;
+        dram_->transfer(bytes, [this, op, first_layer] {
+            if (first_layer) stats_[op].last_end = std::max(stats_[op].last_end, now_cycles());
+            end_ = std::max(end_, now_cycles());
+        });
+        return;
+    }
+    s.writing = true;
+    dram_->transfer(bytes, [this, chunk, op, first_layer] {
+        ChunkState& st = mem_.state(chunk);
+        st.writing = false;
+        st.in_dram = true;
+        const uint64_t now = now_cycles();
+        if (first_layer) stats_[op].last_end = std::max(stats_[op].last_end, now);
+        end_ = std::max(end_, now);
+        const int core = st.core;
+        mem_.release_if_done(chunk, now);
+        if (core >= 0) kick(core);
+    });
+}
+
+std::string Scheduler::stuck_report() const {
+    std::string s;
+    for (size_t c = 0; c < cores_.size(); ++c) {
+        const CoreState& cs = cores_[c];
+        if (cs.next >= cs.queue.size() && cs.ready.empty() && cs.computing < 0) continue;
+        if (cs.next < cs.queue.size()) {
+            const int t = cs.queue[cs.next];
+            s += "\n  core " + std::to_string(c) + ": tile " + plan_.tile_name(w_, plan_.tiles[t]) +
+                 " " + (cs.blocked.empty() ? "cannot start" : cs.blocked);
+        }
+    }
+    return s;
+}
+
+TimingResult Scheduler::result() const {
+    TimingResult r;
+    r.cycles = end_;
+    r.tiles = done_;
+    r.ops = stats_;
+    for (const auto& c : cores_) {
+        r.core_busy.push_back(c.busy);
+        r.core_useful_pe_cycles.push_back(c.useful);
+    }
+    r.dram_read_bytes = dram_read_;
+    r.dram_write_bytes = dram_write_;
+    r.evicted_bytes = mem_.evicted_bytes();
+    r.evictions = mem_.evictions();
+    r.refetched_bytes = refetched_;
+    r.dram_busy_cycles = dram_->busy_cycles();
+    for (size_t c = 0; c < cores_.size(); ++c)
+        r.peak_sram.push_back(mem_.peak(static_cast<int>(c)));
+    r.occupancy = mem_.samples();
+    r.timeline = timeline_;
+    r.timeline_truncated = timeline_truncated_;
+    r.kernel_events = wakeups_;
+    return r;
+}
+
+} // namespace fusesim

@@ -1,0 +1,99 @@
+// The scheduler: a SystemC module that issues the tiles of a plan to the cores in the plan's
+// priority order. Per core: fetch the next tile's inputs over the DRAM port (or the interconnect)
+// while the current tile computes (prefetch depth tiles ahead, bounded by SRAM), compute, write
+// outputs back. It wakes only on completions (no clock, no per-cycle process).
+#pragma once
+
+#include "hw/shared_port.hpp"
+#include "sim/memory.hpp"
+#include "sim/timing.hpp"
+
+#include <systemc>
+
+#include <deque>
+#include <memory>
+#include <queue>
+#include <vector>
+
+namespace fusesim {
+
+class Scheduler : public sc_core::sc_module {
+  public:
+    Scheduler(sc_core::sc_module_name name, const Workload& w, const HardwareSpec& hw,
+              const TilePlan& plan, const MappingSpec& mapping, const SimOptions& options);
+    ~Scheduler() override;
+
+    void trace(sc_core::sc_trace_file* f);
+    // After sc_start: all tiles done, or a description of what is stuck.
+    bool finished() const { return done_ == plan_.tiles.size(); }
+    std::string stuck_report() const;
+    TimingResult result() const;
+
+  private:
+    enum class Phase : uint8_t { Waiting, Fetching, Ready, Computing, Done };
+    struct CoreState {
+        std::vector<int> queue; // tile indices in issue order
+        size_t next = 0;        // next tile to fetch
+        int in_flight = 0;      // fetching or fetched, not yet computing
+        std::deque<int> ready;  // fetched, in order
+        int computing = -1;
+        uint64_t busy = 0;
+        double useful = 0;
+        std::string blocked; // why `next` cannot start (for the stuck report)
+        int owner = -1;      // cache owner of the latest tile fetched (see cache_owner)
+    };
+    struct Timer {
+        uint64_t at;
+        int core;
+        bool operator>(const Timer& o) const { return at != o.at ? at > o.at : core > o.core; }
+    };
+
+    const Workload& w_;
+    const HardwareSpec& hw_;
+    const TilePlan& plan_;
+    SimOptions options_;
+    std::vector<SpatialMapping> spatial_;
+    MemoryManager mem_;
+    std::unique_ptr<SharedPort> dram_;
+    std::unique_ptr<SharedPort> noc_;
+    std::vector<CoreState> cores_;
+    std::vector<Phase> phase_;
+    std::vector<int> waiting_;             // per tile: input chunks not complete yet
+    std::vector<int64_t> temp_;            // per tile: temporary SRAM bytes (refetched slices)
+    std::vector<int> pending_;             // per tile: transfers still to arrive
+    std::vector<char> ref_pinned_;         // per input ref: the tile holds a pin on that chunk
+    std::vector<uint32_t> consumer_begin_; // chunk → consumer tiles (CSR)
+    std::vector<int> consumer_tiles_;
+    std::vector<OpStats> stats_;
+    std::vector<TimelineSlice> timeline_;
+    std::vector<size_t> last_slice_; // per core: its latest timeline slice
+    bool timeline_truncated_ = false;
+    int64_t refetched_ = 0, dram_read_ = 0, dram_write_ = 0;
+    size_t done_ = 0;
+    uint64_t end_ = 0;
+    uint64_t wakeups_ = 0;
+    std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
+    std::vector<char> dirty_;
+    std::vector<int> dirty_list_;
+    sc_core::sc_event timer_event_, kick_event_;
+    // Traced per core (plain variables, sampled by the VCD writer at every time step).
+    std::unique_ptr<bool[]> busy_sig_;
+    std::unique_ptr<int[]> op_sig_; // operator index + 1; 0 when idle
+    std::unique_ptr<uint64_t[]> sram_sig_;
+
+    void on_event();
+    void kick(int core);
+    void progress(int core);
+    bool start_fetch(int tile);
+    bool usable(int chunk, const Tile& tile) const;
+    int cache_owner(const Tile& tile) const;
+    bool usable_remote(int chunk, const Tile& tile) const;
+    void fetch_arrived(int tile);
+    void start_compute(int core);
+    void compute_done(int core);
+    void write_back(int chunk, int op, bool eviction);
+    void chunk_complete(int chunk);
+    void schedule_timer(uint64_t at, int core);
+};
+
+} // namespace fusesim

@@ -1,0 +1,63 @@
+#include "sim/timing.hpp"
+
+#include "sim/scheduler.hpp"
+
+#include <systemc>
+
+#include <stdexcept>
+
+namespace fusesim {
+
+std::vector<SpatialMapping> choose_spatial(const Workload& w, const HardwareSpec& hw,
+                                           const TilePlan& plan, const MappingSpec& mapping) {
+    std::vector<SpatialMapping> out(w.ops.size());
+    for (size_t o = 0; o < w.ops.size(); ++o) {
+        auto it = mapping.spatial.find(w.ops[o].name);
+        if (it != mapping.spatial.end()) {
+            out[o].row_dim = w.ops[o].dim_index(it->second.first);
+            out[o].col_dim = w.ops[o].dim_index(it->second.second);
+        } else {
+            out[o] = best_mapping(hw.core, plan.op_tiling[o].extent);
+        }
+    }
+    return out;
+}
+
+uint64_t tile_compute_cycles(const Workload& w, const HardwareSpec& hw, const TilePlan& plan,
+                             const Tile& t, const SpatialMapping& m) {
+    const Operator& op = w.ops[t.op];
+    uint64_t cycles =
+        tile_cycles(hw.core, hw.cpo[static_cast<int>(op.kind)], plan.tile_extents(w, t), m);
+    if (hw.core.sram_bytes_per_cycle > 0) {
+        // A finite SRAM port bounds the tile: every operand byte crosses it once.
+        int64_t bytes = plan.chunks[t.out_chunk].bytes;
+        for (uint32_t r = t.in_begin; r < t.in_end; ++r) bytes += plan.inputs[r].bytes;
+        cycles = std::max(cycles, transfer_cycles(bytes, hw.core.sram_bytes_per_cycle));
+    }
+    return cycles;
+}
+
+TimingResult simulate(const Workload& w, const HardwareSpec& hw, const TilePlan& plan,
+                      const MappingSpec& mapping, const SimOptions& options) {
+    sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
+    sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    Scheduler scheduler("scheduler", w, hw, plan, mapping, options);
+    sc_core::sc_trace_file* vcd = nullptr;
+    if (!options.vcd_path.empty()) {
+        std::string base = options.vcd_path;
+        if (base.size() > 4 && base.substr(base.size() - 4) == ".vcd")
+            base = base.substr(0, base.size() - 4);
+        vcd = sc_core::sc_create_vcd_trace_file(base.c_str());
+        vcd->set_time_unit(1, sc_core::SC_NS);
+        scheduler.trace(vcd);
+    }
+    sc_core::sc_start();
+    if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
+    if (!scheduler.finished())
+        throw std::runtime_error("the schedule cannot progress; stuck tiles:" +
+                                 scheduler.stuck_report());
+    return scheduler.result();
+}
+
+} // namespace fusesim

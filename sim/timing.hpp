@@ -1,0 +1,70 @@
+// The timing simulation: a tile plan executed on the modeled hardware by the SystemC scheduler.
+// One simulation per process (SystemC allows one elaboration): callers fork when they need more.
+#pragma once
+
+#include "hw/hardware.hpp"
+#include "sim/memory.hpp"
+#include "workloads/mapping.hpp"
+#include "workloads/tile_plan.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fusesim {
+
+struct SimOptions {
+    int layers = 1;         // layers simulated in full (chained); the rest scale
+    int prefetch_depth = 1; // tiles fetched ahead of the one computing, per core
+    std::string vcd_path;   // empty: no VCD
+    bool timeline = true;   // collect compute slices for timeline.json
+    size_t timeline_limit = 400000;
+};
+
+struct OpStats {
+    uint64_t tiles = 0;
+    uint64_t compute_cycles = 0;       // sum over tiles
+    double useful_pe_cycles = 0;       // ops × CPO
+    int64_t read_bytes = 0;            // DRAM reads for its tiles (external, spilled, refetched)
+    int64_t write_bytes = 0;           // DRAM writes of its outputs (write-back and eviction)
+    uint64_t first_start = UINT64_MAX; // first fetch (layer 0)
+    uint64_t last_end = 0;             // last compute end or write-back end (layer 0)
+};
+
+struct TimelineSlice {
+    uint64_t start, end;
+    int core, op, layer;
+};
+
+struct TimingResult {
+    uint64_t cycles = 0;
+    uint64_t tiles = 0;
+    std::vector<OpStats> ops; // per operator of the workload (summed over simulated layers)
+    std::vector<uint64_t> core_busy;
+    std::vector<double> core_useful_pe_cycles;
+    int64_t dram_read_bytes = 0, dram_write_bytes = 0;
+    int64_t evicted_bytes = 0, refetched_bytes = 0;
+    uint64_t evictions = 0;
+    uint64_t dram_busy_cycles = 0;
+    std::vector<int64_t> peak_sram; // per core
+    std::vector<OccupancySample> occupancy;
+    std::vector<TimelineSlice> timeline;
+    bool timeline_truncated = false;
+    uint64_t kernel_events = 0; // SystemC delta cycles + timed notifications processed
+};
+
+// Runs the simulation (elaborates SystemC modules, sc_start). Throws std::runtime_error naming
+// the stuck tiles if the schedule cannot progress.
+TimingResult simulate(const Workload& w, const HardwareSpec& hw, const TilePlan& plan,
+                      const MappingSpec& mapping, const SimOptions& options);
+
+// The spatial mapping of each operator's tiles: fixed by the mapping, else the best for the
+// operator's nominal tile extents.
+std::vector<SpatialMapping> choose_spatial(const Workload& w, const HardwareSpec& hw,
+                                           const TilePlan& plan, const MappingSpec& mapping);
+
+// Compute cycles of one tile (mapped array cycles, or the SRAM bandwidth bound when finite).
+uint64_t tile_compute_cycles(const Workload& w, const HardwareSpec& hw, const TilePlan& plan,
+                             const Tile& t, const SpatialMapping& m);
+
+} // namespace fusesim
