@@ -20,6 +20,7 @@ struct CommandArgs {
 int cmd_graph(const CommandArgs& args);
 int cmd_analyze(const CommandArgs& args);
 int cmd_run(const CommandArgs& args);
+int cmd_validate(const CommandArgs& args);
 
 // The workloads of an experiment: `workload:` is one map, or a list of maps to compare models.
 std::vector<const ConfigNode*> experiment_workloads(const ResolvedExperiment& e);

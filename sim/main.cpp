@@ -34,6 +34,13 @@ int sc_main(int argc, char* argv[]) {
     run->add_option("-o,--output", args.output, "output folder (default traces/<name>/)");
     run->add_flag("-q,--quiet", args.quiet, "no terminal summary");
 
+    auto* validate =
+        app.add_subcommand("validate", "analytical model vs timing simulation on the same plan");
+    common(validate, "experiment YAML file");
+    validate->add_option("-o,--output", args.output,
+                         "output folder (default traces/<name>-validate/)");
+    validate->add_flag("-q,--quiet", args.quiet, "no terminal summary");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -45,6 +52,7 @@ int sc_main(int argc, char* argv[]) {
         if (graph->parsed()) return cmd_graph(args);
         if (analyze->parsed()) return cmd_analyze(args);
         if (run->parsed()) return cmd_run(args);
+        if (validate->parsed()) return cmd_validate(args);
     } catch (const ConfigError& e) {
         std::cerr << "error: " << e.what() << "\n";
         return 2;

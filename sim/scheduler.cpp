@@ -11,8 +11,9 @@ Scheduler::Scheduler(sc_core::sc_module_name name, const Workload& w, const Hard
       spatial_(choose_spatial(w, hw, plan, mapping)), mem_(plan, hw.cores, hw.core.sram_bytes),
       cores_(hw.cores), phase_(plan.tiles.size()), waiting_(plan.tiles.size(), 0),
       temp_(plan.tiles.size(), 0), pending_(plan.tiles.size(), 0),
-      ref_pinned_(plan.inputs.size(), 0), stats_(w.ops.size()), last_slice_(hw.cores, SIZE_MAX),
-      dirty_(hw.cores, 0) {
+      fetch_start_(plan.tiles.size(), 0), sram_blocked_(plan.tiles.size(), 0),
+      ref_pinned_(plan.inputs.size(), 0), stats_(w.ops.size()), group_stats_(plan.groups.size()),
+      last_slice_(hw.cores, SIZE_MAX), dirty_(hw.cores, 0) {
     dram_ = std::make_unique<SharedPort>("dram", hw.dram.bytes_per_cycle, hw.dram.latency_cycles);
     if (hw.cores > 1)
         noc_ = std::make_unique<SharedPort>("interconnect", hw.interconnect.bytes_per_cycle,
@@ -118,11 +119,20 @@ void Scheduler::progress(int core) {
             cs.blocked = "waits for " + std::to_string(waiting_[t]) + " input chunk(s)";
             break;
         }
-        if (!start_fetch(t)) break;
+        if (!start_fetch(t)) {
+            cs.idle_kind = 'm';
+            cs.sram_blocked = true;
+            break;
+        }
+        sram_blocked_[t] = cs.sram_blocked;
+        cs.sram_blocked = false;
         cs.blocked.clear();
         ++cs.next;
         ++cs.in_flight;
     }
+    if (cs.computing < 0 && cs.in_flight == 0 && cs.next < cs.queue.size() &&
+        waiting_[cs.queue[cs.next]] > 0)
+        cs.idle_kind = 'd';
 }
 
 // Copies read from DRAM serve a fused group as a whole, but only one operator of an unfused
@@ -191,7 +201,10 @@ bool Scheduler::start_fetch(int t) {
             noc_bytes += ref.bytes;
         } else {
             dram_bytes += ref.bytes;
-            if (s.evicted) refetched_ += ref.bytes;
+            if (s.evicted) {
+                refetched_ += ref.bytes;
+                group_stats_[tile.group].refetched_bytes += ref.bytes;
+            }
         }
         if (whole && s.core < 0 && !from_noc) {
             // A whole chunk read from DRAM stays as a clean copy for this group's later tiles.
@@ -205,10 +218,14 @@ bool Scheduler::start_fetch(int t) {
     }
     mem_.alloc_temp(core, temp_[t], now);
     OpStats& st = stats_[tile.op];
-    if (tile.layer == 0) st.first_start = std::min(st.first_start, now);
+    if (tile.layer == 0) {
+        st.first_start = std::min(st.first_start, now);
+        group_stats_[tile.group].first_start = std::min(group_stats_[tile.group].first_start, now);
+    }
     st.read_bytes += dram_bytes;
     dram_read_ += dram_bytes;
     phase_[t] = Phase::Fetching;
+    fetch_start_[t] = now;
     pending_[t] = 1; // released below, so zero-byte fetches complete in order too
     if (dram_bytes > 0) {
         ++pending_[t];
@@ -251,6 +268,15 @@ void Scheduler::start_compute(int core) {
     const Tile& tile = plan_.tiles[t];
     const uint64_t cycles = tile_compute_cycles(w_, hw_, plan_, tile, spatial_[tile.op]);
     const uint64_t now = now_cycles();
+    if (tile.layer == 0 && now > cs.idle_since) {
+        // Idle time before this tile: until its fetch began, held by SRAM or dependencies
+        // (whichever blocked last); after, waiting for the fetch.
+        // A fetch that SRAM held back until now waited for memory, not for DRAM.
+        GroupStats& g = group_stats_[tile.group];
+        const uint64_t began = std::max(cs.idle_since, fetch_start_[t]);
+        (cs.idle_kind == 'm' ? g.stall_memory : g.stall_dependency) += began - cs.idle_since;
+        (sram_blocked_[t] ? g.stall_memory : g.stall_fetch) += now - began;
+    }
     cs.busy += cycles;
     busy_sig_[core] = true;
     op_sig_[core] = tile.op + 1;
@@ -283,6 +309,7 @@ void Scheduler::compute_done(int core) {
     CoreState& cs = cores_[core];
     const int t = cs.computing;
     cs.computing = -1;
+    cs.idle_since = now_cycles();
     const Tile& tile = plan_.tiles[t];
     const uint64_t now = now_cycles();
     busy_sig_[core] = false;
@@ -291,7 +318,10 @@ void Scheduler::compute_done(int core) {
     ++done_;
     end_ = std::max(end_, now);
     OpStats& st = stats_[tile.op];
-    if (tile.layer == 0) st.last_end = std::max(st.last_end, now);
+    if (tile.layer == 0) {
+        st.last_end = std::max(st.last_end, now);
+        group_stats_[tile.group].last_end = std::max(group_stats_[tile.group].last_end, now);
+    }
     mem_.free_temp(core, temp_[t], now);
     for (uint32_t r = tile.in_begin; r < tile.in_end; ++r)
         if (ref_pinned_[r]) {
@@ -327,12 +357,14 @@ void Scheduler::chunk_complete(int chunk) {
 void Scheduler::write_back(int chunk, int op, bool eviction) {
     ChunkState& s = mem_.state(chunk);
     const bool first_layer = plan_.chunks[chunk].layer == 0;
+    const int group = plan_.chunks[chunk].group;
     const int64_t bytes = plan_.chunks[chunk].bytes;
     dram_write_ += bytes;
     stats_[op].write_bytes += bytes;
     if (eviction) {
         // The bytes leave SRAM with the eviction; DRAM holds them from the write's issue on.
         s.in_dram = true;
+        group_stats_[group].evicted_bytes += bytes;
         dram_->transfer(bytes, [this, op, first_layer] {
             if (first_layer) stats_[op].last_end = std::max(stats_[op].last_end, now_cycles());
             end_ = std::max(end_, now_cycles());
@@ -340,12 +372,15 @@ void Scheduler::write_back(int chunk, int op, bool eviction) {
         return;
     }
     s.writing = true;
-    dram_->transfer(bytes, [this, chunk, op, first_layer] {
+    dram_->transfer(bytes, [this, chunk, op, first_layer, group] {
         ChunkState& st = mem_.state(chunk);
         st.writing = false;
         st.in_dram = true;
         const uint64_t now = now_cycles();
-        if (first_layer) stats_[op].last_end = std::max(stats_[op].last_end, now);
+        if (first_layer) {
+            stats_[op].last_end = std::max(stats_[op].last_end, now);
+            group_stats_[group].last_end = std::max(group_stats_[group].last_end, now);
+        }
         end_ = std::max(end_, now);
         const int core = st.core;
         mem_.release_if_done(chunk, now);
@@ -372,6 +407,7 @@ TimingResult Scheduler::result() const {
     r.cycles = end_;
     r.tiles = done_;
     r.ops = stats_;
+    r.groups = group_stats_;
     for (const auto& c : cores_) {
         r.core_busy.push_back(c.busy);
         r.core_useful_pe_cycles.push_back(c.useful);

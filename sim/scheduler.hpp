@@ -39,8 +39,11 @@ class Scheduler : public sc_core::sc_module {
         int computing = -1;
         uint64_t busy = 0;
         double useful = 0;
-        std::string blocked; // why `next` cannot start (for the stuck report)
-        int owner = -1;      // cache owner of the latest tile fetched (see cache_owner)
+        std::string blocked;       // why `next` cannot start (for the stuck report)
+        int owner = -1;            // cache owner of the latest tile fetched (see cache_owner)
+        uint64_t idle_since = 0;   // while idle: since when, and what holds it
+        bool sram_blocked = false; // the next fetch was refused SRAM at least once
+        char idle_kind = 'd';      // what blocked the next fetch: m SRAM, d dependency
     };
     struct Timer {
         uint64_t at;
@@ -61,10 +64,13 @@ class Scheduler : public sc_core::sc_module {
     std::vector<int> waiting_;             // per tile: input chunks not complete yet
     std::vector<int64_t> temp_;            // per tile: temporary SRAM bytes (refetched slices)
     std::vector<int> pending_;             // per tile: transfers still to arrive
+    std::vector<uint64_t> fetch_start_;    // per tile
+    std::vector<char> sram_blocked_;       // per tile: its fetch waited for SRAM to free up
     std::vector<char> ref_pinned_;         // per input ref: the tile holds a pin on that chunk
     std::vector<uint32_t> consumer_begin_; // chunk → consumer tiles (CSR)
     std::vector<int> consumer_tiles_;
     std::vector<OpStats> stats_;
+    std::vector<GroupStats> group_stats_;
     std::vector<TimelineSlice> timeline_;
     std::vector<size_t> last_slice_; // per core: its latest timeline slice
     bool timeline_truncated_ = false;

@@ -31,6 +31,17 @@ struct OpStats {
     uint64_t last_end = 0;             // last compute end or write-back end (layer 0)
 };
 
+struct GroupStats {
+    uint64_t first_start = UINT64_MAX; // layer 0
+    uint64_t last_end = 0;             // layer 0
+    int64_t refetched_bytes = 0;       // all layers
+    int64_t evicted_bytes = 0;         // all layers
+    // Cycles a core sat idle before a tile of this group, by what held it (layer 0):
+    uint64_t stall_fetch = 0;      // its inputs were on their way from DRAM or another core
+    uint64_t stall_memory = 0;     // it could not get SRAM (prefetch blocked, eviction)
+    uint64_t stall_dependency = 0; // its inputs were not produced (or written back) yet
+};
+
 struct TimelineSlice {
     uint64_t start, end;
     int core, op, layer;
@@ -39,7 +50,8 @@ struct TimelineSlice {
 struct TimingResult {
     uint64_t cycles = 0;
     uint64_t tiles = 0;
-    std::vector<OpStats> ops; // per operator of the workload (summed over simulated layers)
+    std::vector<OpStats> ops;       // per operator of the workload (summed over simulated layers)
+    std::vector<GroupStats> groups; // per group of the plan
     std::vector<uint64_t> core_busy;
     std::vector<double> core_useful_pe_cycles;
     int64_t dram_read_bytes = 0, dram_write_bytes = 0;
