@@ -21,7 +21,7 @@ int64_t ceil_div(int64_t a, int64_t b) {
 }
 } // namespace
 
-uint64_t tile_cycles(const CoreSpec& core, int64_t cpo, const std::vector<int64_t>& extents,
+uint64_t tile_cycles(const CoreSpec& core, int64_t cpo, const Coords& extents,
                      const SpatialMapping& mapping) {
     if (cpo == 0) return 0;
     int64_t steps = 1;
@@ -38,7 +38,7 @@ uint64_t tile_cycles(const CoreSpec& core, int64_t cpo, const std::vector<int64_
     return static_cast<uint64_t>(steps * cpo);
 }
 
-SpatialMapping best_mapping(const CoreSpec& core, const std::vector<int64_t>& extents) {
+SpatialMapping best_mapping(const CoreSpec& core, const Coords& extents) {
     const int n = static_cast<int>(extents.size());
     SpatialMapping best;
     uint64_t best_cycles = tile_cycles(core, 1, extents, best);
@@ -55,7 +55,7 @@ SpatialMapping best_mapping(const CoreSpec& core, const std::vector<int64_t>& ex
     return best;
 }
 
-double spatial_utilization(const CoreSpec& core, const std::vector<int64_t>& extents,
+double spatial_utilization(const CoreSpec& core, const Coords& extents,
                            const SpatialMapping& mapping) {
     int64_t ops = 1;
     for (int64_t e : extents) ops *= e;

@@ -61,15 +61,15 @@ struct SpatialMapping {
 // Cycles of one tile (extents per loop dim) on one core's array:
 //   ceil(e_row / rows) · ceil(e_col / cols) · Π other extents · CPO.
 // Spatial under-utilization appears when an extent does not fill (or divide) the array.
-uint64_t tile_cycles(const CoreSpec& core, int64_t cpo, const std::vector<int64_t>& extents,
+uint64_t tile_cycles(const CoreSpec& core, int64_t cpo, const Coords& extents,
                      const SpatialMapping& mapping);
 
 // The mapping with the fewest cycles for these extents; ties keep the first pair in loop order
 // (rows before columns), so the choice is deterministic.
-SpatialMapping best_mapping(const CoreSpec& core, const std::vector<int64_t>& extents);
+SpatialMapping best_mapping(const CoreSpec& core, const Coords& extents);
 
 // Fraction of the array's PE-cycles doing useful ops: ops ÷ (cycles ÷ CPO × PEs).
-double spatial_utilization(const CoreSpec& core, const std::vector<int64_t>& extents,
+double spatial_utilization(const CoreSpec& core, const Coords& extents,
                            const SpatialMapping& mapping);
 
 // Cycles to move `bytes` over a link of `bytes_per_cycle` (0: unlimited), without latency.

@@ -10,13 +10,20 @@ namespace {
 constexpr double kEpsilon = 1e-6; // bytes: below this a transfer counts as done
 }
 
+namespace {
+// Kernel ticks per cycle (1 ns), looked up once: building sc_time from units is slow.
+sc_core::sc_time::value_type ticks_per_cycle() {
+    static const sc_core::sc_time::value_type t = sc_core::sc_time(1, sc_core::SC_NS).value();
+    return t;
+}
+} // namespace
+
 uint64_t now_cycles() {
-    return static_cast<uint64_t>(sc_core::sc_time_stamp().value() /
-                                 sc_core::sc_time(1, sc_core::SC_NS).value());
+    return static_cast<uint64_t>(sc_core::sc_time_stamp().value() / ticks_per_cycle());
 }
 
 sc_core::sc_time cycles_to_time(uint64_t cycles) {
-    return sc_core::sc_time(static_cast<double>(cycles), sc_core::SC_NS);
+    return sc_core::sc_time::from_value(cycles * ticks_per_cycle());
 }
 
 SharedPort::SharedPort(sc_core::sc_module_name name, double bytes_per_cycle,

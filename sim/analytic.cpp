@@ -39,7 +39,7 @@ OpCost cost_op_layer_by_layer(const Workload& w, const HardwareSpec& hw, int op_
     const Box box = op.full_box();
     c.read_bytes = op_read_bytes(w, op, box);
     c.write_bytes = op_write_bytes(w, op, box);
-    std::vector<int64_t> extents;
+    Coords extents;
     for (const auto& d : op.dims) extents.push_back(d.size);
     c.mapping = best_mapping(hw.core, extents);
     const int64_t cpo = hw.cpo[static_cast<int>(op.kind)];

@@ -81,8 +81,8 @@ TEST_CASE("Slices through a split view are exact element ranges", "[workload]") 
     // Tokens 2..3 and channels 100..199 of z are channels 5220..5319 of xz.
     Box tile{{0, 2, 100}, {1, 4, 200}};
     Box s = operand_slice(split_z, split_z.inputs[0], xz, tile);
-    CHECK(s.lo == std::vector<int64_t>{0, 2, 5220});
-    CHECK(s.hi == std::vector<int64_t>{1, 4, 5320});
+    CHECK(s.lo == Coords{0, 2, 5220});
+    CHECK(s.hi == Coords{1, 4, 5320});
     // The causal conv window reaches 3 tokens back, clamped at the start of the sequence.
     const Operator& conv = w.ops[w.op_index("conv")];
     const Tensor& xi = w.tensors[w.tensor_index("xi")];

@@ -3,6 +3,8 @@
 // makes dependencies exact through views (split, slice, transpose, reshape, concat).
 #pragma once
 
+#include "workloads/coords.hpp"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -74,7 +76,7 @@ struct Dim {
 
 // Half-open box [lo, hi) over an operator's loop dims or a tensor's axes.
 struct Box {
-    std::vector<int64_t> lo, hi;
+    Coords lo, hi;
     int64_t volume() const;
     bool overlaps(const Box& other) const;
     bool operator==(const Box& other) const { return lo == other.lo && hi == other.hi; }

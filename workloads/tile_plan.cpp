@@ -31,6 +31,8 @@ OpTiling tiling_for(const Operator& op, const MappingSpec& m) {
         }
     }
     OpTiling t;
+    t.reduction.assign(op.dims.size(), 0);
+    for (int d : op.reduction_dims()) t.reduction[d] = 1;
     for (const auto& d : op.dims) {
         int64_t e = d.size;
         if (auto x = rule.tile.find(d.name); x != rule.tile.end()) e = std::min(x->second, d.size);
@@ -73,9 +75,10 @@ struct PlanBuilder {
     const MappingSpec& m;
     int64_t cores;
     TilePlan plan;
-    std::vector<int> op_rank;        // topological position
-    std::vector<int64_t> chunk_base; // per (layer, op): first produced chunk
-    std::map<std::pair<std::pair<int, int>, std::vector<int64_t>>, int> external; // key → chunk
+    std::vector<int> op_rank;                 // topological position
+    std::vector<int64_t> chunk_base;          // per (layer, op): first produced chunk
+    std::vector<std::string> sequential_name; // per group: its recurrence dim, "" if none
+    std::map<std::pair<std::pair<int, int>, std::pair<Coords, Coords>>, int> external; // → chunk
     std::vector<std::pair<int, int64_t>> refs; // scratch for one tile
 
     int ops() const { return static_cast<int>(w.ops.size()); }
@@ -130,9 +133,9 @@ struct PlanBuilder {
     }
 
     // Grid coordinates of tile `index` of op `o`.
-    std::vector<int64_t> coords(int o, int64_t index) const {
+    Coords coords(int o, int64_t index) const {
         const OpTiling& t = plan.op_tiling[o];
-        std::vector<int64_t> c(t.count.size());
+        Coords c(t.count.size());
         for (size_t d = t.count.size(); d-- > 0;) {
             c[d] = index % t.count[d];
             index /= t.count[d];
@@ -140,7 +143,7 @@ struct PlanBuilder {
         return c;
     }
 
-    Box box_of(int o, const std::vector<int64_t>& c) const {
+    Box box_of(int o, const Coords& c) const {
         const OpTiling& t = plan.op_tiling[o];
         Box b;
         for (size_t d = 0; d < c.size(); ++d) {
@@ -151,31 +154,23 @@ struct PlanBuilder {
     }
 
     // Index of the chunk a tile writes: its coordinates over the output (non-reduction) dims.
-    int64_t chunk_local(int o, const std::vector<int64_t>& c) const {
+    int64_t chunk_local(int o, const Coords& c) const {
         const OpTiling& t = plan.op_tiling[o];
-        const auto red = w.ops[o].reduction_dims();
         int64_t idx = 0;
-        for (size_t d = 0; d < c.size(); ++d) {
-            if (std::find(red.begin(), red.end(), static_cast<int>(d)) != red.end()) continue;
-            idx = idx * t.count[d] + c[d];
-        }
+        for (size_t d = 0; d < c.size(); ++d)
+            if (!t.reduction[d]) idx = idx * t.count[d] + c[d];
         return idx;
     }
 
-    int core_of(int o, const std::vector<int64_t>& c) const {
+    int core_of(int o, const Coords& c) const {
         if (cores <= 1) return 0;
         const Operator& op = w.ops[o];
         const OpTiling& t = plan.op_tiling[o];
-        const auto red = op.reduction_dims();
         // A recurrence keeps its chain of tokens on one core; partial sums stay together.
-        std::set<std::string> skip;
-        for (int g : plan.groups[plan.group_of_op[o]].ops)
-            if (w.ops[g].sequential_dim >= 0)
-                skip.insert(w.ops[g].dims[w.ops[g].sequential_dim].name);
+        const std::string& skip = sequential_name[plan.group_of_op[o]];
         int64_t idx = 0;
         for (size_t d = 0; d < c.size(); ++d) {
-            if (skip.count(op.dims[d].name)) continue;
-            if (std::find(red.begin(), red.end(), static_cast<int>(d)) != red.end()) continue;
+            if (t.reduction[d] || op.dims[d].name == skip) continue;
             idx = idx * t.count[d] + c[d];
         }
         return static_cast<int>(idx % cores);
@@ -194,8 +189,7 @@ struct PlanBuilder {
         }
         const auto& producers = w.producers[t];
         if (producers.empty()) {
-            auto key = std::make_pair(std::make_pair(layer, t), s.lo);
-            key.second.insert(key.second.end(), s.hi.begin(), s.hi.end());
+            const auto key = std::make_pair(std::make_pair(layer, t), std::make_pair(s.lo, s.hi));
             auto it = external.find(key);
             if (it == external.end()) {
                 Chunk c;
@@ -219,17 +213,17 @@ struct PlanBuilder {
                 continue;
             }
             const OpTiling& tl = plan.op_tiling[p];
-            std::vector<int64_t> lo(range.lo.size()), hi(range.lo.size());
+            Coords lo(range.lo.size()), hi(range.lo.size());
             for (size_t d = 0; d < lo.size(); ++d) {
                 lo[d] = range.lo[d] / tl.extent[d];
                 hi[d] = ceil_div(range.hi[d], tl.extent[d]);
             }
-            const auto red = op.reduction_dims();
-            for (int d : red) { // one tile of a reduction stands for its chunk
-                lo[d] = 0;
-                hi[d] = 1;
-            }
-            std::vector<int64_t> c = lo;
+            for (size_t d = 0; d < lo.size(); ++d)
+                if (tl.reduction[d]) { // one tile of a reduction stands for its chunk
+                    lo[d] = 0;
+                    hi[d] = 1;
+                }
+            Coords c = lo;
             while (true) {
                 const Box out = operand_slice(op, op.output, w.tensors[t], box_of(p, c));
                 Box inter;
@@ -274,6 +268,13 @@ struct PlanBuilder {
             }
         for (const auto& op : w.ops) plan.op_tiling.push_back(tiling_for(op, m));
         make_groups();
+        for (const auto& g : plan.groups) {
+            std::string name;
+            for (int o : g.ops)
+                if (w.ops[o].sequential_dim >= 0)
+                    name = w.ops[o].dims[w.ops[o].sequential_dim].name;
+            sequential_name.push_back(name);
+        }
 
         // Produced chunks, per layer and operator.
         for (int layer = 0; layer < layers; ++layer)
@@ -283,11 +284,8 @@ struct PlanBuilder {
                 if (op.kind == OpKind::View) continue;
                 const OpTiling& t = plan.op_tiling[o];
                 int64_t n = 1, per = 1;
-                const auto red = op.reduction_dims();
                 for (size_t d = 0; d < t.count.size(); ++d)
-                    (std::find(red.begin(), red.end(), static_cast<int>(d)) != red.end() ? per
-                                                                                         : n) *=
-                        t.count[d];
+                    (t.reduction[d] ? per : n) *= t.count[d];
                 for (int64_t i = 0; i < n; ++i) {
                     Chunk c;
                     c.tensor = op.output.tensor;
@@ -348,18 +346,26 @@ struct PlanBuilder {
     // position within the operator's tiles, operator) first: fused operators interleave.
     void order(std::vector<Tile>& tiles) {
         const size_t n = tiles.size();
-        std::vector<std::vector<int>> chunk_tiles(plan.chunks.size());
-        for (size_t i = 0; i < n; ++i)
-            chunk_tiles[tiles[i].out_chunk].push_back(static_cast<int>(i));
-        std::vector<std::vector<int>> consumers_of(plan.chunks.size());
+        // Consumers of each produced chunk, as one flat array (CSR): no allocation per chunk.
+        std::vector<uint32_t> begin(plan.chunks.size() + 1, 0);
         std::vector<int> waiting(n, 0);
         for (size_t i = 0; i < n; ++i)
             for (uint32_t r = tiles[i].in_begin; r < tiles[i].in_end; ++r) {
                 const int c = plan.inputs[r].chunk;
                 if (plan.chunks[c].producer_op < 0) continue;
-                consumers_of[c].push_back(static_cast<int>(i));
+                ++begin[c + 1];
                 ++waiting[i];
             }
+        for (size_t c = 0; c < plan.chunks.size(); ++c) begin[c + 1] += begin[c];
+        std::vector<int> consumers(begin.back());
+        {
+            std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
+            for (size_t i = 0; i < n; ++i)
+                for (uint32_t r = tiles[i].in_begin; r < tiles[i].in_end; ++r) {
+                    const int c = plan.inputs[r].chunk;
+                    if (plan.chunks[c].producer_op >= 0) consumers[fill[c]++] = static_cast<int>(i);
+                }
+        }
         std::vector<int> left(plan.chunks.size());
         for (size_t c = 0; c < plan.chunks.size(); ++c) left[c] = plan.chunks[c].producer_tiles;
         auto later = [&](int a, int b) { // priority_queue pops the largest: invert
@@ -383,8 +389,8 @@ struct PlanBuilder {
             plan.tiles.push_back(tiles[i]);
             const int c = tiles[i].out_chunk;
             if (--left[c] == 0)
-                for (int t : consumers_of[c])
-                    if (--waiting[t] == 0) ready.push(t);
+                for (uint32_t k = begin[c]; k < begin[c + 1]; ++k)
+                    if (--waiting[consumers[k]] == 0) ready.push(consumers[k]);
         }
         if (plan.tiles.size() != n) {
             std::string stuck;
@@ -416,9 +422,9 @@ Box TilePlan::tile_box(const Workload& w, const Tile& t) const {
     return b;
 }
 
-std::vector<int64_t> TilePlan::tile_extents(const Workload& w, const Tile& t) const {
+Coords TilePlan::tile_extents(const Workload& w, const Tile& t) const {
     const Box b = tile_box(w, t);
-    std::vector<int64_t> e(b.lo.size());
+    Coords e(b.lo.size());
     for (size_t d = 0; d < e.size(); ++d) e[d] = b.hi[d] - b.lo[d];
     return e;
 }
@@ -427,7 +433,7 @@ std::string TilePlan::tile_name(const Workload& w, const Tile& t) const {
     const OpTiling& tl = op_tiling[t.op];
     std::string s = w.ops[t.op].name + "[";
     int64_t index = t.grid_index;
-    std::vector<int64_t> c(tl.count.size());
+    Coords c(tl.count.size());
     for (size_t d = tl.count.size(); d-- > 0;) {
         c[d] = index % tl.count[d];
         index /= tl.count[d];
@@ -442,7 +448,7 @@ std::string TilePlan::tile_name(const Workload& w, const Tile& t) const {
 }
 
 TilePlan build_tile_plan(const Workload& w, const MappingSpec& m, int64_t cores, int layers) {
-    PlanBuilder b{w, m, cores, {}, {}, {}, {}, {}};
+    PlanBuilder b{w, m, cores, {}, {}, {}, {}, {}, {}};
     b.build(layers);
     return std::move(b.plan);
 }

@@ -44,8 +44,9 @@ struct Tile {
 };
 
 struct OpTiling {
-    std::vector<int64_t> extent; // nominal tile extent per loop dim
-    std::vector<int64_t> count;  // tiles per loop dim
+    Coords extent;               // nominal tile extent per loop dim
+    Coords count;                // tiles per loop dim
+    std::vector<char> reduction; // per loop dim: reduced over (not an output index)
     int64_t tiles = 1;
 };
 
@@ -65,7 +66,7 @@ struct TilePlan {
     std::vector<Chunk> chunks;
 
     Box tile_box(const Workload& w, const Tile& t) const;
-    std::vector<int64_t> tile_extents(const Workload& w, const Tile& t) const;
+    Coords tile_extents(const Workload& w, const Tile& t) const;
     std::string tile_name(const Workload& w, const Tile& t) const; // "ssm_add[l=5,d=0]@layer0"
 };
 
