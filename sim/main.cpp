@@ -2,6 +2,7 @@
 // codes (2: configuration or usage error, 1: anything else).
 #include "sim/commands.hpp"
 #include "sim/config_tree.hpp"
+#include "sim/timing.hpp"
 
 #include <CLI/CLI.hpp>
 #include <systemc>
@@ -55,6 +56,11 @@ int sc_main(int argc, char* argv[]) {
         if (validate->parsed()) return cmd_validate(args);
     } catch (const ConfigError& e) {
         std::cerr << "error: " << e.what() << "\n";
+        return 2;
+    } catch (const ScheduleError& e) {
+        std::cerr << "error: " << e.what()
+                  << "\n(the mapping's tiles do not fit this hardware: use smaller tiles or more "
+                     "SRAM)\n";
         return 2;
     } catch (const std::exception& e) {
         std::cerr << "fusesim: " << e.what() << "\n";

@@ -55,8 +55,8 @@ TimingResult simulate(const Workload& w, const HardwareSpec& hw, const TilePlan&
     sc_core::sc_start();
     if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
     if (!scheduler.finished())
-        throw std::runtime_error("the schedule cannot progress; stuck tiles:" +
-                                 scheduler.stuck_report());
+        throw ScheduleError("the schedule cannot progress; stuck tiles:" +
+                            scheduler.stuck_report());
     return scheduler.result();
 }
 

@@ -8,6 +8,7 @@
 #include "workloads/tile_plan.hpp"
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -65,8 +66,15 @@ struct TimingResult {
     uint64_t kernel_events = 0; // SystemC delta cycles + timed notifications processed
 };
 
-// Runs the simulation (elaborates SystemC modules, sc_start). Throws std::runtime_error naming
-// the stuck tiles if the schedule cannot progress.
+// A schedule that cannot progress (a tile's working set never fits, say): the hardware and the
+// mapping do not go together, so the CLI reports it as a configuration error (exit 2).
+class ScheduleError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// Runs the simulation (elaborates SystemC modules, sc_start). Throws ScheduleError naming the
+// stuck tiles if the schedule cannot progress.
 TimingResult simulate(const Workload& w, const HardwareSpec& hw, const TilePlan& plan,
                       const MappingSpec& mapping, const SimOptions& options);
 
