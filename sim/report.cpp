@@ -108,6 +108,7 @@ nlohmann::ordered_json report_json(const RunContext& c) {
              {"peak_sram_bytes", c.result.peak_sram[i]}});
     j["cores"] = cores;
     j["tiles_simulated"] = c.result.tiles;
+    j["scheduler_wakeups"] = c.result.kernel_events;
     j["evictions"] = c.result.evictions;
     nlohmann::ordered_json ops = nlohmann::ordered_json::array();
     for (const auto& l : op_lines(c))
