@@ -38,9 +38,11 @@ void MemoryManager::changed(int core, uint64_t now) {
 }
 
 bool MemoryManager::make_room(int core, int64_t bytes, const std::vector<int>& keep,
-                              const std::function<void(int)>& write_back, uint64_t now) {
+                              const std::function<void(int)>& write_back, uint64_t now,
+                              bool may_evict) {
     if (bytes > capacity_) return false;
     if (used_[core] + bytes <= capacity_) return true;
+    if (!may_evict) return false;
     // Candidates: unpinned, not kept, complete (a chunk being produced cannot move).
     std::vector<std::tuple<int, int, int>> cand; // (dirty, reads to come, -id)
     int64_t freeable = 0;

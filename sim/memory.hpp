@@ -46,8 +46,9 @@ class MemoryManager {
     // Makes room for `bytes` on `core` by evicting unpinned chunks (never those in `keep`),
     // clean ones first, then those with the fewest reads to come. A dirty chunk that is still
     // needed is handed to `write_back` (its bytes leave SRAM with it). False if it cannot fit.
+    // With `may_evict` false (a prefetch), it only says whether the bytes fit as things stand.
     bool make_room(int core, int64_t bytes, const std::vector<int>& keep,
-                   const std::function<void(int chunk)>& write_back, uint64_t now);
+                   const std::function<void(int chunk)>& write_back, uint64_t now, bool may_evict);
 
     void place(int chunk, int core, uint64_t now); // chunk becomes resident (allocates)
     void drop(int chunk, uint64_t now);            // chunk leaves SRAM (frees)

@@ -110,8 +110,9 @@ void Scheduler::progress(int core) {
     CoreState& cs = cores_[core];
     while (true) {
         if (cs.computing < 0 && !cs.ready.empty()) {
-            start_compute(core);
-            continue;
+            if (start_compute(core)) continue;
+            cs.idle_kind = 'm';
+            break;
         }
         if (cs.in_flight >= options_.prefetch_depth || cs.next >= cs.queue.size()) break;
         const int t = cs.queue[cs.next];
@@ -162,12 +163,10 @@ bool Scheduler::start_fetch(int t) {
         cores_[core].owner = owner;
         mem_.drop_cached_except(core, owner, now);
     }
-    // What must come in: chunks not usable here; what must be allocated: those plus the output
-    // chunk on its first producing tile.
+    // What must come in: chunks not usable here. (The output is allocated when the tile starts
+    // computing: a prefetch holds only inputs.)
     std::vector<int> keep;
     int64_t need = 0;
-    const ChunkState& out = mem_.state(tile.out_chunk);
-    if (out.core < 0) need += plan_.chunks[tile.out_chunk].bytes;
     keep.push_back(tile.out_chunk);
     for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
         const InputRef& ref = plan_.inputs[r];
@@ -177,14 +176,14 @@ bool Scheduler::start_fetch(int t) {
             need += ref.bytes;
     }
     auto evict = [&](int c) { write_back(c, plan_.chunks[c].producer_op, true); };
-    if (!mem_.make_room(core, need, keep, evict, now)) {
-        cores_[core].blocked =
-            "needs " + std::to_string(need) + " bytes of SRAM (" + std::to_string(mem_.used(core)) +
-            " of " + std::to_string(mem_.capacity()) + " in use, held by tiles in flight)";
+    // Only a fetch the core is waiting for may evict; a prefetch waits for room instead.
+    const bool idle = cores_[core].computing < 0 && cores_[core].ready.empty();
+    if (!mem_.make_room(core, need, keep, evict, now, idle)) {
+        cores_[core].blocked = "needs " + std::to_string(need) + " bytes of SRAM for its inputs (" +
+                               std::to_string(mem_.used(core)) + " of " +
+                               std::to_string(mem_.capacity()) + " in use)";
         return false;
     }
-    if (out.core < 0) mem_.place(tile.out_chunk, core, now);
-    ++mem_.state(tile.out_chunk).pins;
     int64_t dram_bytes = 0, noc_bytes = 0;
     for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
         const InputRef& ref = plan_.inputs[r];
@@ -258,9 +257,27 @@ void Scheduler::fetch_arrived(int t) {
     kick(core);
 }
 
-void Scheduler::start_compute(int core) {
+bool Scheduler::start_compute(int core) {
     CoreState& cs = cores_[core];
     const int t = cs.ready.front();
+    {
+        // The output chunk is allocated by its first producing tile, now; it may evict.
+        const Tile& tile = plan_.tiles[t];
+        const uint64_t now = now_cycles();
+        if (mem_.state(tile.out_chunk).core < 0) {
+            const int64_t bytes = plan_.chunks[tile.out_chunk].bytes;
+            auto evict = [&](int c) { write_back(c, plan_.chunks[c].producer_op, true); };
+            if (!mem_.make_room(core, bytes, {tile.out_chunk}, evict, now, true)) {
+                cs.blocked = "tile " + plan_.tile_name(w_, tile) + " needs " +
+                             std::to_string(bytes) + " bytes of SRAM for its output (" +
+                             std::to_string(mem_.used(core)) + " of " +
+                             std::to_string(mem_.capacity()) + " in use)";
+                return false;
+            }
+            mem_.place(tile.out_chunk, core, now);
+        }
+        ++mem_.state(tile.out_chunk).pins;
+    }
     cs.ready.pop_front();
     --cs.in_flight;
     cs.computing = t;
@@ -303,6 +320,7 @@ void Scheduler::start_compute(int core) {
         }
     }
     schedule_timer(now + cycles, core);
+    return true;
 }
 
 void Scheduler::compute_done(int core) {

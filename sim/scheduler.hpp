@@ -95,7 +95,7 @@ class Scheduler : public sc_core::sc_module {
     int cache_owner(const Tile& tile) const;
     bool usable_remote(int chunk, const Tile& tile) const;
     void fetch_arrived(int tile);
-    void start_compute(int core);
+    bool start_compute(int core);
     void compute_done(int core);
     void write_back(int chunk, int op, bool eviction);
     void chunk_complete(int chunk);
