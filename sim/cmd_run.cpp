@@ -12,6 +12,7 @@ int cmd_run(const CommandArgs& args) {
     SimOptions options;
     options.layers = s->simulated_layers;
     options.prefetch_depth = s->simulation.prefetch;
+    options.cache_weights = s->simulation.cache_weights;
     options.timeline = s->simulation.timeline;
     if (s->simulation.vcd) options.vcd_path = out.file("trace.vcd");
     const TimingResult result = simulate(s->workload, s->hw, s->plan, s->mapping, options);

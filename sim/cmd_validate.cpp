@@ -62,6 +62,7 @@ int cmd_validate(const CommandArgs& args) {
     SimOptions options;
     options.layers = 1;
     options.prefetch_depth = s->simulation.prefetch;
+    options.cache_weights = s->simulation.cache_weights;
     options.timeline = false;
     const TimingResult r = simulate(s->workload, s->hw, s->plan, s->mapping, options);
     const auto spatial = choose_spatial(s->workload, s->hw, s->plan, s->mapping);

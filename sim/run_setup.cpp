@@ -16,7 +16,7 @@ std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_la
     s->spec = read_workload(*wl);
     s->workload = s->spec.build(s->spec.single_stage(), s->spec.single_seq_len());
     const ConfigNode& mapping = *tree.find("mapping");
-    s->mapping = read_mapping(mapping, s->workload);
+    s->mapping = read_mapping(mapping, s->workload, s->hw.core.sram_bytes);
     s->simulation = read_simulation(tree.find("simulation"));
     s->simulated_layers =
         force_one_layer || !s->simulation.all_layers ? 1 : static_cast<int>(s->workload.layers);

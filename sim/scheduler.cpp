@@ -114,7 +114,10 @@ void Scheduler::progress(int core) {
             cs.idle_kind = 'm';
             break;
         }
-        if (cs.in_flight >= options_.prefetch_depth || cs.next >= cs.queue.size()) break;
+        // Depth 0: no overlap at all, a tile is fetched only once the previous one is done.
+        const int depth =
+            options_.prefetch_depth > 0 ? options_.prefetch_depth : (cs.computing < 0 ? 1 : 0);
+        if (cs.in_flight >= depth || cs.next >= cs.queue.size()) break;
         const int t = cs.queue[cs.next];
         if (waiting_[t] > 0) {
             cs.blocked = "waits for " + std::to_string(waiting_[t]) + " input chunk(s)";
@@ -205,7 +208,9 @@ bool Scheduler::start_fetch(int t) {
                 group_stats_[tile.group].refetched_bytes += ref.bytes;
             }
         }
-        if (whole && s.core < 0 && !from_noc) {
+        const bool keep_copy =
+            options_.cache_weights || w_.tensors[ch.tensor].role != TensorRole::Weight;
+        if (whole && s.core < 0 && !from_noc && keep_copy) {
             // A whole chunk read from DRAM stays as a clean copy for this group's later tiles.
             mem_.place(ref.chunk, core, now);
             s.cache_group = owner;

@@ -1,6 +1,7 @@
 #include "sim/schema.hpp"
 
 #include "sim/config_reader.hpp"
+#include "workloads/fusion.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -307,12 +308,14 @@ int op_or_fail(const Workload& w, const ConfigNode& node, const std::string& key
 
 } // namespace
 
-MappingSpec read_mapping(const ConfigNode& node, const Workload& w) {
+MappingSpec read_mapping(const ConfigNode& node, const Workload& w, int64_t sram_bytes) {
     Reader r(node, "mapping");
     MappingSpec m;
     m.name = r.opt_str("name").value_or("default");
     r.opt_str("description");
+    bool auto_tiles = true;
     if (auto t = r.opt_sub("tiling")) {
+        auto_tiles = t->opt_boolean("auto").value_or(true);
         std::vector<std::string> all;
         for (const auto& op : w.ops)
             for (const auto& d : op.dims)
@@ -330,11 +333,25 @@ MappingSpec read_mapping(const ConfigNode& node, const Workload& w) {
     }
     if (const ConfigNode* f = r.opt_raw("fusion")) {
         if (f->is_scalar()) {
-            if (f->value() != "unfused")
+            if (!is_fusion_preset(f->value())) {
+                std::string names;
+                for (const auto& n : fusion_preset_names())
+                    names += (names.empty() ? "" : ", ") + n;
                 throw ConfigError(f->origin(), "mapping.fusion",
-                                  "expected 'unfused' or a list of groups, got '" + f->value() +
-                                      "'");
+                                  "expected a preset (" + names + ") or a list of groups, got '" +
+                                      f->value() + "'");
+            }
+            try {
+                const FusionChoice c = apply_fusion_preset(f->value(), w, m, sram_bytes);
+                m.fusion = c.preset;
+                m.fusion_note = c.note;
+                m.split_d = c.split_d;
+                m.fuse_all_bytes = c.fuse_all_bytes;
+            } catch (const std::invalid_argument& e) {
+                throw ConfigError(f->origin(), "mapping.fusion", e.what());
+            }
         } else if (f->is_sequence()) {
+            m.fusion = "custom groups";
             for (size_t i = 0; i < f->items().size(); ++i) {
                 const ConfigNode& g = f->items()[i];
                 const std::string key = "mapping.fusion[" + std::to_string(i) + "]";
@@ -353,6 +370,11 @@ MappingSpec read_mapping(const ConfigNode& node, const Workload& w) {
                 for (const auto& item : list->items())
                     spec.ops.push_back(w.ops[op_or_fail(w, item, key)].name);
                 if (gr) gr->finish();
+                try {
+                    check_fusable(w, spec);
+                } catch (const std::invalid_argument& e) {
+                    throw ConfigError(g.origin(), key, e.what());
+                }
                 m.groups.push_back(spec);
             }
         } else {
@@ -378,6 +400,7 @@ MappingSpec read_mapping(const ConfigNode& node, const Workload& w) {
         sp->finish();
     }
     r.finish();
+    if (auto_tiles) m.fit_bytes = sram_bytes * 2 / 5; // a tile and the next one's inputs fit
     return m;
 }
 
@@ -389,7 +412,8 @@ SimulationSpec read_simulation(const ConfigNode* node) {
         s.all_layers = r.choice("layers", {"all", "one"}) == "all";
     else
         r.accept("layers");
-    s.prefetch = static_cast<int>(r.opt_integer("prefetch", 1, 64).value_or(1));
+    s.prefetch = static_cast<int>(r.opt_integer("prefetch", 0, 64).value_or(1));
+    s.cache_weights = r.opt_boolean("cache_weights").value_or(true);
     s.vcd = r.opt_boolean("vcd").value_or(true);
     s.timeline = r.opt_boolean("timeline").value_or(true);
     r.finish();

@@ -54,14 +54,16 @@ WorkloadSpec read_workload(const ConfigNode& workload);
 
 namespace fusesim {
 
-// The mapping section: tiling, fusion groups, fixed spatial mappings. Operator and dimension
-// names are checked against `w` (a ConfigError at the line that names them).
-MappingSpec read_mapping(const ConfigNode& mapping, const Workload& w);
+// The mapping section: tiling, fusion (a preset name or a list of groups), fixed spatial
+// mappings. Operator and dimension names are checked against `w` (a ConfigError at the line that
+// names them); `sram_bytes` (one core) sizes automatic tiles and Mem-Aware's split.
+MappingSpec read_mapping(const ConfigNode& mapping, const Workload& w, int64_t sram_bytes);
 
 // The simulation section of an experiment (all keys optional).
 struct SimulationSpec {
-    bool all_layers = true; // false: simulate one layer and scale by the number of layers
-    int prefetch = 1;
+    bool all_layers = true;    // false: simulate one layer and scale by the number of layers
+    int prefetch = 1;          // 0: fetch and compute never overlap
+    bool cache_weights = true; // false: weights are re-read by every tile that needs them
     bool vcd = true;
     bool timeline = true;
 };

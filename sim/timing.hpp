@@ -15,10 +15,11 @@
 namespace fusesim {
 
 struct SimOptions {
-    int layers = 1;         // layers simulated in full (chained); the rest scale
-    int prefetch_depth = 1; // tiles fetched ahead of the one computing, per core
-    std::string vcd_path;   // empty: no VCD
-    bool timeline = true;   // collect compute slices for timeline.json
+    int layers = 1;            // layers simulated in full (chained); the rest scale
+    int prefetch_depth = 1;    // tiles fetched ahead of the one computing, per core; 0: none
+    bool cache_weights = true; // false: every tile reads its weights from DRAM again
+    std::string vcd_path;      // empty: no VCD
+    bool timeline = true;      // collect compute slices for timeline.json
     size_t timeline_limit = 400000;
 };
 

@@ -29,6 +29,14 @@ struct MappingSpec {
     std::map<std::string, TilingRule> per_op; // by operator name; merged over the default
     std::map<std::string, std::pair<std::string, std::string>> spatial; // op → (row dim, col dim)
     std::vector<FusionGroupSpec> groups; // explicit groups; operators in none run alone
+    // Operators without a tiling rule of their own are split further (largest saving first)
+    // until a tile's inputs and output take at most this many bytes; 0: no automatic tiling.
+    int64_t fit_bytes = 0;
+    // What the fusion setting resolved to, for reports.
+    std::string fusion = "unfused";
+    std::string fusion_note;
+    int64_t split_d = 1;
+    int64_t fuse_all_bytes = 0;
 };
 
 } // namespace fusesim

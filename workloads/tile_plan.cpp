@@ -17,7 +17,45 @@ int64_t floor_div(int64_t a, int64_t b) {
     return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
-OpTiling tiling_for(const Operator& op, const MappingSpec& m) {
+// Bytes a tile of these extents reads and writes (its slices of every operand).
+int64_t tile_bytes(const Workload& w, const Operator& op, const Coords& extent) {
+    Box box;
+    for (size_t d = 0; d < extent.size(); ++d) {
+        box.lo.push_back(0);
+        box.hi.push_back(extent[d]);
+    }
+    int64_t bytes = 0;
+    for (const auto& in : op.inputs)
+        bytes += operand_slice(op, in, w.tensors[in.tensor], box).volume() *
+                 w.tensors[in.tensor].bytes_per_element;
+    return bytes + operand_slice(op, op.output, w.tensors[op.output.tensor], box).volume() *
+                       w.tensors[op.output.tensor].bytes_per_element;
+}
+
+// Halves the dimension that saves the most bytes until the tile fits `budget`. Dimensions
+// stay at 64 or more while another can still shrink (a tile that no longer fills the PE array
+// wastes it), and a recurrence's token dimension is already 1.
+void shrink_to_fit(const Workload& w, const Operator& op, Coords& extent, int64_t budget) {
+    while (tile_bytes(w, op, extent) > budget) {
+        int best = -1;
+        int64_t best_bytes = 0;
+        for (int pass = 0; pass < 2 && best < 0; ++pass)
+            for (size_t d = 0; d < extent.size(); ++d) {
+                if (extent[d] <= 1 || (pass == 0 && extent[d] < 128)) continue;
+                Coords e = extent;
+                e[d] = (e[d] + 1) / 2;
+                const int64_t b = tile_bytes(w, op, e);
+                if (best < 0 || b < best_bytes) {
+                    best = static_cast<int>(d);
+                    best_bytes = b;
+                }
+            }
+        if (best < 0) return; // one element per dimension: nothing left to split
+        extent[best] = (extent[best] + 1) / 2;
+    }
+}
+
+OpTiling tiling_for(const Workload& w, const Operator& op, const MappingSpec& m) {
     TilingRule rule = m.default_rule;
     auto it = m.per_op.find(op.name);
     if (it != m.per_op.end()) {
@@ -39,7 +77,13 @@ OpTiling tiling_for(const Operator& op, const MappingSpec& m) {
         if (auto x = rule.split.find(d.name); x != rule.split.end())
             e = ceil_div(d.size, std::min(x->second, d.size));
         t.extent.push_back(e);
-        t.count.push_back(ceil_div(d.size, e));
+    }
+    // The token recurrence advances one token per tile.
+    if (op.sequential_dim >= 0) t.extent[op.sequential_dim] = 1;
+    if (m.fit_bytes > 0 && it == m.per_op.end() && op.kind != OpKind::View)
+        shrink_to_fit(w, op, t.extent, m.fit_bytes);
+    for (size_t d = 0; d < op.dims.size(); ++d) {
+        t.count.push_back(ceil_div(op.dims[d].size, t.extent[d]));
         t.tiles *= t.count.back();
     }
     return t;
@@ -266,7 +310,7 @@ struct PlanBuilder {
                 if (!found)
                     throw std::invalid_argument("no operator has a dimension '" + kv.first + "'");
             }
-        for (const auto& op : w.ops) plan.op_tiling.push_back(tiling_for(op, m));
+        for (const auto& op : w.ops) plan.op_tiling.push_back(tiling_for(w, op, m));
         make_groups();
         for (const auto& g : plan.groups) {
             std::string name;
