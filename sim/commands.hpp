@@ -21,6 +21,10 @@ int cmd_graph(const CommandArgs& args);
 int cmd_analyze(const CommandArgs& args);
 int cmd_run(const CommandArgs& args);
 int cmd_validate(const CommandArgs& args);
+// `args.experiment` is the sweep spec; `shard` "i/n" or empty.
+int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard);
+int cmd_merge(const std::string& spec, const std::vector<std::string>& inputs,
+              const std::string& output);
 
 // The workloads of an experiment: `workload:` is one map, or a list of maps to compare models.
 std::vector<const ConfigNode*> experiment_workloads(const ResolvedExperiment& e);

@@ -42,6 +42,21 @@ int sc_main(int argc, char* argv[]) {
                          "output folder (default traces/<name>-validate/)");
     validate->add_flag("-q,--quiet", args.quiet, "no terminal summary");
 
+    int jobs = 2;
+    std::string shard;
+    auto* sweep = app.add_subcommand("sweep", "run a sweep spec: one process per design point");
+    common(sweep, "sweep spec YAML file");
+    sweep->add_option("-j,--jobs", jobs, "points run at the same time")->check(CLI::Range(1, 256));
+    sweep->add_option("--shard", shard, "run only share i of n (i/n, 0-based), e.g. 0/4");
+    sweep->add_option("-o,--output", args.output, "output folder (default traces/<name>/)");
+
+    std::vector<std::string> merge_inputs;
+    std::string merge_spec;
+    auto* merge = app.add_subcommand("merge", "combine results.csv files of a sweep's shards");
+    merge->add_option("spec", merge_spec, "sweep spec YAML file")->required();
+    merge->add_option("results", merge_inputs, "results.csv files")->required();
+    merge->add_option("-o,--output", args.output, "output folder (default traces/<name>/)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -54,6 +69,8 @@ int sc_main(int argc, char* argv[]) {
         if (analyze->parsed()) return cmd_analyze(args);
         if (run->parsed()) return cmd_run(args);
         if (validate->parsed()) return cmd_validate(args);
+        if (sweep->parsed()) return cmd_sweep(args, jobs, shard);
+        if (merge->parsed()) return cmd_merge(merge_spec, merge_inputs, args.output);
     } catch (const ConfigError& e) {
         std::cerr << "error: " << e.what() << "\n";
         return 2;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 
 namespace fusesim {
 
@@ -46,6 +48,48 @@ std::string csv_escape(const std::string& cell) {
     std::string out = "\"";
     for (char c : cell) out += c == '"' ? std::string("\"\"") : std::string(1, c);
     return out + "\"";
+}
+
+std::vector<std::vector<std::string>> read_csv_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<std::vector<std::string>> rows;
+    if (!in) return rows;
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::string> row;
+    std::string cell;
+    bool quoted = false, any = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+                cell += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                cell += c;
+            }
+        } else if (c == '"') {
+            quoted = any = true;
+        } else if (c == ',') {
+            row.push_back(cell);
+            cell.clear();
+        } else if (c == '\n') {
+            row.push_back(cell);
+            rows.push_back(row);
+            row.clear();
+            cell.clear();
+            any = false;
+        } else if (c != '\r') {
+            cell += c;
+            any = true;
+        }
+    }
+    if (any || !cell.empty() || !row.empty()) { // a last line without its newline: incomplete
+        row.push_back(cell);
+        rows.push_back(row);
+    }
+    return rows;
 }
 
 std::string Table::csv() const {

@@ -20,6 +20,8 @@ class Table {
 };
 
 std::string csv_escape(const std::string& cell);
+// Reads a CSV file (quoted cells allowed); an absent file is an empty table.
+std::vector<std::vector<std::string>> read_csv_file(const std::string& path);
 // Fixed formatting helpers so that output is byte-identical across runs.
 std::string fixed(double v, int decimals);
 std::string sci(double v, int digits = 4); // %.{digits}g

@@ -163,17 +163,61 @@ struct PlanBuilder {
         for (auto& g : plan.groups)
             std::sort(g.ops.begin(), g.ops.end(),
                       [&](int a, int b) { return op_rank[a] < op_rank[b]; });
-        // Execution order: by the first operator of each group in topological order.
-        std::vector<int> order(plan.groups.size());
-        for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-        std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-            return op_rank[plan.groups[a].ops.front()] < op_rank[plan.groups[b].ops.front()];
-        });
+        // Execution order: a topological order of the groups (a group runs after every group
+        // that feeds it), earliest first operator first among those ready.
+        const size_t n = plan.groups.size();
+        std::vector<std::set<int>> feeds(n);
+        std::vector<int> needs(n, 0);
+        for (size_t o = 0; o < w.ops.size(); ++o) {
+            const int g = plan.group_of_op[o];
+            if (g < 0) continue;
+            for (const auto& in : w.ops[o].inputs) {
+                if (in.carried) continue;
+                std::vector<int> ps;
+                producers_through_views(in.tensor, ps);
+                for (int p : ps) {
+                    const int pg = plan.group_of_op[p];
+                    if (pg >= 0 && pg != g && feeds[pg].insert(g).second) ++needs[g];
+                }
+            }
+        }
+        auto later = [&](int a, int b) {
+            return op_rank[plan.groups[a].ops.front()] > op_rank[plan.groups[b].ops.front()];
+        };
+        std::priority_queue<int, std::vector<int>, decltype(later)> ready(later);
+        for (size_t g = 0; g < n; ++g)
+            if (needs[g] == 0) ready.push(static_cast<int>(g));
+        std::vector<int> order;
+        while (!ready.empty()) {
+            const int g = ready.top();
+            ready.pop();
+            order.push_back(g);
+            for (int h : feeds[g])
+                if (--needs[h] == 0) ready.push(h);
+        }
+        if (order.size() != n) {
+            std::string names;
+            for (size_t g = 0; g < n; ++g)
+                if (needs[g] > 0) names += (names.empty() ? "" : ", ") + plan.groups[g].name;
+            throw std::invalid_argument("fusion groups depend on each other in a cycle (" + names +
+                                        "): an operator outside a group sits between two of its "
+                                        "operators");
+        }
         std::vector<GroupInfo> sorted;
         for (int g : order) sorted.push_back(plan.groups[g]);
         plan.groups = sorted;
         for (size_t g = 0; g < plan.groups.size(); ++g)
             for (int o : plan.groups[g].ops) plan.group_of_op[o] = static_cast<int>(g);
+    }
+
+    // Non-view operators writing tensor `t`, looking through views.
+    void producers_through_views(int t, std::vector<int>& out) const {
+        for (int p : w.producers[t]) {
+            if (w.ops[p].kind == OpKind::View)
+                for (const auto& in : w.ops[p].inputs) producers_through_views(in.tensor, out);
+            else
+                out.push_back(p);
+        }
     }
 
     // Grid coordinates of tile `index` of op `o`.

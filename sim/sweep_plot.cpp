@@ -1,0 +1,107 @@
+#include "sim/sweep_plot.hpp"
+
+#include "sim/config_tree.hpp"
+#include "sim/table.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace fusesim {
+
+namespace {
+
+bool numeric(const std::string& s) {
+    if (s.empty()) return false;
+    char* end = nullptr;
+    std::strtod(s.c_str(), &end);
+    return end && *end == '\0';
+}
+
+int column(const std::vector<std::string>& head, const std::string& name, const PlotSpec& p) {
+    auto it = std::find(head.begin(), head.end(), name);
+    if (it == head.end()) {
+        std::string cols;
+        for (const auto& h : head) cols += (cols.empty() ? "" : ", ") + h;
+        throw ConfigError("plot '" + p.name + "': no column '" + name + "' in the results (" +
+                          cols + ")");
+    }
+    return static_cast<int>(it - head.begin());
+}
+
+std::string quote(const std::string& s) {
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\\\"") : std::string(1, c);
+    return q + "\"";
+}
+
+} // namespace
+
+void draw_sweep_plots(const SweepSpec& spec, const std::string& results_csv, const OutputDir& out) {
+    const auto table = read_csv_file(results_csv);
+    if (table.size() < 2) return;
+    const auto& head = table.front();
+    const int status = column(head, "status", {});
+    for (const auto& p : spec.plots) {
+        const int xc = column(head, p.x, p), yc = column(head, p.y, p);
+        const int sc = p.series.empty() ? -1 : column(head, p.series, p);
+        // Series in order of first appearance; x values likewise.
+        std::vector<std::string> series, xs;
+        std::map<std::pair<std::string, std::string>, std::string> y;
+        for (size_t i = 1; i < table.size(); ++i) {
+            const auto& r = table[i];
+            if (r.size() != head.size() || r[status] != "ok") continue;
+            const std::string s = sc >= 0 ? r[sc] : p.y;
+            if (std::find(series.begin(), series.end(), s) == series.end()) series.push_back(s);
+            if (std::find(xs.begin(), xs.end(), r[xc]) == xs.end()) xs.push_back(r[xc]);
+            y[{s, r[xc]}] = r[yc];
+        }
+        if (xs.empty()) continue;
+        const bool numeric_x = std::all_of(xs.begin(), xs.end(), numeric) && p.style != "bars";
+        std::string g = "set terminal svg size 1000,560 dynamic noenhanced font 'sans,13' "
+                        "background 'white'\nset output " +
+                        quote(out.file(p.name + ".svg")) + "\nset title " + quote(p.title) +
+                        "\nset xlabel " + quote(p.x) + "\nset ylabel " + quote(p.y) +
+                        "\nset grid\nset key outside right\n";
+        if (p.logy) g += "set logscale y\n";
+        if (p.logx && numeric_x) g += "set logscale x\n";
+        std::string plot = "plot ";
+        if (p.style == "bars") {
+            g += "set style data histograms\nset style histogram clustered gap 1\n"
+                 "set style fill solid 0.8 border -1\nset xtics rotate by -30\n$D << EOD\n";
+            for (const auto& x : xs) {
+                g += quote(x);
+                for (const auto& s : series) {
+                    auto it = y.find({s, x});
+                    g += " " + (it == y.end() ? std::string("NaN") : it->second);
+                }
+                g += "\n";
+            }
+            g += "EOD\n";
+            for (size_t k = 0; k < series.size(); ++k)
+                plot += std::string(k ? ", " : "") + "$D using " + std::to_string(k + 2) +
+                        (k ? "" : ":xtic(1)") + " title " + quote(p.series + " = " + series[k]);
+        } else {
+            for (size_t k = 0; k < series.size(); ++k) {
+                g += "$S" + std::to_string(k) + " << EOD\n";
+                for (size_t i = 0; i < xs.size(); ++i) {
+                    auto it = y.find({series[k], xs[i]});
+                    if (it == y.end()) continue;
+                    g += (numeric_x ? xs[i] : std::to_string(i)) + " " + it->second + "\n";
+                }
+                g += "EOD\n";
+                plot += std::string(k ? ", " : "") + "$S" + std::to_string(k) + " using 1:2 with " +
+                        (p.style == "points" ? "points pt 7" : "linespoints lw 2 pt 7") +
+                        " title " + quote(sc >= 0 ? p.series + " = " + series[k] : p.y);
+            }
+            if (!numeric_x) {
+                g += "set xtics (";
+                for (size_t i = 0; i < xs.size(); ++i)
+                    g += (i ? ", " : "") + quote(xs[i]) + " " + std::to_string(i);
+                g += ") rotate by -30\n";
+            }
+        }
+        run_gnuplot(out.write(p.name + ".gp", g + plot + "\n"));
+    }
+}
+
+} // namespace fusesim
