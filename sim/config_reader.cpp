@@ -161,9 +161,14 @@ int64_t parse_bytes(const std::string& text) {
     }
     double bytes = q->value * static_cast<double>(unit->prefix) / static_cast<double>(divisor);
     if (bytes >= 9.2e18) throw std::invalid_argument("a size below 8 EiB");
-    auto whole = near_integer(bytes);
-    if (!whole) throw std::invalid_argument("a size that is a whole number of bytes");
-    return static_cast<int64_t>(*whole);
+    // A fraction of a unit ("0.1MiB") rounds to the nearest byte; a fraction of one byte is
+    // not a size.
+    if (q->value * static_cast<double>(unit->prefix) < static_cast<double>(divisor) * 1024) {
+        auto whole = near_integer(bytes);
+        if (!whole) throw std::invalid_argument("a size that is a whole number of bytes");
+        return static_cast<int64_t>(*whole);
+    }
+    return static_cast<int64_t>(std::llround(bytes));
 }
 
 double parse_hertz(const std::string& text) {

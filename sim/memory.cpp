@@ -8,7 +8,8 @@ namespace fusesim {
 
 MemoryManager::MemoryManager(const TilePlan& plan, int64_t cores, int64_t capacity_bytes)
     : plan_(plan), capacity_(capacity_bytes), chunks_(plan.chunks.size()), used_(cores, 0),
-      peak_(cores, 0), resident_(cores), slot_(plan.chunks.size(), -1) {
+      peak_(cores, 0), resident_(cores), slot_(plan.chunks.size(), -1), group_of_core_(cores, -1),
+      group_peak_(plan.groups.size(), 0) {
     for (size_t c = 0; c < plan.chunks.size(); ++c) {
         const Chunk& ch = plan.chunks[c];
         chunks_[c].producers_left = ch.producer_tiles;
@@ -30,6 +31,8 @@ int64_t MemoryManager::peak() const {
 
 void MemoryManager::changed(int core, uint64_t now) {
     peak_[core] = std::max(peak_[core], used_[core]);
+    if (group_of_core_[core] >= 0)
+        group_peak_[group_of_core_[core]] = std::max(group_peak_[group_of_core_[core]], used_[core]);
     if (!samples_.empty() && samples_.back().cycle == now && samples_.back().core == core)
         samples_.back().bytes = used_[core];
     else

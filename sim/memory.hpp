@@ -61,6 +61,10 @@ class MemoryManager {
     // Drops unpinned copies read from DRAM for other groups: they serve no one any more.
     void drop_cached_except(int core, int group, uint64_t now);
 
+    // The group whose tile a core is computing: occupancy peaks are also kept per group.
+    void set_group(int core, int group) { group_of_core_[core] = group; }
+    int64_t group_peak(int group) const { return group_peak_[group]; }
+
     int64_t evicted_bytes() const { return evicted_bytes_; }
     uint64_t evictions() const { return evictions_; }
     const std::vector<OccupancySample>& samples() const { return samples_; }
@@ -74,6 +78,8 @@ class MemoryManager {
     std::vector<int64_t> used_, peak_;
     std::vector<std::vector<int>> resident_; // per core, unordered
     std::vector<int> slot_;                  // index of a chunk in resident_[core]
+    std::vector<int> group_of_core_;
+    std::vector<int64_t> group_peak_;
     int64_t evicted_bytes_ = 0;
     uint64_t evictions_ = 0;
     std::vector<OccupancySample> samples_;

@@ -74,6 +74,10 @@ nlohmann::ordered_json report_json(const RunContext& c) {
                      {"batch", c.workload.batch}};
     j["hardware"] = c.hw.name;
     j["mapping"] = c.mapping.name;
+    j["fusion"] = {{"scheme", c.mapping.fusion},
+                   {"split_d", c.mapping.split_d},
+                   {"fuse_all_bytes_eq2", c.mapping.fuse_all_bytes},
+                   {"note", c.mapping.fusion_note}};
     j["latency"] = {{"cycles", cycles},
                     {"seconds", static_cast<double>(cycles) / c.hw.clock_hz},
                     {"simulated_cycles", c.result.cycles}};
@@ -128,7 +132,13 @@ nlohmann::ordered_json report_json(const RunContext& c) {
     for (const auto& g : c.plan.groups) {
         nlohmann::ordered_json names = nlohmann::ordered_json::array();
         for (int o : g.ops) names.push_back(c.workload.ops[o].name);
-        groups.push_back({{"name", g.name}, {"on_chip", g.on_chip}, {"operators", names}});
+        const GroupStats& gs = c.result.groups[&g - c.plan.groups.data()];
+        groups.push_back({{"name", g.name},
+                          {"on_chip", g.on_chip},
+                          {"operators", names},
+                          {"peak_sram_bytes", gs.peak_sram},
+                          {"evicted_bytes", gs.evicted_bytes},
+                          {"refetched_bytes", gs.refetched_bytes}});
     }
     j["groups"] = groups;
     j["config"] = nlohmann::ordered_json::parse(c.experiment.tree.to_json_string());

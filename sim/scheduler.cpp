@@ -269,6 +269,7 @@ bool Scheduler::start_compute(int core) {
         // The output chunk is allocated by its first producing tile, now; it may evict.
         const Tile& tile = plan_.tiles[t];
         const uint64_t now = now_cycles();
+        mem_.set_group(core, tile.group);
         if (mem_.state(tile.out_chunk).core < 0) {
             const int64_t bytes = plan_.chunks[tile.out_chunk].bytes;
             auto evict = [&](int c) { write_back(c, plan_.chunks[c].producer_op, true); };
@@ -431,6 +432,7 @@ TimingResult Scheduler::result() const {
     r.tiles = done_;
     r.ops = stats_;
     r.groups = group_stats_;
+    for (size_t g = 0; g < r.groups.size(); ++g) r.groups[g].peak_sram = mem_.group_peak(static_cast<int>(g));
     for (const auto& c : cores_) {
         r.core_busy.push_back(c.busy);
         r.core_useful_pe_cycles.push_back(c.useful);

@@ -38,6 +38,7 @@ struct GroupStats {
     uint64_t last_end = 0;             // layer 0
     int64_t refetched_bytes = 0;       // all layers
     int64_t evicted_bytes = 0;         // all layers
+    int64_t peak_sram = 0;             // SRAM occupancy while its tiles compute (any core)
     // Cycles a core sat idle before a tile of this group, by what held it (layer 0):
     uint64_t stall_fetch = 0;      // its inputs were on their way from DRAM or another core
     uint64_t stall_memory = 0;     // it could not get SRAM (prefetch blocked, eviction)

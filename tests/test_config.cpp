@@ -218,7 +218,8 @@ TEST_CASE("experiment loads the files it names", "[config]") {
     CHECK(x.output == "traces/basic-test");
     std::vector<std::string> keys;
     for (const auto& entry : x.tree.entries()) keys.push_back(entry.first);
-    CHECK(keys == std::vector<std::string>{"name", "hardware", "workload", "mapping"});
+    CHECK(keys == std::vector<std::string>{"name", "hardware", "workload", "mapping", "analysis",
+                                           "simulation"});
     const ConfigNode* bw = x.tree.find_path("hardware.dram.bandwidth");
     REQUIRE(bw);
     CHECK(bw->value() == "256GB/s");
@@ -244,7 +245,7 @@ TEST_CASE("experiment set block overrides keep the experiment's origin", "[confi
     CHECK(x.tree.find_path("hardware.dram.latency")->value() == "50ns"); // siblings stay
 }
 
-TEST_CASE("--set overrides replace values and take the origin --set", "[config]") {
+TEST_CASE("overrides given with --set replace values and take the origin --set", "[config]") {
     std::vector<Override> overrides = {parse_override("hardware.dram.bandwidth=64GB/s"),
                                        parse_override("workload.seq_len=[32, 64]"),
                                        parse_override("name=renamed")};
