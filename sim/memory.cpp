@@ -16,6 +16,18 @@ MemoryManager::MemoryManager(const TilePlan& plan, int64_t cores, int64_t capaci
         chunks_[c].consumers_left = ch.consumers;
         chunks_[c].in_dram = ch.producer_op < 0;
     }
+    // Readers of every chunk in issue order, for the next-use distance.
+    readers_begin_.assign(plan.chunks.size() + 1, 0);
+    for (const Tile& t : plan.tiles)
+        for (uint32_t r = t.in_begin; r < t.in_end; ++r) ++readers_begin_[plan.inputs[r].chunk + 1];
+    for (size_t c = 0; c < plan.chunks.size(); ++c) readers_begin_[c + 1] += readers_begin_[c];
+    readers_.resize(readers_begin_.back());
+    {
+        std::vector<uint32_t> fill(readers_begin_.begin(), readers_begin_.end() - 1);
+        for (size_t i = 0; i < plan.tiles.size(); ++i)
+            for (uint32_t r = plan.tiles[i].in_begin; r < plan.tiles[i].in_end; ++r)
+                readers_[fill[plan.inputs[r].chunk]++] = static_cast<int>(i);
+    }
     // Reads from the chunk's own on-chip group keep it resident.
     for (const Tile& t : plan.tiles)
         for (uint32_t r = t.in_begin; r < t.in_end; ++r) {
@@ -25,6 +37,13 @@ MemoryManager::MemoryManager(const TilePlan& plan, int64_t cores, int64_t capaci
         }
 }
 
+int64_t MemoryManager::next_use(int chunk) const {
+    const ChunkState& s = chunks_[chunk];
+    if (s.consumers_left <= 0) return INT64_MAX;
+    const int done = plan_.chunks[chunk].consumers - s.consumers_left;
+    return readers_[readers_begin_[chunk] + static_cast<uint32_t>(done)];
+}
+
 int64_t MemoryManager::peak() const {
     return *std::max_element(peak_.begin(), peak_.end());
 }
@@ -32,7 +51,8 @@ int64_t MemoryManager::peak() const {
 void MemoryManager::changed(int core, uint64_t now) {
     peak_[core] = std::max(peak_[core], used_[core]);
     if (group_of_core_[core] >= 0)
-        group_peak_[group_of_core_[core]] = std::max(group_peak_[group_of_core_[core]], used_[core]);
+        group_peak_[group_of_core_[core]] =
+            std::max(group_peak_[group_of_core_[core]], used_[core]);
     if (!samples_.empty() && samples_.back().cycle == now && samples_.back().core == core)
         samples_.back().bytes = used_[core];
     else
@@ -42,24 +62,26 @@ void MemoryManager::changed(int core, uint64_t now) {
 
 bool MemoryManager::make_room(int core, int64_t bytes, const std::vector<int>& keep,
                               const std::function<void(int)>& write_back, uint64_t now,
-                              bool may_evict) {
+                              bool may_write_back, int64_t protect_before) {
     if (bytes > capacity_) return false;
     if (used_[core] + bytes <= capacity_) return true;
-    if (!may_evict) return false;
     // Candidates: unpinned, not kept, complete (a chunk being produced cannot move).
-    std::vector<std::tuple<int, int, int>> cand; // (dirty, reads to come, -id)
+    std::vector<std::tuple<int, int64_t, int>> cand; // (dirty, -next use, -id)
     int64_t freeable = 0;
     for (int c : resident_[core]) {
         const ChunkState& s = chunks_[c];
         if (s.pins > 0 || !s.complete() || s.writing) continue;
         if (std::find(keep.begin(), keep.end(), c) != keep.end()) continue;
         const bool dirty = !s.in_dram && s.consumers_left > 0;
-        cand.emplace_back(dirty ? 1 : 0, s.consumers_left, -c);
+        if (dirty && !may_write_back) continue;
+        const int64_t next = next_use(c);
+        if (next < protect_before) continue;
+        cand.emplace_back(dirty ? 1 : 0, -next, -c);
         freeable += plan_.chunks[c].bytes;
     }
     if (used_[core] - freeable + bytes > capacity_) return false;
     std::sort(cand.begin(), cand.end());
-    for (const auto& [dirty, left, neg] : cand) {
+    for (const auto& [dirty, neg_next, neg] : cand) {
         if (used_[core] + bytes <= capacity_) break;
         const int c = -neg;
         ++evictions_;

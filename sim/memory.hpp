@@ -43,12 +43,16 @@ class MemoryManager {
     ChunkState& state(int chunk) { return chunks_[chunk]; }
     const ChunkState& state(int chunk) const { return chunks_[chunk]; }
 
-    // Makes room for `bytes` on `core` by evicting unpinned chunks (never those in `keep`),
-    // clean ones first, then those with the fewest reads to come. A dirty chunk that is still
-    // needed is handed to `write_back` (its bytes leave SRAM with it). False if it cannot fit.
-    // With `may_evict` false (a prefetch), it only says whether the bytes fit as things stand.
+    // Makes room for `bytes` on `core` by evicting unpinned chunks (never those in `keep`):
+    // clean copies (also in DRAM) before dirty data, each in order of farthest next use. A dirty
+    // chunk still needed is handed to `write_back` (its bytes leave SRAM with it). A prefetch
+    // passes `may_write_back` false and `protect_before`: it may drop only clean copies not read
+    // before that tile. False if the bytes cannot fit.
     bool make_room(int core, int64_t bytes, const std::vector<int>& keep,
-                   const std::function<void(int chunk)>& write_back, uint64_t now, bool may_evict);
+                   const std::function<void(int chunk)>& write_back, uint64_t now,
+                   bool may_write_back, int64_t protect_before = 0);
+    // Issue position of the next tile that reads the chunk (INT64_MAX: none).
+    int64_t next_use(int chunk) const;
 
     void place(int chunk, int core, uint64_t now); // chunk becomes resident (allocates)
     void drop(int chunk, uint64_t now);            // chunk leaves SRAM (frees)
@@ -79,6 +83,8 @@ class MemoryManager {
     std::vector<std::vector<int>> resident_; // per core, unordered
     std::vector<int> slot_;                  // index of a chunk in resident_[core]
     std::vector<int> group_of_core_;
+    std::vector<uint32_t> readers_begin_; // chunk → reading tiles in issue order (CSR)
+    std::vector<int> readers_;
     std::vector<int64_t> group_peak_;
     int64_t evicted_bytes_ = 0;
     uint64_t evictions_ = 0;

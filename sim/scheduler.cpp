@@ -12,6 +12,7 @@ Scheduler::Scheduler(sc_core::sc_module_name name, const Workload& w, const Hard
       cores_(hw.cores), phase_(plan.tiles.size()), waiting_(plan.tiles.size(), 0),
       temp_(plan.tiles.size(), 0), pending_(plan.tiles.size(), 0),
       fetch_start_(plan.tiles.size(), 0), sram_blocked_(plan.tiles.size(), 0),
+      refetching_(plan.tiles.size(), 0), reserve_(plan.tiles.size(), 0), reserved_(hw.cores, 0),
       ref_pinned_(plan.inputs.size(), 0), stats_(w.ops.size()), group_stats_(plan.groups.size()),
       last_slice_(hw.cores, SIZE_MAX), dirty_(hw.cores, 0) {
     dram_ = std::make_unique<SharedPort>("dram", hw.dram.bytes_per_cycle, hw.dram.latency_cycles);
@@ -179,9 +180,16 @@ bool Scheduler::start_fetch(int t) {
             need += ref.bytes;
     }
     auto evict = [&](int c) { write_back(c, plan_.chunks[c].producer_op, true); };
-    // Only a fetch the core is waiting for may evict; a prefetch waits for room instead.
+    // Room is also kept for the outputs of the fetched tiles ahead of this one (and its own),
+    // allocated when they start computing. Only a fetch the core is waiting for may write data
+    // back to make room; a prefetch may drop clean copies only.
+    const int64_t out_bytes =
+        mem_.state(tile.out_chunk).core < 0 ? plan_.chunks[tile.out_chunk].bytes : 0;
+    // A prefetch never drops what a tile in the next few will read.
+    constexpr int64_t kProtectedTiles = 16;
     const bool idle = cores_[core].computing < 0 && cores_[core].ready.empty();
-    if (!mem_.make_room(core, need, keep, evict, now, idle)) {
+    if (!mem_.make_room(core, need + reserved_[core] + out_bytes, keep, evict, now, idle,
+                        idle ? 0 : t + kProtectedTiles)) {
         cores_[core].blocked = "needs " + std::to_string(need) + " bytes of SRAM for its inputs (" +
                                std::to_string(mem_.used(core)) + " of " +
                                std::to_string(mem_.capacity()) + " in use)";
@@ -193,8 +201,8 @@ bool Scheduler::start_fetch(int t) {
         ChunkState& s = mem_.state(ref.chunk);
         const Chunk& ch = plan_.chunks[ref.chunk];
         if (s.core == core && usable(ref.chunk, tile)) {
-            ++s.pins;
-            ref_pinned_[r] = 1;
+            // Not pinned yet: until this tile computes, it may still make way (see start_compute).
+            ref_pinned_[r] = kResidentAtFetch;
             continue;
         }
         const bool whole = ref.bytes == ch.bytes;
@@ -221,6 +229,8 @@ bool Scheduler::start_fetch(int t) {
         }
     }
     mem_.alloc_temp(core, temp_[t], now);
+    reserve_[t] = out_bytes;
+    reserved_[core] += out_bytes;
     OpStats& st = stats_[tile.op];
     if (tile.layer == 0) {
         st.first_start = std::min(st.first_start, now);
@@ -265,14 +275,63 @@ void Scheduler::fetch_arrived(int t) {
 bool Scheduler::start_compute(int core) {
     CoreState& cs = cores_[core];
     const int t = cs.ready.front();
+    if (refetching_[t]) return false;
     {
-        // The output chunk is allocated by its first producing tile, now; it may evict.
         const Tile& tile = plan_.tiles[t];
         const uint64_t now = now_cycles();
+        auto evict = [&](int c) { write_back(c, plan_.chunks[c].producer_op, true); };
+        // Inputs that were in SRAM when the tile was fetched may have made way since: read
+        // them again (the core waits), then pin everything.
+        std::vector<int> keep{tile.out_chunk};
+        int64_t missing = 0;
+        for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
+            if (ref_pinned_[r] != kResidentAtFetch) continue;
+            const int c = plan_.inputs[r].chunk;
+            if (mem_.state(c).core == core && usable(c, tile))
+                keep.push_back(c);
+            else
+                missing += plan_.inputs[r].bytes;
+        }
+        if (missing > 0) {
+            if (!mem_.make_room(core, missing, keep, evict, now, true)) {
+                cs.blocked = "tile " + plan_.tile_name(w_, tile) + " needs " +
+                             std::to_string(missing) + " bytes of SRAM to read back inputs (" +
+                             std::to_string(mem_.used(core)) + " of " +
+                             std::to_string(mem_.capacity()) + " in use)";
+                return false;
+            }
+            for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
+                if (ref_pinned_[r] != kResidentAtFetch) continue;
+                const int c = plan_.inputs[r].chunk;
+                if (mem_.state(c).core == core && usable(c, tile)) continue;
+                ref_pinned_[r] = 0; // now a temporary copy
+                if (mem_.state(c).evicted) {
+                    refetched_ += plan_.inputs[r].bytes;
+                    group_stats_[tile.group].refetched_bytes += plan_.inputs[r].bytes;
+                }
+            }
+            temp_[t] += missing;
+            mem_.alloc_temp(core, missing, now);
+            stats_[tile.op].read_bytes += missing;
+            dram_read_ += missing;
+            refetching_[t] = 1;
+            dram_->transfer(missing, [this, t, core] {
+                refetching_[t] = 0;
+                kick(core);
+            });
+            return false;
+        }
+        for (uint32_t r = tile.in_begin; r < tile.in_end; ++r)
+            if (ref_pinned_[r] == kResidentAtFetch) {
+                ref_pinned_[r] = 1;
+                ++mem_.state(plan_.inputs[r].chunk).pins;
+            }
+        // The output chunk is allocated by its first producing tile, now; it may evict.
         mem_.set_group(core, tile.group);
+        reserved_[core] -= reserve_[t];
+        reserve_[t] = 0;
         if (mem_.state(tile.out_chunk).core < 0) {
             const int64_t bytes = plan_.chunks[tile.out_chunk].bytes;
-            auto evict = [&](int c) { write_back(c, plan_.chunks[c].producer_op, true); };
             if (!mem_.make_room(core, bytes, {tile.out_chunk}, evict, now, true)) {
                 cs.blocked = "tile " + plan_.tile_name(w_, tile) + " needs " +
                              std::to_string(bytes) + " bytes of SRAM for its output (" +
@@ -348,7 +407,7 @@ void Scheduler::compute_done(int core) {
     }
     mem_.free_temp(core, temp_[t], now);
     for (uint32_t r = tile.in_begin; r < tile.in_end; ++r)
-        if (ref_pinned_[r]) {
+        if (ref_pinned_[r] == 1) {
             ref_pinned_[r] = 0;
             --mem_.state(plan_.inputs[r].chunk).pins;
         }
@@ -432,7 +491,8 @@ TimingResult Scheduler::result() const {
     r.tiles = done_;
     r.ops = stats_;
     r.groups = group_stats_;
-    for (size_t g = 0; g < r.groups.size(); ++g) r.groups[g].peak_sram = mem_.group_peak(static_cast<int>(g));
+    for (size_t g = 0; g < r.groups.size(); ++g)
+        r.groups[g].peak_sram = mem_.group_peak(static_cast<int>(g));
     for (const auto& c : cores_) {
         r.core_busy.push_back(c.busy);
         r.core_useful_pe_cycles.push_back(c.useful);

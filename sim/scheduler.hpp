@@ -61,12 +61,18 @@ class Scheduler : public sc_core::sc_module {
     std::unique_ptr<SharedPort> noc_;
     std::vector<CoreState> cores_;
     std::vector<Phase> phase_;
-    std::vector<int> waiting_;             // per tile: input chunks not complete yet
-    std::vector<int64_t> temp_;            // per tile: temporary SRAM bytes (refetched slices)
-    std::vector<int> pending_;             // per tile: transfers still to arrive
-    std::vector<uint64_t> fetch_start_;    // per tile
-    std::vector<char> sram_blocked_;       // per tile: its fetch waited for SRAM to free up
-    std::vector<char> ref_pinned_;         // per input ref: the tile holds a pin on that chunk
+    std::vector<int> waiting_;          // per tile: input chunks not complete yet
+    std::vector<int64_t> temp_;         // per tile: temporary SRAM bytes (refetched slices)
+    std::vector<int> pending_;          // per tile: transfers still to arrive
+    std::vector<uint64_t> fetch_start_; // per tile
+    std::vector<char> sram_blocked_;    // per tile: its fetch waited for SRAM to free up
+    std::vector<char> refetching_;      // per tile: inputs read back before it can compute
+    std::vector<int64_t> reserve_;      // per tile: room kept for its output until it computes
+    std::vector<int64_t> reserved_;     // per core: sum of reserve_ of its fetched tiles
+    // Per input ref: 1 the tile holds a pin on the chunk; kResidentAtFetch it was in SRAM when
+    // the tile was fetched (pinned when it starts computing); 0 otherwise (temporary copy).
+    static constexpr char kResidentAtFetch = 2;
+    std::vector<char> ref_pinned_;
     std::vector<uint32_t> consumer_begin_; // chunk → consumer tiles (CSR)
     std::vector<int> consumer_tiles_;
     std::vector<OpStats> stats_;

@@ -62,7 +62,7 @@ MappingSpec read_mapping(const ConfigNode& mapping, const Workload& w, int64_t s
 // The simulation section of an experiment (all keys optional).
 struct SimulationSpec {
     bool all_layers = true;    // false: simulate one layer and scale by the number of layers
-    int prefetch = 1;          // 0: fetch and compute never overlap
+    int prefetch = 1;          // tiles fetched ahead (double buffering); 0: no overlap
     bool cache_weights = true; // false: weights are re-read by every tile that needs them
     bool vcd = true;
     bool timeline = true;

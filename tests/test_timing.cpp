@@ -157,7 +157,7 @@ TEST_CASE("A working set larger than SRAM is evicted and refetched, byte for byt
     // b[3-l]; SRAM holds 24 KiB = 6 rows. Issue order (ready tiles, earliest position first):
     // pa0 pb0 pa1 pb1 pa2 pb2 c1 c2 pa3 pb3 c0 c3 (c1 needs a1 and b2, ready after pb2).
     // After pb2, SRAM holds a0 a1 a2 b0 b1 b2 = 24 KiB; c1 needs room for z1: one row must go.
-    // The victim is an unpinned row with the fewest reads to come, newest first: b1, which c2
+    // The victim is the unpinned row read farthest ahead: b0 (read by c3, last), which c3
     // reads back. Nothing else overflows (c1 frees a1, b2; inputs x, y leave after use). So
     // exactly one row, 4,096 bytes, is written back and refetched.
     Workload w = custom({{"l", 4}, {"d", 1024}}, {{"pa", "a[l,d] = exp(x[l,d])", ""},

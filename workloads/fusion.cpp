@@ -90,7 +90,12 @@ FusionChoice apply_fusion_preset(const std::string& name, const Workload& w, Map
             TilingRule& r = m.per_op[op];
             r = {};
             r.tile["l"] = 1;
-            if (c.split_d > 1) r.split["d"] = c.split_d;
+            if (c.split_d > 1) {
+                // Each slice of d runs all its tokens before the next: the state of one slice
+                // is live at a time, which is what makes the split save memory.
+                r.split["d"] = c.split_d;
+                r.order = {"d"};
+            }
         }
     }
     if (name == "mem-aware")

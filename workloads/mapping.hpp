@@ -14,6 +14,8 @@ namespace fusesim {
 struct TilingRule {
     std::map<std::string, int64_t> tile;
     std::map<std::string, int64_t> split;
+    // Tile loop order: these dims outermost, in this order; the others follow as written.
+    std::vector<std::string> order;
 };
 
 struct FusionGroupSpec {

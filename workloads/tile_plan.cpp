@@ -32,26 +32,77 @@ int64_t tile_bytes(const Workload& w, const Operator& op, const Coords& extent) 
                        w.tensors[op.output.tensor].bytes_per_element;
 }
 
-// Halves the dimension that saves the most bytes until the tile fits `budget`. Dimensions
-// stay at 64 or more while another can still shrink (a tile that no longer fills the PE array
-// wastes it), and a recurrence's token dimension is already 1.
-void shrink_to_fit(const Workload& w, const Operator& op, Coords& extent, int64_t budget) {
-    while (tile_bytes(w, op, extent) > budget) {
+// Estimated DRAM traffic of an operator tiled with these extents, tiles issued in row-major
+// order (innermost loop dim last): an input's slice is read again whenever a loop dim at or
+// outside its innermost indexing dim advances; the output is written once (partial sums stay).
+// Each tile also costs a fixed 4 KiB-equivalent, so that splits that save nothing are avoided.
+double tiled_cost(const Workload& w, const Operator& op, const Coords& extent,
+                  const Coords& order) {
+    const size_t n = extent.size();
+    Coords count(n);
+    double tiles = 1;
+    for (size_t d = 0; d < n; ++d) {
+        count[d] = ceil_div(op.dims[d].size, extent[d]);
+        tiles *= static_cast<double>(count[d]);
+    }
+    Box box;
+    for (size_t d = 0; d < n; ++d) {
+        box.lo.push_back(0);
+        box.hi.push_back(extent[d]);
+    }
+    double traffic = 0;
+    for (const auto& in : op.inputs) {
+        // Position (in the tile loop order) of the innermost dim indexing this input.
+        size_t inner = 0;
+        bool any = false;
+        for (size_t k = 0; k < order.size(); ++k)
+            for (const auto& ax : in.axes)
+                for (const auto& t : ax.terms)
+                    if (t.dim == order[k]) {
+                        inner = k;
+                        any = true;
+                    }
+        double reads = 1;
+        if (any)
+            for (size_t k = 0; k <= inner; ++k) reads *= static_cast<double>(count[order[k]]);
+        traffic +=
+            reads * static_cast<double>(operand_slice(op, in, w.tensors[in.tensor], box).volume() *
+                                        w.tensors[in.tensor].bytes_per_element);
+    }
+    return traffic + static_cast<double>(w.tensors[op.output.tensor].bytes()) + tiles * 4096.0;
+}
+
+// Halves one dimension at a time until the tile fits `budget`: each step takes the halving that
+// adds the least traffic per byte of tile it saves (GEMMs split their reduction first, then
+// balance the output tile). A recurrence's token dimension is already 1.
+void shrink_to_fit(const Workload& w, const Operator& op, Coords& extent, const Coords& order,
+                   int64_t budget) {
+    int64_t bytes = tile_bytes(w, op, extent);
+    double cost = tiled_cost(w, op, extent, order);
+    while (bytes > budget) {
         int best = -1;
+        double best_ratio = 0;
         int64_t best_bytes = 0;
-        for (int pass = 0; pass < 2 && best < 0; ++pass)
-            for (size_t d = 0; d < extent.size(); ++d) {
-                if (extent[d] <= 1 || (pass == 0 && extent[d] < 128)) continue;
-                Coords e = extent;
-                e[d] = (e[d] + 1) / 2;
-                const int64_t b = tile_bytes(w, op, e);
-                if (best < 0 || b < best_bytes) {
-                    best = static_cast<int>(d);
-                    best_bytes = b;
-                }
+        double best_cost = 0;
+        for (size_t d = 0; d < extent.size(); ++d) {
+            if (extent[d] <= 1 || static_cast<int>(d) == op.sequential_dim) continue;
+            Coords e = extent;
+            e[d] = (e[d] + 1) / 2;
+            const int64_t b = tile_bytes(w, op, e);
+            if (b >= bytes) continue;
+            const double c = tiled_cost(w, op, e, order);
+            const double ratio = (c - cost) / static_cast<double>(bytes - b);
+            if (best < 0 || ratio < best_ratio - 1e-12) {
+                best = static_cast<int>(d);
+                best_ratio = ratio;
+                best_bytes = b;
+                best_cost = c;
             }
-        if (best < 0) return; // one element per dimension: nothing left to split
+        }
+        if (best < 0) return; // nothing left to split
         extent[best] = (extent[best] + 1) / 2;
+        bytes = best_bytes;
+        cost = best_cost;
     }
 }
 
@@ -67,6 +118,7 @@ OpTiling tiling_for(const Workload& w, const Operator& op, const MappingSpec& m)
             rule.split[d] = v;
             rule.tile.erase(d);
         }
+        if (!it->second.order.empty()) rule.order = it->second.order;
     }
     OpTiling t;
     t.reduction.assign(op.dims.size(), 0);
@@ -78,10 +130,18 @@ OpTiling tiling_for(const Workload& w, const Operator& op, const MappingSpec& m)
             e = ceil_div(d.size, std::min(x->second, d.size));
         t.extent.push_back(e);
     }
+    for (const auto& name : rule.order) {
+        const int d = op.dim_index(name);
+        if (d >= 0 && std::find(t.order.begin(), t.order.end(), d) == t.order.end())
+            t.order.push_back(d);
+    }
+    for (size_t d = 0; d < op.dims.size(); ++d)
+        if (std::find(t.order.begin(), t.order.end(), static_cast<int64_t>(d)) == t.order.end())
+            t.order.push_back(static_cast<int64_t>(d));
     // The token recurrence advances one token per tile.
     if (op.sequential_dim >= 0) t.extent[op.sequential_dim] = 1;
     if (m.fit_bytes > 0 && it == m.per_op.end() && op.kind != OpKind::View)
-        shrink_to_fit(w, op, t.extent, m.fit_bytes);
+        shrink_to_fit(w, op, t.extent, t.order, m.fit_bytes);
     for (size_t d = 0; d < op.dims.size(); ++d) {
         t.count.push_back(ceil_div(op.dims[d].size, t.extent[d]));
         t.tiles *= t.count.back();
@@ -221,15 +281,7 @@ struct PlanBuilder {
     }
 
     // Grid coordinates of tile `index` of op `o`.
-    Coords coords(int o, int64_t index) const {
-        const OpTiling& t = plan.op_tiling[o];
-        Coords c(t.count.size());
-        for (size_t d = t.count.size(); d-- > 0;) {
-            c[d] = index % t.count[d];
-            index /= t.count[d];
-        }
-        return c;
-    }
+    Coords coords(int o, int64_t index) const { return plan.op_tiling[o].decode(index); }
 
     Box box_of(int o, const Coords& c) const {
         const OpTiling& t = plan.op_tiling[o];
@@ -498,14 +550,12 @@ struct PlanBuilder {
 Box TilePlan::tile_box(const Workload& w, const Tile& t) const {
     const OpTiling& tl = op_tiling[t.op];
     Box b;
-    int64_t index = t.grid_index;
+    const Coords c = tl.decode(t.grid_index);
     b.lo.resize(tl.count.size());
     b.hi.resize(tl.count.size());
-    for (size_t d = tl.count.size(); d-- > 0;) {
-        const int64_t c = index % tl.count[d];
-        index /= tl.count[d];
-        b.lo[d] = c * tl.extent[d];
-        b.hi[d] = std::min(w.ops[t.op].dims[d].size, (c + 1) * tl.extent[d]);
+    for (size_t d = 0; d < tl.count.size(); ++d) {
+        b.lo[d] = c[d] * tl.extent[d];
+        b.hi[d] = std::min(w.ops[t.op].dims[d].size, (c[d] + 1) * tl.extent[d]);
     }
     return b;
 }
@@ -520,12 +570,7 @@ Coords TilePlan::tile_extents(const Workload& w, const Tile& t) const {
 std::string TilePlan::tile_name(const Workload& w, const Tile& t) const {
     const OpTiling& tl = op_tiling[t.op];
     std::string s = w.ops[t.op].name + "[";
-    int64_t index = t.grid_index;
-    Coords c(tl.count.size());
-    for (size_t d = tl.count.size(); d-- > 0;) {
-        c[d] = index % tl.count[d];
-        index /= tl.count[d];
-    }
+    const Coords c = tl.decode(t.grid_index);
     bool first = true;
     for (size_t d = 0; d < c.size(); ++d) {
         if (tl.count[d] == 1) continue;

@@ -47,6 +47,17 @@ struct OpTiling {
     Coords extent;               // nominal tile extent per loop dim
     Coords count;                // tiles per loop dim
     std::vector<char> reduction; // per loop dim: reduced over (not an output index)
+    Coords order;                // loop dims from outermost to innermost tile loop
+    // Grid coordinates (per loop dim) of the tile with this linear index in `order`.
+    Coords decode(int64_t index) const {
+        Coords c(count.size());
+        for (size_t k = order.size(); k-- > 0;) {
+            const auto d = static_cast<size_t>(order[k]);
+            c[d] = index % count[d];
+            index /= count[d];
+        }
+        return c;
+    }
     int64_t tiles = 1;
 };
 
