@@ -97,6 +97,12 @@ SweepSpec read_sweep(const std::string& path) {
             ps.title = p.opt_str("title").value_or(ps.name);
             ps.logx = p.opt_boolean("logx").value_or(false);
             ps.logy = p.opt_boolean("logy").value_or(false);
+            if (auto where = p.opt_sub("where")) {
+                for (const auto& [key, value] : where->node().entries()) {
+                    where->accept(key);
+                    ps.where.emplace_back(key, value_text(value));
+                }
+            }
             p.finish();
             s.plots.push_back(ps);
         }

@@ -12,7 +12,8 @@
 //   combine: product                                # or zip (axes of equal length)
 //   plots:                                          # optional, drawn from results.csv
 //     - {name: latency, x: mapping.fusion, y: latency_per_token_seconds,
-//        series: workload.seq_len, style: bars, logy: true}
+//        series: workload.seq_len, style: bars, logy: true,
+//        where: {mapping.fusion: fuse-all}}          # only rows with these values
 #pragma once
 
 #include "sim/config_tree.hpp"
@@ -31,6 +32,7 @@ struct SweepAxis {
 struct PlotSpec {
     std::string name, x, y, series, style = "lines", title;
     bool logx = false, logy = false;
+    std::vector<std::pair<std::string, std::string>> where; // only rows with these values
 };
 
 struct SweepSpec {

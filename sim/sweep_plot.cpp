@@ -44,12 +44,17 @@ void draw_sweep_plots(const SweepSpec& spec, const std::string& results_csv, con
     for (const auto& p : spec.plots) {
         const int xc = column(head, p.x, p), yc = column(head, p.y, p);
         const int sc = p.series.empty() ? -1 : column(head, p.series, p);
+        std::vector<std::pair<int, std::string>> where;
+        for (const auto& [k, v] : p.where) where.emplace_back(column(head, k, p), v);
         // Series in order of first appearance; x values likewise.
         std::vector<std::string> series, xs;
         std::map<std::pair<std::string, std::string>, std::string> y;
         for (size_t i = 1; i < table.size(); ++i) {
             const auto& r = table[i];
             if (r.size() != head.size() || r[status] != "ok") continue;
+            if (std::any_of(where.begin(), where.end(),
+                            [&](const auto& kv) { return r[kv.first] != kv.second; }))
+                continue;
             const std::string s = sc >= 0 ? r[sc] : p.y;
             if (std::find(series.begin(), series.end(), s) == series.end()) series.push_back(s);
             if (std::find(xs.begin(), xs.end(), r[xc]) == xs.end()) xs.push_back(r[xc]);
