@@ -240,7 +240,10 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
     report(true);
     rows = read_rows(results, head);
     write_sorted(results, spec, points, rows);
-    if (shard_n == 1) draw_sweep_plots(spec, results, out);
+    if (shard_n == 1) {
+        draw_sweep_plots(spec, results, out);
+        std::cout << write_best_tables(spec, results, out);
+    }
     std::cerr << "wrote " << results << (failed ? " (" + std::to_string(failed) + " failed)" : "")
               << "\n";
     return 0;
@@ -260,6 +263,7 @@ int cmd_merge(const std::string& spec_path, const std::vector<std::string>& inpu
     const std::string results = out.file("results.csv");
     write_sorted(results, spec, points, rows);
     draw_sweep_plots(spec, results, out);
+    std::cout << write_best_tables(spec, results, out);
     std::cerr << "merged " << rows.size() << " of " << points.size() << " points into " << results
               << "\n";
     return 0;

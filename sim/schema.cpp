@@ -1,5 +1,6 @@
 #include "sim/schema.hpp"
 
+#include "hw/area.hpp"
 #include "sim/config_reader.hpp"
 #include "workloads/fusion.hpp"
 
@@ -34,19 +35,29 @@ HardwareSpec read_hardware(const ConfigNode& node) {
     r.opt_str("description");
     hw.clock_hz = r.hertz("clock");
     if (hw.clock_hz <= 0) r.fail("clock", "expected a positive frequency such as '1GHz'");
-    hw.cores = r.integer("cores", 1, 4096);
+    // With an area model, the array, SRAM and DRAM bandwidth are derived (and may be omitted).
+    const bool derived = r.has("area");
+    hw.cores = derived ? r.opt_integer("cores", 1, 1).value_or(1) : r.integer("cores", 1, 4096);
     {
         Reader c = r.sub("core");
-        hw.core.pe_rows = c.integer("pe_rows", 1, 1 << 20);
-        hw.core.pe_cols = c.integer("pe_cols", 1, 1 << 20);
-        hw.core.sram_bytes = c.bytes("sram", 1);
+        hw.core.pe_rows = derived ? c.opt_integer("pe_rows", 1, 1 << 20).value_or(1)
+                                  : c.integer("pe_rows", 1, 1 << 20);
+        hw.core.pe_cols = derived ? c.opt_integer("pe_cols", 1, 1 << 20).value_or(1)
+                                  : c.integer("pe_cols", 1, 1 << 20);
+        if (derived && !c.has("sram"))
+            c.accept("sram");
+        else
+            hw.core.sram_bytes = c.bytes("sram", 1);
         hw.core.sram_bytes_per_cycle = bandwidth_or_unlimited(c, "sram_bandwidth", hw.clock_hz);
         hw.core.sram_banks = c.opt_integer("sram_banks", 1, 1 << 16).value_or(1);
         c.finish();
     }
     {
         Reader d = r.sub("dram");
-        hw.dram.bytes_per_cycle = d.bytes_per_cycle("bandwidth", hw.clock_hz);
+        if (derived && !d.has("bandwidth"))
+            d.accept("bandwidth");
+        else
+            hw.dram.bytes_per_cycle = d.bytes_per_cycle("bandwidth", hw.clock_hz);
         hw.dram.latency_cycles = d.has("latency") ? d.cycles("latency", hw.clock_hz) : 0;
         if (!d.has("latency")) d.accept("latency");
         hw.dram.energy_pj_per_bit = d.has("energy_per_bit") ? d.picojoules("energy_per_bit") : 0;
@@ -78,7 +89,22 @@ HardwareSpec read_hardware(const ConfigNode& node) {
         }
         cpo->finish();
     }
-    if (r.has("area")) r.accept("area"); // the area model's constants (design-space sweeps)
+    if (derived) {
+        Reader a = r.sub("area");
+        AreaModel m;
+        m.scale = a.real("scale", 1e-6, 1e6);
+        m.memory_share = a.real("memory_share", 0.0, 1.0);
+        m.full_pes = a.real("full_pes", 1, 1e12);
+        m.full_sram = a.bytes("full_sram", 1);
+        m.base_bytes_per_cycle = a.bytes_per_cycle("base_dram_bandwidth", hw.clock_hz);
+        m.array_cols = a.opt_integer("array_cols", 1, 1 << 20).value_or(64);
+        a.finish();
+        try {
+            apply_area_model(m, hw);
+        } catch (const std::invalid_argument& e) {
+            throw ConfigError(node.find("area")->origin(), "hardware.area", e.what());
+        }
+    }
     r.finish();
     return hw;
 }

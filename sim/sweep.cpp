@@ -38,6 +38,15 @@ std::vector<ConfigNode> range_values(Reader& r) {
     return out;
 }
 
+std::vector<std::pair<std::string, std::string>> pairs(Reader& r) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [key, value] : r.node().entries()) {
+        r.accept(key);
+        out.emplace_back(key, value_text(value));
+    }
+    return out;
+}
+
 } // namespace
 
 SweepSpec read_sweep(const std::string& path) {
@@ -97,14 +106,37 @@ SweepSpec read_sweep(const std::string& path) {
             ps.title = p.opt_str("title").value_or(ps.name);
             ps.logx = p.opt_boolean("logx").value_or(false);
             ps.logy = p.opt_boolean("logy").value_or(false);
-            if (auto where = p.opt_sub("where")) {
-                for (const auto& [key, value] : where->node().entries()) {
-                    where->accept(key);
-                    ps.where.emplace_back(key, value_text(value));
+            if (auto where = p.opt_sub("where")) ps.where = pairs(*where);
+            if (const ConfigNode* marks = p.opt_raw("marks")) {
+                if (!marks->is_sequence())
+                    throw ConfigError(marks->origin(), p.key_path("marks"), "expected a list");
+                for (size_t k = 0; k < marks->items().size(); ++k) {
+                    Reader m(marks->items()[k],
+                             p.key_path("marks") + "[" + std::to_string(k) + "]");
+                    PlotSpec::Mark mark;
+                    Reader match = m.sub("match");
+                    mark.match = pairs(match);
+                    mark.label = m.str("label");
+                    m.finish();
+                    ps.marks.push_back(mark);
                 }
             }
             p.finish();
             s.plots.push_back(ps);
+        }
+    }
+    if (const ConfigNode* best = r.opt_raw("best")) {
+        if (!best->is_sequence()) throw ConfigError(best->origin(), "best", "expected a list");
+        for (size_t i = 0; i < best->items().size(); ++i) {
+            Reader b(best->items()[i], "best[" + std::to_string(i) + "]");
+            BestSpec bs;
+            const ConfigNode& g = b.raw("group_by");
+            if (!g.is_sequence()) b.fail("group_by", "expected a list of columns");
+            for (const auto& item : g.items()) bs.group_by.push_back(value_text(item));
+            bs.minimize = b.opt_str("minimize").value_or("latency_seconds");
+            if (auto base = b.opt_sub("baseline")) bs.baseline = pairs(*base);
+            b.finish();
+            s.best.push_back(bs);
         }
     }
     s.output = r.opt_str("output").value_or("traces/" + s.name);

@@ -13,7 +13,11 @@
 //   plots:                                          # optional, drawn from results.csv
 //     - {name: latency, x: mapping.fusion, y: latency_per_token_seconds,
 //        series: workload.seq_len, style: bars, logy: true,
-//        where: {mapping.fusion: fuse-all}}          # only rows with these values
+//        where: {mapping.fusion: fuse-all},          # only rows with these values
+//        marks: [{match: {hardware.area.memory_share: 0.8}, label: MARCA}]}
+//   best:                                           # optional: best point per group
+//     - {group_by: [workload.seq_len], minimize: latency_seconds,
+//        baseline: {hardware.area.scale: 1.0, hardware.area.memory_share: 0.8}}
 #pragma once
 
 #include "sim/config_tree.hpp"
@@ -33,6 +37,19 @@ struct PlotSpec {
     std::string name, x, y, series, style = "lines", title;
     bool logx = false, logy = false;
     std::vector<std::pair<std::string, std::string>> where; // only rows with these values
+    // Labelled points: the row of each series that matches `match` gets `label`.
+    struct Mark {
+        std::vector<std::pair<std::string, std::string>> match;
+        std::string label;
+    };
+    std::vector<Mark> marks;
+};
+
+// The best point of each group of rows, against a baseline point (a table and best.csv).
+struct BestSpec {
+    std::vector<std::string> group_by;
+    std::string minimize = "latency_seconds";
+    std::vector<std::pair<std::string, std::string>> baseline; // values that make the baseline
 };
 
 struct SweepSpec {
@@ -43,6 +60,7 @@ struct SweepSpec {
     std::vector<SweepAxis> axes;
     bool zip = false;
     std::vector<PlotSpec> plots;
+    std::vector<BestSpec> best;
     std::string output; // default output folder
 };
 
