@@ -131,6 +131,8 @@ int cmd_analyze(const CommandArgs& args) {
     OutputDir out(args.output.empty() ? e.output : args.output);
 
     Table totals({"workload", "stage", "L", "ops", "DRAM bytes", "latency", "dominant type"});
+    Table totals_csv(
+        {"workload", "stage", "seq_len", "ops", "dram_bytes", "latency_seconds", "dominant_type"});
     Table types({"workload", "stage", "L", "type", "ops", "DRAM bytes", "intensity",
                  "ops/byte (ratio)", "attainable ops/cycle", "latency s", "share"});
     nlohmann::ordered_json j;
@@ -171,6 +173,10 @@ int cmd_analyze(const CommandArgs& args) {
                     sci(static_cast<double>(p.report.layer_ops) * layers, 4),
                     sci(static_cast<double>(p.report.layer_dram_bytes) * layers, 4),
                     seconds_text(p.seconds), dominant});
+        totals_csv.row({p.workload, to_string(p.stage), std::to_string(p.seq_len),
+                        fixed(static_cast<double>(p.report.layer_ops) * layers, 0),
+                        fixed(static_cast<double>(p.report.layer_dram_bytes) * layers, 0),
+                        sci(p.seconds, 10), dominant});
         nlohmann::ordered_json jo = nlohmann::ordered_json::array();
         for (const auto& c : p.report.ops)
             jo.push_back({{"name", c.name},
@@ -197,7 +203,7 @@ int cmd_analyze(const CommandArgs& args) {
 
     out.write("analysis.json", j.dump(2) + "\n");
     out.write("analysis.csv", types.csv());
-    out.write("latency.csv", totals.csv());
+    out.write("latency.csv", totals_csv.csv());
     out.write("config.yaml", e.tree.to_yaml());
     const std::string roof = out.write("roofline.gp", roofline_script(out, hw, points, roof_len));
     const std::string lat = out.write("latency.gp", latency_script(out, points));

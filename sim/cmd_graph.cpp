@@ -51,6 +51,7 @@ std::string dot(const Workload& w) {
 
 int cmd_graph(const CommandArgs& args) {
     ResolvedExperiment e = load_experiment(args.experiment, args.overrides);
+    read_hardware(*e.tree.find("hardware")); // mistakes there are errors here too
     const auto nodes = experiment_workloads(e);
     for (size_t i = 0; i < nodes.size(); ++i) {
         WorkloadSpec ws = read_workload(*nodes[i]);
@@ -80,7 +81,12 @@ int cmd_graph(const CommandArgs& args) {
                   << t.text() << "\n";
         if (!args.dot.empty()) {
             std::string path = args.dot;
-            if (nodes.size() > 1) path += "." + std::to_string(i);
+            if (nodes.size() > 1) { // g.dot → g.0.dot, g.1.dot
+                const auto dot_at = path.rfind(".dot");
+                path = dot_at != std::string::npos && dot_at + 4 == path.size()
+                           ? path.substr(0, dot_at) + "." + std::to_string(i) + ".dot"
+                           : path + "." + std::to_string(i);
+            }
             write_file_atomic(path, dot(w));
             std::cout << "wrote " << path << "\n";
         }

@@ -13,6 +13,8 @@ int cmd_run(const CommandArgs& args) {
     options.layers = s->simulated_layers;
     options.prefetch_depth = s->simulation.prefetch;
     options.cache_weights = s->simulation.cache_weights;
+    options.lifetime_group = s->simulation.lifetime_group;
+    options.lifetime_step = s->simulation.lifetime_step;
     options.timeline = s->simulation.timeline;
     if (s->simulation.vcd) options.vcd_path = out.file("trace.vcd");
     const TimingResult result = simulate(s->workload, s->hw, s->plan, s->mapping, options);
@@ -25,6 +27,15 @@ int cmd_run(const CommandArgs& args) {
     out.write("memory.csv", memory_csv(c));
     if (options.timeline) out.write("timeline.json", timeline_json(c));
     out.write("config.yaml", s->experiment.tree.to_yaml());
+    if (!options.lifetime_group.empty()) {
+        if (result.lifetimes.empty())
+            throw ConfigError(s->experiment.tree.find("simulation")->origin(),
+                              "simulation.lifetimes",
+                              "no tile of a group named like '" + options.lifetime_group +
+                                  "' has step " + std::to_string(options.lifetime_step));
+        out.write("lifetimes.csv", lifetimes_csv(c));
+        run_gnuplot(out.write("lifetimes.gp", lifetimes_script(c, out.file("lifetimes.svg"))));
+    }
     if (!args.quiet)
         std::cout << summary << "\nwrote " << out.path()
                   << "/{report.json, summary.txt, ops.csv, memory.csv"

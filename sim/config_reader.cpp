@@ -437,6 +437,28 @@ void Reader::fail(const std::string& key, const std::string& message) const {
 namespace {
 
 [[noreturn]] void missing(const Reader& r, const std::string& key, const std::string& expected) {
+    // A misspelling of the key (one letter off) is the likelier mistake: point at it.
+    auto one_edit = [](const std::string& a, const std::string& b) {
+        if (a.size() == b.size()) {
+            size_t diff = 0;
+            for (size_t i = 0; i < a.size(); ++i) diff += a[i] != b[i];
+            return diff == 1;
+        }
+        const std::string& longer = a.size() > b.size() ? a : b;
+        const std::string& shorter = a.size() > b.size() ? b : a;
+        if (longer.size() != shorter.size() + 1) return false;
+        for (size_t i = 0; i < longer.size(); ++i)
+            if (longer.substr(0, i) + longer.substr(i + 1) == shorter) return true;
+        return false;
+    };
+    for (const auto& [other, value] : r.node().entries()) {
+        if (other == key) continue;
+        if (one_edit(other, key))
+            throw ConfigError(value.origin(), r.key_path(other),
+                              "unknown key '" + other + "'; did you mean '" + key +
+                                  "'? (missing key '" + key + "'" +
+                                  (expected.empty() ? "" : ", expected " + expected) + ")");
+    }
     throw ConfigError(r.node().origin(), r.path(),
                       "missing key '" + key + "'" +
                           (expected.empty() ? "" : " (expected " + expected + ")"));

@@ -57,6 +57,18 @@ int sc_main(int argc, char* argv[]) {
     merge->add_option("results", merge_inputs, "results.csv files")->required();
     merge->add_option("-o,--output", args.output, "output folder (default traces/<name>/)");
 
+    if (argc > 1 && argv[1][0] != '-') {
+        bool known = false;
+        std::string names;
+        for (const auto* sub : app.get_subcommands({})) {
+            known = known || sub->get_name() == argv[1];
+            names += (names.empty() ? "" : ", ") + sub->get_name();
+        }
+        if (!known) {
+            std::cerr << "error: unknown command '" << argv[1] << "' (commands: " << names << ")\n";
+            return 2;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

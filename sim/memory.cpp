@@ -103,6 +103,7 @@ void MemoryManager::place(int chunk, int core, uint64_t now) {
     if (used_[core] > capacity_) throw std::logic_error("SRAM over capacity");
     slot_[chunk] = static_cast<int>(resident_[core].size());
     resident_[core].push_back(chunk);
+    if (on_residency) on_residency(chunk, core, true);
     changed(core, now);
 }
 
@@ -119,6 +120,7 @@ void MemoryManager::drop(int chunk, uint64_t now) {
     slot_[chunk] = -1;
     s.core = -1;
     s.cache_group = -1;
+    if (on_residency) on_residency(chunk, core, false);
     changed(core, now);
 }
 

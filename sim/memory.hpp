@@ -74,6 +74,8 @@ class MemoryManager {
     const std::vector<OccupancySample>& samples() const { return samples_; }
     // Called at every occupancy change (for the VCD signals).
     std::function<void(int core, int64_t bytes)> on_change;
+    // Called when a chunk enters (true) or leaves (false) SRAM (for lifetime charts).
+    std::function<void(int chunk, int core, bool placed)> on_residency;
 
   private:
     const TilePlan& plan_;

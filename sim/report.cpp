@@ -277,8 +277,46 @@ std::string timeline_json(const RunContext& c) {
              "\",\"ph\":\"C\",\"pid\":1,\"ts\":" + fixed(static_cast<double>(x.cycle) * us, 3) +
              ",\"args\":{\"bytes\":" + std::to_string(x.bytes) + "}}";
     }
+    for (const auto& l : c.result.lifetimes) // a track of SRAM lifetimes (simulation.lifetimes)
+        s += ",\n{\"name\":\"" + l.tensor +
+             "\",\"cat\":\"sram\",\"ph\":\"X\",\"pid\":2,\"tid\":" + std::to_string(l.core) +
+             ",\"ts\":" + fixed(static_cast<double>(l.start) * us, 3) +
+             ",\"dur\":" + fixed(static_cast<double>(l.end - l.start) * us, 3) +
+             ",\"args\":{\"bytes\":" + std::to_string(l.bytes) + ",\"producer\":\"" + l.producer +
+             "\"}}";
     s += "\n],\"otherData\":{\"truncated\":" +
          std::string(c.result.timeline_truncated ? "true" : "false") + "}}\n";
+    return s;
+}
+
+std::string lifetimes_csv(const RunContext& c) {
+    Table t({"tensor", "producer", "bytes", "core", "start_cycle", "end_cycle"});
+    for (const auto& l : c.result.lifetimes)
+        t.row({l.tensor, l.producer, std::to_string(l.bytes), std::to_string(l.core),
+               std::to_string(l.start), std::to_string(l.end)});
+    return t.csv();
+}
+
+std::string lifetimes_script(const RunContext& c, const std::string& svg_path) {
+    const auto& ls = c.result.lifetimes;
+    const uint64_t from = c.result.lifetime_from, to = c.result.lifetime_to;
+    std::string s = "set terminal svg size 1000," + std::to_string(160 + 26 * ls.size()) +
+                    " dynamic noenhanced font 'sans,12' background 'white'\nset output '" +
+                    svg_path + "'\n";
+    s += "set title 'Tensor lifetimes in SRAM, cycles " + std::to_string(from) + " to " +
+         std::to_string(to) + " (bars: resident; label: bytes)'\n";
+    s += "set xlabel 'cycle'\nset xrange [" + std::to_string(from) + ":" + std::to_string(to) +
+         "]\nset yrange [0:" + std::to_string(ls.size() + 1) + "]\nset ytics (";
+    for (size_t i = 0; i < ls.size(); ++i)
+        s += (i ? ", " : "") + std::string("'") + ls[i].tensor + "' " + std::to_string(i + 1);
+    s += ")\nset grid xtics\nset style fill solid 0.7\n$L << EOD\n";
+    for (size_t i = 0; i < ls.size(); ++i) {
+        const uint64_t a = std::max(ls[i].start, from), b = std::min(ls[i].end, to);
+        s += std::to_string(a) + " " + std::to_string(b) + " " + std::to_string(i + 1) + " " +
+             std::to_string(ls[i].bytes) + "\n";
+    }
+    s += "EOD\nplot $L using (($1+$2)/2):3:(($2-$1)/2):(0.35) with boxxyerror notitle lc rgb "
+         "'#3b82f6', $L using 1:3:4 with labels left offset 0.5,0 notitle\n";
     return s;
 }
 

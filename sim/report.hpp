@@ -42,5 +42,9 @@ std::string summary_text(const RunContext& c);
 std::string ops_csv(const RunContext& c);
 std::string memory_csv(const RunContext& c);
 std::string timeline_json(const RunContext& c);
+// Tensor lifetimes in SRAM around one step of a group (simulation.lifetimes): CSV and a gnuplot
+// script drawing them as bars over time (the paper's Figure 10).
+std::string lifetimes_csv(const RunContext& c);
+std::string lifetimes_script(const RunContext& c, const std::string& svg_path);
 
 } // namespace fusesim

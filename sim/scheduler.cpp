@@ -50,6 +50,26 @@ Scheduler::Scheduler(sc_core::sc_module_name name, const Workload& w, const Hard
         op_sig_[c] = 0;
         sram_sig_[c] = 0;
     }
+    if (!options_.lifetime_group.empty()) {
+        placed_at_.assign(plan.chunks.size(), 0);
+        mem_.on_residency = [this](int chunk, int core, bool placed) {
+            const Chunk& ch = plan_.chunks[chunk];
+            if (ch.layer != 0) return;
+            const uint64_t now = now_cycles();
+            if (placed) {
+                placed_at_[chunk] = now;
+                return;
+            }
+            Lifetime l;
+            l.tensor = w_.tensors[ch.tensor].name;
+            l.producer = ch.producer_op >= 0 ? w_.ops[ch.producer_op].name : "DRAM";
+            l.bytes = ch.bytes;
+            l.core = core;
+            l.start = placed_at_[chunk];
+            l.end = now;
+            lifetimes_.push_back(l);
+        };
+    }
     mem_.on_change = [this](int core, int64_t bytes) {
         sram_sig_[core] = static_cast<uint64_t>(bytes);
     };
@@ -350,6 +370,10 @@ bool Scheduler::start_compute(int core) {
     const Tile& tile = plan_.tiles[t];
     const uint64_t cycles = tile_compute_cycles(w_, hw_, plan_, tile, spatial_[tile.op]);
     const uint64_t now = now_cycles();
+    if (in_window(tile)) {
+        window_from_ = std::min(window_from_, fetch_start_[t]);
+        window_to_ = std::max(window_to_, now + cycles);
+    }
     if (tile.layer == 0 && now > cs.idle_since) {
         // Idle time before this tile: until its fetch began, held by SRAM or dependencies
         // (whichever blocked last); after, waiting for the fetch.
@@ -471,6 +495,12 @@ void Scheduler::write_back(int chunk, int op, bool eviction) {
     });
 }
 
+bool Scheduler::in_window(const Tile& t) const {
+    return !options_.lifetime_group.empty() && t.layer == 0 &&
+           t.grid_index == options_.lifetime_step &&
+           plan_.groups[t.group].name.find(options_.lifetime_group) != std::string::npos;
+}
+
 std::string Scheduler::stuck_report() const {
     std::string s;
     for (size_t c = 0; c < cores_.size(); ++c) {
@@ -509,6 +539,12 @@ TimingResult Scheduler::result() const {
     r.timeline = timeline_;
     r.timeline_truncated = timeline_truncated_;
     r.kernel_events = wakeups_;
+    if (window_from_ <= window_to_) {
+        r.lifetime_from = window_from_;
+        r.lifetime_to = window_to_;
+        for (const auto& l : lifetimes_)
+            if (l.end > window_from_ && l.start < window_to_) r.lifetimes.push_back(l);
+    }
     return r;
 }
 

@@ -93,6 +93,12 @@ class Scheduler : public sc_core::sc_module {
     std::unique_ptr<int[]> op_sig_; // operator index + 1; 0 when idle
     std::unique_ptr<uint64_t[]> sram_sig_;
 
+    // Lifetime recording (SimOptions::lifetime_group): residency intervals of layer-0 chunks.
+    std::vector<uint64_t> placed_at_;
+    std::vector<Lifetime> lifetimes_;
+    uint64_t window_from_ = UINT64_MAX, window_to_ = 0;
+    bool in_window(const Tile& t) const;
+
     void on_event();
     void kick(int core);
     void progress(int core);

@@ -161,7 +161,9 @@ void read_custom(Reader& r, WorkloadSpec& s) {
     for (size_t i = 0; i < ops.items().size(); ++i) {
         Reader o(ops.items()[i], r.key_path("operators") + "[" + std::to_string(i) + "]");
         CustomOperator op;
-        op.origin = ops.items()[i].origin();
+        // Errors in the Einsum point at its line.
+        const ConfigNode* einsum = ops.items()[i].find("einsum");
+        op.origin = einsum ? einsum->origin() : ops.items()[i].origin();
         op.name = o.str("name");
         op.einsum = o.str("einsum");
         op.kind = o.opt_str("kind").value_or("");
@@ -252,7 +254,7 @@ Workload WorkloadSpec::build(Stage stage, int64_t seq_len) const {
             try {
                 b.add(op.name, op.einsum, op.type, op.kind);
             } catch (const std::exception& e) {
-                throw ConfigError(op.origin, "operators." + op.name, e.what());
+                throw ConfigError(op.origin, "workload.operators." + op.name + ".einsum", e.what());
             }
         }
         try {
@@ -440,6 +442,11 @@ SimulationSpec read_simulation(const ConfigNode* node) {
         r.accept("layers");
     s.prefetch = static_cast<int>(r.opt_integer("prefetch", 0, 64).value_or(1));
     s.cache_weights = r.opt_boolean("cache_weights").value_or(true);
+    if (auto l = r.opt_sub("lifetimes")) {
+        s.lifetime_group = l->str("group");
+        s.lifetime_step = l->opt_integer("step", 0, int64_t{1} << 40).value_or(0);
+        l->finish();
+    }
     s.vcd = r.opt_boolean("vcd").value_or(true);
     s.timeline = r.opt_boolean("timeline").value_or(true);
     r.finish();

@@ -61,9 +61,11 @@ MappingSpec read_mapping(const ConfigNode& mapping, const Workload& w, int64_t s
 
 // The simulation section of an experiment (all keys optional).
 struct SimulationSpec {
-    bool all_layers = true;    // false: simulate one layer and scale by the number of layers
-    int prefetch = 1;          // tiles fetched ahead (double buffering); 0: no overlap
-    bool cache_weights = true; // false: weights are re-read by every tile that needs them
+    bool all_layers = true;     // false: simulate one layer and scale by the number of layers
+    int prefetch = 1;           // tiles fetched ahead (double buffering); 0: no overlap
+    bool cache_weights = true;  // false: weights are re-read by every tile that needs them
+    std::string lifetime_group; // lifetimes chart: group name contains this (empty: none)
+    int64_t lifetime_step = 0;  // ... for the tiles of this step (tile index in the operator)
     bool vcd = true;
     bool timeline = true;
 };

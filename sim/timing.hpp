@@ -18,8 +18,12 @@ struct SimOptions {
     int layers = 1;            // layers simulated in full (chained); the rest scale
     int prefetch_depth = 1;    // tiles fetched ahead of the one computing, per core; 0: none
     bool cache_weights = true; // false: every tile reads its weights from DRAM again
-    std::string vcd_path;      // empty: no VCD
-    bool timeline = true;      // collect compute slices for timeline.json
+    // Lifetime chart: the chunks in SRAM while the tiles of step `lifetime_step` (their index in
+    // their operator's tile order) of the group whose name contains `lifetime_group` run, layer 0.
+    std::string lifetime_group;
+    int64_t lifetime_step = 0;
+    std::string vcd_path; // empty: no VCD
+    bool timeline = true; // collect compute slices for timeline.json
     size_t timeline_limit = 400000;
 };
 
@@ -45,6 +49,13 @@ struct GroupStats {
     uint64_t stall_dependency = 0; // its inputs were not produced (or written back) yet
 };
 
+struct Lifetime {
+    std::string tensor, producer; // producer tile, or "DRAM" for weights and inputs
+    int64_t bytes = 0;
+    int core = 0;
+    uint64_t start = 0, end = 0;
+};
+
 struct TimelineSlice {
     uint64_t start, end;
     int core, op, layer;
@@ -65,7 +76,9 @@ struct TimingResult {
     std::vector<OccupancySample> occupancy;
     std::vector<TimelineSlice> timeline;
     bool timeline_truncated = false;
-    uint64_t kernel_events = 0; // SystemC delta cycles + timed notifications processed
+    uint64_t kernel_events = 0;      // SystemC delta cycles + timed notifications processed
+    std::vector<Lifetime> lifetimes; // when SimOptions::lifetime_group is set
+    uint64_t lifetime_from = 0, lifetime_to = 0; // the window of the chosen step
 };
 
 // A schedule that cannot progress (a tile's working set never fits, say): the hardware and the

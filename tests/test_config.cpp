@@ -350,3 +350,11 @@ TEST_CASE("ConfigError formats origin, key and message", "[config]") {
     CHECK(std::string(ConfigError("usage").what()) == "usage");
     CHECK(Origin{"f", 2, 0}.str() == "f:2");
 }
+
+TEST_CASE("A misspelt required key is reported at the misspelling", "[config]") {
+    const ConfigNode n = parse_yaml_text("core:\n  pe_rows: 16\n  pe_colz: 16\n", "hw.yaml");
+    Reader r(*n.find("core"), "hardware.core");
+    CHECK(r.integer("pe_rows", 1, 100) == 16);
+    CHECK_THROWS_WITH(r.integer("pe_cols", 1, 100),
+                      Catch::Contains("hw.yaml:3:") && Catch::Contains("did you mean 'pe_cols'"));
+}
