@@ -77,7 +77,8 @@ nlohmann::ordered_json report_json(const RunContext& c) {
     j["fusion"] = {{"scheme", c.mapping.fusion},
                    {"split_d", c.mapping.split_d},
                    {"fuse_all_bytes_eq2", c.mapping.fuse_all_bytes},
-                   {"note", c.mapping.fusion_note}};
+                   {"note", c.mapping.fusion_note},
+                   {"candidates", c.mapping.candidates}};
     j["latency"] = {{"cycles", cycles},
                     {"seconds", static_cast<double>(cycles) / c.hw.clock_hz},
                     {"simulated_cycles", c.result.cycles}};
@@ -157,8 +158,12 @@ std::string summary_text(const RunContext& c) {
          std::to_string(c.hw.core.pe_rows) + "x" + std::to_string(c.hw.core.pe_cols) + " PEs, " +
          format_bytes(c.hw.core.sram_bytes) + " SRAM each, DRAM " +
          fixed(c.hw.dram.bytes_per_cycle, 1) + " B/cycle\n";
-    s += "  mapping   " + c.mapping.name + ": " + std::to_string(c.plan.groups.size()) +
-         " groups, " + std::to_string(c.result.tiles) + " tiles simulated\n\n";
+    s += "  mapping   " + c.mapping.name + ": fusion " + c.mapping.fusion + ", " +
+         std::to_string(c.plan.groups.size()) + " groups, " + std::to_string(c.result.tiles) +
+         " tiles simulated\n";
+    if (!c.mapping.fusion_note.empty()) s += "            " + c.mapping.fusion_note + "\n";
+    for (const auto& cand : c.mapping.candidates) s += "              " + cand + "\n";
+    s += "\n";
     s += "latency      " + std::to_string(cycles) +
          " cycles = " + seconds_text(static_cast<double>(cycles) / c.hw.clock_hz) + "\n";
     s += "DRAM         read " +

@@ -1,5 +1,7 @@
 #include "sim/run_setup.hpp"
 
+#include "sim/auto_fusion.hpp"
+
 #include <stdexcept>
 
 namespace fusesim {
@@ -20,6 +22,28 @@ std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_la
     s->simulation = read_simulation(tree.find("simulation"));
     s->simulated_layers =
         force_one_layer || !s->simulation.all_layers ? 1 : static_cast<int>(s->workload.layers);
+    if (s->mapping.fusion == "auto") {
+        SimOptions o;
+        o.prefetch_depth = s->simulation.prefetch;
+        o.cache_weights = s->simulation.cache_weights;
+        const auto cands = search_fusion(s->workload, s->hw, s->mapping, o);
+        if (cands.empty() || cands.front().cycles == 0)
+            throw ConfigError(
+                mapping.origin(), "mapping.fusion",
+                "fusion: auto found no plan that runs on this hardware (" +
+                    (cands.empty() ? std::string("no candidates") : cands.front().error) + ")");
+        MappingSpec chosen = cands.front().mapping;
+        for (const auto& c : cands)
+            chosen.candidates.push_back(c.name + ": " +
+                                        (c.cycles
+                                             ? std::to_string(c.cycles) + " cycles per layer"
+                                             : "does not run (" + c.error.substr(0, 120) + ")"));
+        chosen.fusion_note = "auto chose '" + cands.front().name + "', the fastest of " +
+                             std::to_string(cands.size()) + " candidates" +
+                             (chosen.fusion_note.empty() ? "" : "; " + chosen.fusion_note);
+        chosen.fusion = "auto: " + cands.front().name;
+        s->mapping = chosen;
+    }
     try {
         s->plan = build_tile_plan(s->workload, s->mapping, s->hw.cores, s->simulated_layers);
     } catch (const std::invalid_argument& e) {

@@ -360,14 +360,16 @@ MappingSpec read_mapping(const ConfigNode& node, const Workload& w, int64_t sram
         t->finish();
     }
     if (const ConfigNode* f = r.opt_raw("fusion")) {
-        if (f->is_scalar()) {
+        if (f->is_scalar() && f->value() == "auto") {
+            m.fusion = "auto"; // chosen by search_fusion once the hardware is known
+        } else if (f->is_scalar()) {
             if (!is_fusion_preset(f->value())) {
                 std::string names;
                 for (const auto& n : fusion_preset_names())
                     names += (names.empty() ? "" : ", ") + n;
                 throw ConfigError(f->origin(), "mapping.fusion",
-                                  "expected a preset (" + names + ") or a list of groups, got '" +
-                                      f->value() + "'");
+                                  "expected a preset (" + names +
+                                      ", auto) or a list of groups, got '" + f->value() + "'");
             }
             try {
                 const FusionChoice c = apply_fusion_preset(f->value(), w, m, sram_bytes);

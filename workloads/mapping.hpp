@@ -16,6 +16,8 @@ struct TilingRule {
     std::map<std::string, int64_t> split;
     // Tile loop order: these dims outermost, in this order; the others follow as written.
     std::vector<std::string> order;
+    // A fixed rule is used as written; otherwise automatic tiling may split further to fit.
+    bool fixed = true;
 };
 
 struct FusionGroupSpec {
@@ -37,6 +39,8 @@ struct MappingSpec {
     // What the fusion setting resolved to, for reports.
     std::string fusion = "unfused";
     std::string fusion_note;
+    // fusion: auto: every candidate tried, "name: cycles of one layer" (or its error), best first.
+    std::vector<std::string> candidates;
     int64_t split_d = 1;
     int64_t fuse_all_bytes = 0;
 };

@@ -140,7 +140,7 @@ OpTiling tiling_for(const Workload& w, const Operator& op, const MappingSpec& m)
             t.order.push_back(static_cast<int64_t>(d));
     // The token recurrence advances one token per tile.
     if (op.sequential_dim >= 0) t.extent[op.sequential_dim] = 1;
-    if (m.fit_bytes > 0 && it == m.per_op.end() && op.kind != OpKind::View)
+    if (m.fit_bytes > 0 && (it == m.per_op.end() || !it->second.fixed) && op.kind != OpKind::View)
         shrink_to_fit(w, op, t.extent, t.order, m.fit_bytes);
     for (size_t d = 0; d < op.dims.size(); ++d) {
         t.count.push_back(ceil_div(op.dims[d].size, t.extent[d]));
