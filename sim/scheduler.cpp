@@ -16,9 +16,13 @@ Scheduler::Scheduler(sc_core::sc_module_name name, const Workload& w, const Hard
       ref_pinned_(plan.inputs.size(), 0), stats_(w.ops.size()), group_stats_(plan.groups.size()),
       last_slice_(hw.cores, SIZE_MAX), dirty_(hw.cores, 0) {
     dram_ = std::make_unique<SharedPort>("dram", hw.dram.bytes_per_cycle, hw.dram.latency_cycles);
-    if (hw.cores > 1)
-        noc_ = std::make_unique<SharedPort>("interconnect", hw.interconnect.bytes_per_cycle,
-                                            hw.interconnect.latency_cycles);
+    if (hw.cores > 1) {
+        const int64_t links = hw.interconnect.topology == "p2p" ? hw.cores : 1;
+        for (int64_t k = 0; k < links; ++k)
+            noc_.push_back(std::make_unique<SharedPort>(
+                ("interconnect" + std::to_string(k)).c_str(), hw.interconnect.bytes_per_cycle,
+                hw.interconnect.latency_cycles));
+    }
     // Consumers of every produced chunk, and how many chunks each tile waits for.
     std::vector<uint32_t> count(plan.chunks.size() + 1, 0);
     for (size_t t = 0; t < plan.tiles.size(); ++t) {
@@ -267,7 +271,8 @@ bool Scheduler::start_fetch(int t) {
     }
     if (noc_bytes > 0) {
         ++pending_[t];
-        noc_->transfer(noc_bytes, [this, t] { fetch_arrived(t); });
+        SharedPort& link = *noc_[noc_.size() == 1 ? 0 : static_cast<size_t>(core)];
+        link.transfer(noc_bytes, [this, t] { fetch_arrived(t); });
     }
     fetch_arrived(t);
     return true;
@@ -277,7 +282,7 @@ bool Scheduler::start_fetch(int t) {
 // its own on-chip group.
 bool Scheduler::usable_remote(int c, const Tile& tile) const {
     const Chunk& ch = plan_.chunks[c];
-    return noc_ && ch.producer_op >= 0 && ch.group == tile.group &&
+    return !noc_.empty() && ch.producer_op >= 0 && ch.group == tile.group &&
            plan_.groups[tile.group].on_chip;
 }
 

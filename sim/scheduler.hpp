@@ -58,7 +58,8 @@ class Scheduler : public sc_core::sc_module {
     std::vector<SpatialMapping> spatial_;
     MemoryManager mem_;
     std::unique_ptr<SharedPort> dram_;
-    std::unique_ptr<SharedPort> noc_;
+    // The interconnect: one port shared by all cores (bus), or one incoming link per core (p2p).
+    std::vector<std::unique_ptr<SharedPort>> noc_;
     std::vector<CoreState> cores_;
     std::vector<Phase> phase_;
     std::vector<int> waiting_;          // per tile: input chunks not complete yet

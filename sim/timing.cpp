@@ -32,7 +32,9 @@ uint64_t tile_compute_cycles(const Workload& w, const HardwareSpec& hw, const Ti
         // A finite SRAM port bounds the tile: every operand byte crosses it once.
         int64_t bytes = plan.chunks[t.out_chunk].bytes;
         for (uint32_t r = t.in_begin; r < t.in_end; ++r) bytes += plan.inputs[r].bytes;
-        cycles = std::max(cycles, transfer_cycles(bytes, hw.core.sram_bytes_per_cycle));
+        // The banks serve in parallel: `sram_bandwidth` is per bank.
+        const double bw = hw.core.sram_bytes_per_cycle * static_cast<double>(hw.core.sram_banks);
+        cycles = std::max(cycles, transfer_cycles(bytes, bw));
     }
     return cycles;
 }

@@ -155,3 +155,29 @@ TEST_CASE("A mapping whose tiles never fit exits 2 naming the stuck tile", "[run
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("cannot progress") && Catch::Contains("@layer0"));
 }
+
+TEST_CASE("MARCA as 32 cores: tiles spread over the cores, fused slices run in parallel", "[run]") {
+    // Mem-Aware on 32 cores of 768 KiB (786,432 B): S_D = 8 would leave 640 channels, a step of
+    // (5·640·64 + 640 + 64)·4 = 821,952 B: too big; S_D = 10 leaves 512: 657,664 B fits. Each
+    // slice runs on its own core, so at least 10 cores compute, and the fused run beats the
+    // unfused one on the same chip.
+    TempDir a("m32-mem-aware"), b("m32-unfused");
+    const std::string exp = a.file("exp.yaml");
+    write_file(exp, "name: m32\nhardware: " + repo_path("configs/hardware/marca-32core.yaml") +
+                        "\nworkload: " + repo_path("configs/workloads/mamba-2.8b-paper.yaml") +
+                        "\nmapping: " + repo_path("configs/mappings/mamba-auto.yaml") +
+                        "\nset: {workload.seq_len: 64}\nsimulation: {layers: one, vcd: false}\n");
+    CliResult r =
+        run_cli({"run", exp, "-q", "-o", a.file("out"), "--set", "mapping.fusion=mem-aware"});
+    REQUIRE(r.exit_code == 0);
+    json m = json::parse(read_file(a.file("out/report.json")));
+    CHECK(m["fusion"]["split_d"] == 10);
+    int busy = 0;
+    for (const auto& c : m["cores"]) busy += c["utilization"].get<double>() > 0.01;
+    CHECK(busy >= 10);
+    r = run_cli({"run", exp, "-q", "-o", b.file("out"), "--set", "mapping.fusion=unfused"});
+    REQUIRE(r.exit_code == 0);
+    json u = json::parse(read_file(b.file("out/report.json")));
+    CHECK(m["latency"]["cycles"].get<double>() < u["latency"]["cycles"].get<double>() / 2);
+    for (const auto& c : u["cores"]) CHECK(c["peak_sram_bytes"].get<int64_t>() <= 768 * 1024);
+}
