@@ -1,10 +1,9 @@
 #include "sim/auto_fusion.hpp"
 
+#include "sim/child_process.hpp"
+
 #include "workloads/fusion.hpp"
 #include "workloads/tile_plan.hpp"
-
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <functional>
@@ -24,33 +23,15 @@ bool chainable(const Operator& op) {
 // Simulates one candidate in a child process; returns its cycles, or 0 and the error.
 uint64_t simulate_in_child(const Workload& w, const HardwareSpec& hw, const MappingSpec& m,
                            const SimOptions& options, std::string& error) {
-    int fd[2];
-    if (pipe(fd) != 0) throw std::runtime_error("pipe failed");
-    const pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) {
-        close(fd[0]);
-        std::string out;
-        try {
+    try {
+        return std::stoull(run_in_child([&] {
             const TilePlan plan = build_tile_plan(w, m, hw.cores, 1);
-            const TimingResult r = simulate(w, hw, plan, m, options);
-            out = "ok " + std::to_string(r.cycles);
-        } catch (const std::exception& e) {
-            out = std::string("error ") + e.what();
-        }
-        if (write(fd[1], out.data(), out.size()) < 0) _exit(1);
-        _exit(0);
+            return std::to_string(simulate(w, hw, plan, m, options).cycles);
+        }));
+    } catch (const std::exception& e) {
+        error = e.what();
+        return 0;
     }
-    close(fd[1]);
-    std::string text;
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fd[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
-    close(fd[0]);
-    waitpid(pid, nullptr, 0);
-    if (text.rfind("ok ", 0) == 0) return std::stoull(text.substr(3));
-    error = text.rfind("error ", 0) == 0 ? text.substr(6) : "the candidate's process died";
-    return 0;
 }
 
 } // namespace
@@ -66,14 +47,6 @@ std::vector<FusionGroupSpec> elementwise_chains(const Workload& w,
     auto free_op = [&](int o) {
         return w.ops[o].kind != OpKind::View &&
                std::find(taken.begin(), taken.end(), w.ops[o].name) == taken.end();
-    };
-    std::function<void(int, std::vector<int>&)> producers = [&](int t, std::vector<int>& out) {
-        for (int p : w.producers[t]) {
-            if (w.ops[p].kind == OpKind::View)
-                for (const auto& in : w.ops[p].inputs) producers(in.tensor, out);
-            else
-                out.push_back(p);
-        }
     };
     // Non-view operators reading tensor `t`, looking through views.
     std::function<void(int, std::vector<int>&)> readers = [&](int t, std::vector<int>& out) {
@@ -91,7 +64,7 @@ std::vector<FusionGroupSpec> elementwise_chains(const Workload& w,
         for (const auto& in : w.ops[o].inputs) {
             if (in.carried) continue;
             std::vector<int> ps;
-            producers(in.tensor, ps);
+            w.producers_through_views(in.tensor, ps);
             for (int p : ps) {
                 if (!free_op(p) || w.ops[p].sequential_dim >= 0 || !chainable(w.ops[p])) continue;
                 std::vector<int> rs;

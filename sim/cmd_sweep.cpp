@@ -1,5 +1,6 @@
 // `fusesim sweep` and `fusesim merge`: design points in parallel child processes, results.csv
 // appended a whole line at a time, resumable, shardable, with plots.
+#include "sim/child_process.hpp"
 #include "sim/commands.hpp"
 #include "sim/output.hpp"
 #include "sim/sweep.hpp"
@@ -69,13 +70,7 @@ Child spawn(const SweepSpec& spec, const SweepPoint& p) {
             cells.push_back("error: " + one_line(e.what()));
             cells.resize(p.values.size() + result_columns().size());
         }
-        const std::string line = csv_line(cells);
-        size_t done = 0;
-        while (done < line.size()) {
-            const ssize_t n = write(fd[1], line.data() + done, line.size() - done);
-            if (n <= 0) break;
-            done += static_cast<size_t>(n);
-        }
+        write_all(fd[1], csv_line(cells));
         _exit(0);
     }
     close(fd[1]);
@@ -206,9 +201,7 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
         if (it == running.end()) continue;
         Child c = it->second;
         running.erase(it);
-        char buf[4096];
-        ssize_t n;
-        while ((n = read(c.fd, buf, sizeof buf)) > 0) c.data.append(buf, static_cast<size_t>(n));
+        c.data = read_all(c.fd);
         close(c.fd);
         const SweepPoint& p = points[c.point];
         if (c.data.empty() || c.data.back() != '\n') {

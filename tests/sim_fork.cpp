@@ -1,9 +1,7 @@
 #include "sim_fork.hpp"
 
+#include "sim/child_process.hpp"
 #include "workloads/tile_plan.hpp"
-
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <stdexcept>
 
@@ -11,42 +9,25 @@ namespace fusesim::test {
 
 std::map<std::string, std::string>
 in_child(const std::function<void(std::map<std::string, std::string>&)>& body) {
-    int fd[2];
-    if (pipe(fd) != 0) throw std::runtime_error("pipe failed");
-    const pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) {
-        close(fd[0]);
-        std::map<std::string, std::string> out;
-        try {
-            body(out);
-        } catch (const std::exception& e) {
-            out["error"] = e.what();
-        }
-        std::string text;
-        for (auto [k, v] : out) { // one line per value: newlines travel as \x1f
-            for (char& ch : v)
-                if (ch == '\n') ch = '\x1f';
-            text += k + "\t" + v + "\n";
-        }
-        size_t done = 0;
-        while (done < text.size()) {
-            const ssize_t n = write(fd[1], text.data() + done, text.size() - done);
-            if (n <= 0) break;
-            done += static_cast<size_t>(n);
-        }
-        close(fd[1]);
-        _exit(0);
-    }
-    close(fd[1]);
+    // Lines of "key<TAB>value"; newlines inside values travel as \x1f.
     std::string text;
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fd[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
-    close(fd[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
     std::map<std::string, std::string> out;
+    try {
+        text = run_in_child([&] {
+            std::map<std::string, std::string> values;
+            body(values);
+            std::string t;
+            for (auto [k, v] : values) {
+                for (char& ch : v)
+                    if (ch == '\n') ch = '\x1f';
+                t += k + "\t" + v + "\n";
+            }
+            return t;
+        });
+    } catch (const std::exception& e) {
+        out["error"] = e.what();
+        return out;
+    }
     size_t pos = 0;
     while (pos < text.size()) {
         const size_t tab = text.find('\t', pos), nl = text.find('\n', pos);
@@ -57,7 +38,6 @@ in_child(const std::function<void(std::map<std::string, std::string>&)>& body) {
         out[text.substr(pos, tab - pos)] = v;
         pos = nl + 1;
     }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) out["error"] = "child crashed";
     return out;
 }
 

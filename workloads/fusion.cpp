@@ -114,19 +114,10 @@ void check_fusable(const Workload& w, const FusionGroupSpec& group) {
     std::function<int(int)> find = [&](int x) {
         return parent[x] == x ? x : parent[x] = find(parent[x]);
     };
-    // Producers of a tensor, looking through views.
-    std::function<void(int, std::vector<int>&)> producers = [&](int t, std::vector<int>& out) {
-        for (int p : w.producers[t]) {
-            if (w.ops[p].kind == OpKind::View)
-                for (const auto& in : w.ops[p].inputs) producers(in.tensor, out);
-            else
-                out.push_back(p);
-        }
-    };
     for (int o : ops)
         for (const auto& in : w.ops[o].inputs) {
             std::vector<int> ps;
-            producers(in.tensor, ps);
+            w.producers_through_views(in.tensor, ps);
             for (int p : ps)
                 if (parent.count(p)) parent[find(p)] = find(o);
         }

@@ -234,7 +234,7 @@ struct PlanBuilder {
             for (const auto& in : w.ops[o].inputs) {
                 if (in.carried) continue;
                 std::vector<int> ps;
-                producers_through_views(in.tensor, ps);
+                w.producers_through_views(in.tensor, ps);
                 for (int p : ps) {
                     const int pg = plan.group_of_op[p];
                     if (pg >= 0 && pg != g && feeds[pg].insert(g).second) ++needs[g];
@@ -268,16 +268,6 @@ struct PlanBuilder {
         plan.groups = sorted;
         for (size_t g = 0; g < plan.groups.size(); ++g)
             for (int o : plan.groups[g].ops) plan.group_of_op[o] = static_cast<int>(g);
-    }
-
-    // Non-view operators writing tensor `t`, looking through views.
-    void producers_through_views(int t, std::vector<int>& out) const {
-        for (int p : w.producers[t]) {
-            if (w.ops[p].kind == OpKind::View)
-                for (const auto& in : w.ops[p].inputs) producers_through_views(in.tensor, out);
-            else
-                out.push_back(p);
-        }
     }
 
     // Grid coordinates of tile `index` of op `o`.

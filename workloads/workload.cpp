@@ -28,6 +28,15 @@ int Workload::tensor_index(const std::string& tensor_name) const {
     return -1;
 }
 
+void Workload::producers_through_views(int t, std::vector<int>& out) const {
+    for (int p : producers[t]) {
+        if (ops[p].kind == OpKind::View)
+            for (const auto& in : ops[p].inputs) producers_through_views(in.tensor, out);
+        else
+            out.push_back(p);
+    }
+}
+
 int Workload::op_index(const std::string& op_name) const {
     for (size_t i = 0; i < ops.size(); ++i)
         if (ops[i].name == op_name) return static_cast<int>(i);

@@ -50,7 +50,9 @@ struct Workload {
     std::vector<int> topo_order; // operators, producers before consumers (carried reads ignored)
 
     int tensor_index(const std::string& name) const; // -1 if absent
-    int op_index(const std::string& name) const;     // -1 if absent
+    // Non-view operators writing tensor `t`, looking through views (appended to `out`).
+    void producers_through_views(int t, std::vector<int>& out) const;
+    int op_index(const std::string& name) const; // -1 if absent
     // Builds producers/consumers, the graph and the topological order; throws
     // std::invalid_argument if a tensor is read but never produced and not an input, weight or
     // state, or if the graph has a cycle that no carried read explains.

@@ -1,0 +1,57 @@
+#include "sim/child_process.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <iostream>
+
+namespace fusesim {
+
+void write_all(int fd, const std::string& data) {
+    size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n = write(fd, data.data() + done, data.size() - done);
+        if (n <= 0) return;
+        done += static_cast<size_t>(n);
+    }
+}
+
+std::string read_all(int fd) {
+    std::string text;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+    return text;
+}
+
+std::string run_in_child(const std::function<std::string()>& body) {
+    int fd[2];
+    if (pipe(fd) != 0) throw std::runtime_error("pipe failed");
+    std::cout.flush();
+    std::cerr.flush();
+    const pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        close(fd[0]);
+        std::string out;
+        try {
+            out = "ok " + body();
+        } catch (const std::exception& e) {
+            out = std::string("error ") + e.what();
+        }
+        write_all(fd[1], out);
+        _exit(0);
+    }
+    close(fd[1]);
+    const std::string text = read_all(fd[0]);
+    close(fd[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (text.rfind("ok ", 0) == 0) return text.substr(3);
+    if (text.rfind("error ", 0) == 0) throw std::runtime_error(text.substr(6));
+    throw std::runtime_error(WIFSIGNALED(status) ? "the child process died (signal " +
+                                                       std::to_string(WTERMSIG(status)) + ")"
+                                                 : "the child process exited without a result");
+}
+
+} // namespace fusesim

@@ -1,0 +1,19 @@
+// One simulation per process (SystemC elaborates once): run a piece of work in a forked child
+// and get back the text it produced.
+#pragma once
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+namespace fusesim {
+
+// Runs `body` in a child process and returns its result. If `body` throws, or the child dies,
+// throws std::runtime_error with the exception's text (or how the child died).
+std::string run_in_child(const std::function<std::string()>& body);
+
+// Whole-buffer pipe I/O for parent and child.
+void write_all(int fd, const std::string& data);
+std::string read_all(int fd);
+
+} // namespace fusesim
