@@ -24,7 +24,7 @@ std::string read_all(int fd) {
     return text;
 }
 
-std::string run_in_child(const std::function<std::string()>& body) {
+Child start_child(const std::function<void(int fd)>& body) {
     int fd[2];
     if (pipe(fd) != 0) throw std::runtime_error("pipe failed");
     std::cout.flush();
@@ -33,18 +33,26 @@ std::string run_in_child(const std::function<std::string()>& body) {
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
         close(fd[0]);
+        body(fd[1]);
+        _exit(0);
+    }
+    close(fd[1]);
+    return {pid, fd[0]};
+}
+
+std::string run_in_child(const std::function<std::string()>& body) {
+    const Child c = start_child([&](int fd) {
         std::string out;
         try {
             out = "ok " + body();
         } catch (const std::exception& e) {
             out = std::string("error ") + e.what();
         }
-        write_all(fd[1], out);
-        _exit(0);
-    }
-    close(fd[1]);
-    const std::string text = read_all(fd[0]);
-    close(fd[0]);
+        write_all(fd, out);
+    });
+    const std::string text = read_all(c.fd);
+    close(c.fd);
+    const pid_t pid = c.pid;
     int status = 0;
     waitpid(pid, &status, 0);
     if (text.rfind("ok ", 0) == 0) return text.substr(3);

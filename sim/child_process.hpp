@@ -12,6 +12,14 @@ namespace fusesim {
 // throws std::runtime_error with the exception's text (or how the child died).
 std::string run_in_child(const std::function<std::string()>& body);
 
+// Forks a child that runs `body` with the write end of a pipe and exits; returns the child's pid
+// and the read end (for running several children at once).
+struct Child {
+    int pid;
+    int fd;
+};
+Child start_child(const std::function<void(int fd)>& body);
+
 // Whole-buffer pipe I/O for parent and child.
 void write_all(int fd, const std::string& data);
 std::string read_all(int fd);

@@ -45,22 +45,13 @@ std::string point_key(const std::vector<std::string>& values) {
 }
 
 // Runs one point in a child: its result line comes back through a pipe.
-struct Child {
-    pid_t pid;
-    int fd;
+struct Running {
+    fusesim::Child child;
     size_t point;
-    std::string data;
 };
 
-Child spawn(const SweepSpec& spec, const SweepPoint& p) {
-    int fd[2];
-    if (pipe(fd) != 0) throw std::runtime_error("pipe failed");
-    std::cout.flush();
-    std::cerr.flush();
-    const pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) {
-        close(fd[0]);
+Running spawn(const SweepSpec& spec, const SweepPoint& p) {
+    const Child c = start_child([&](int fd) {
         std::signal(SIGINT, SIG_DFL);
         std::vector<std::string> cells = p.values;
         try {
@@ -70,11 +61,9 @@ Child spawn(const SweepSpec& spec, const SweepPoint& p) {
             cells.push_back("error: " + one_line(e.what()));
             cells.resize(p.values.size() + result_columns().size());
         }
-        write_all(fd[1], csv_line(cells));
-        _exit(0);
-    }
-    close(fd[1]);
-    return {pid, fd[0], p.index, {}};
+        write_all(fd, csv_line(cells));
+    });
+    return {c, p.index};
 }
 
 std::string bar(size_t done, size_t total) {
@@ -170,7 +159,7 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
     const bool tty = isatty(STDERR_FILENO);
     const auto start = std::chrono::steady_clock::now();
     size_t done = 0, failed = 0, next = 0;
-    std::map<pid_t, Child> running;
+    std::map<pid_t, Running> running;
     std::cerr << "fusesim sweep: " << spec.name << ": " << points.size() << " points";
     if (shard_n > 1) std::cerr << ", shard " << shard_i << "/" << shard_n << ": " << mine.size();
     std::cerr << ", " << (mine.size() - todo.size()) << " already done, " << todo.size()
@@ -191,20 +180,20 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
     };
     while ((next < todo.size() || !running.empty()) && !g_interrupted) {
         while (next < todo.size() && static_cast<int>(running.size()) < jobs && !g_interrupted) {
-            Child c = spawn(spec, *todo[next++]);
-            running.emplace(c.pid, c);
+            const Running c = spawn(spec, *todo[next++]);
+            running.emplace(c.child.pid, c);
         }
         int status = 0;
         const pid_t pid = waitpid(-1, &status, 0);
         if (pid < 0) continue; // interrupted by a signal
         auto it = running.find(pid);
         if (it == running.end()) continue;
-        Child c = it->second;
+        const Running c = it->second;
         running.erase(it);
-        c.data = read_all(c.fd);
-        close(c.fd);
+        std::string data = read_all(c.child.fd);
+        close(c.child.fd);
         const SweepPoint& p = points[c.point];
-        if (c.data.empty() || c.data.back() != '\n') {
+        if (data.empty() || data.back() != '\n') {
             if (g_interrupted) break; // killed by Ctrl-C: not a result
             std::vector<std::string> cells = p.values;
             cells.push_back("error: the point's process died (" +
@@ -213,11 +202,11 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
                                             : "exit " + std::to_string(WEXITSTATUS(status))) +
                             ")");
             cells.resize(head.size());
-            c.data = csv_line(cells);
+            data = csv_line(cells);
         }
-        if (c.data.find(",error: ") != std::string::npos) ++failed;
+        if (data.find(",error: ") != std::string::npos) ++failed;
         // One write of one whole line: a reader never sees half a row.
-        if (::write(fd, c.data.data(), c.data.size()) != static_cast<ssize_t>(c.data.size()))
+        if (::write(fd, data.data(), data.size()) != static_cast<ssize_t>(data.size()))
             throw std::runtime_error("cannot append to '" + results + "'");
         ++done;
         report(false);
