@@ -1,6 +1,7 @@
 // Fusion schemes on the paper's Mamba-2.8B (N = 64, fp32) and the MARCA model: Eq. 2 and 3,
 // the fusion-depth ordering, the speedup, the memory staircase and Mem-Aware.
 #include "run_cli.hpp"
+#include "sim/table.hpp"
 #include "workloads/fusion.hpp"
 #include "workloads/models.hpp"
 
@@ -165,4 +166,63 @@ TEST_CASE("Fusion mistakes are configuration errors", "[fusion]") {
     r = run_cli({"run", kUnfused, "-q", "-o", d.path(), "--set", "mapping.fusion=fuse-some"});
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("expected a preset"));
+}
+
+TEST_CASE("fusion: auto matches or beats the best of the ten presets", "[fusion][auto]") {
+    // Auto tries every preset (and each with the elementwise chains fused), so it can only tie
+    // or win; checked on a Fig. 9 point and on a Fig. 11 point with little SRAM.
+    const std::vector<std::vector<std::string>> points = {
+        {"workload.seq_len=64"}, {"workload.seq_len=64", "hardware.core.sram=1MiB"}};
+    for (const auto& p : points) {
+        std::vector<std::string> a = p;
+        a.push_back("mapping.fusion=auto");
+        const json r = run(kAuto, a);
+        double best = 1e30;
+        for (const auto& s : fusion_preset_names()) {
+            std::vector<std::string> q = p;
+            q.push_back("mapping.fusion=" + s);
+            TempDir d("preset");
+            std::vector<std::string> args = {"run",
+                                             kAuto,
+                                             "-q",
+                                             "-o",
+                                             d.path(),
+                                             "--set",
+                                             "simulation.vcd=false",
+                                             "--set",
+                                             "simulation.layers=one"};
+            for (const auto& x : q) args.insert(args.end(), {"--set", x});
+            const CliResult c = run_cli(args);
+            if (c.exit_code == 0)
+                best = std::min(best,
+                                json::parse(read_file(d.file("report.json")))["latency"]["seconds"]
+                                    .get<double>());
+        }
+        INFO(p.back());
+        CHECK(seconds(r) <= best * (1 + 1e-9));
+        CHECK(r["fusion"]["candidates"].size() == 20);
+        CHECK_THAT(r["fusion"]["note"].get<std::string>(), Catch::Contains("auto chose"));
+    }
+}
+
+TEST_CASE("Fig. 10: the lifetimes of one Fuse-All step peak at five D x N tensors", "[fusion]") {
+    // Lifetimes list chunks (the per-token vectors read from DRAM are temporaries, not listed).
+    // At the peak, while ΔBx is computed: A, h (previous token), dA, dB and dBx: 5 · 1,310,720.
+    TempDir d("fig10");
+    const CliResult r = run_cli({"run", "configs/experiments/fig10-lifetimes.yaml", "-q", "-o",
+                                 d.path(), "--set", "simulation.vcd=false"});
+    REQUIRE(r.exit_code == 0);
+    const auto rows = read_csv_file(d.file("lifetimes.csv"));
+    REQUIRE(rows.size() > 5);
+    std::vector<std::pair<uint64_t, int64_t>> events; // (cycle, +bytes / -bytes)
+    for (size_t i = 1; i < rows.size(); ++i) {
+        events.push_back({std::stoull(rows[i][4]), std::stoll(rows[i][2])});
+        events.push_back({std::stoull(rows[i][5]), -std::stoll(rows[i][2])});
+    }
+    std::sort(events.begin(), events.end()); // frees before allocations at the same cycle
+    int64_t live = 0, peak = 0;
+    for (const auto& [t, b] : events) peak = std::max(peak, live += b);
+    CHECK(peak == 5 * 1310720);
+    CHECK_THAT(read_file(d.file("timeline.json")), Catch::Contains("\"cat\":\"sram\""));
+    CHECK(read_file(d.file("lifetimes.svg")).find("<svg") != std::string::npos);
 }

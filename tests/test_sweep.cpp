@@ -2,11 +2,14 @@
 // mergeable; and the area model of the design-space study.
 #include "hw/area.hpp"
 #include "run_cli.hpp"
+#include "sim/sweep.hpp"
 #include "sim/table.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <filesystem>
+#include <map>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -193,4 +196,24 @@ TEST_CASE("Iso-area study: at MARCA's area, L = 1024, the best design beats MARC
     for (const auto& [m, lat] : by_len["64"])
         if (m >= 0.2 - 1e-9 && m <= 0.7 + 1e-9) lo = std::min(lo, lat), hi = std::max(hi, lat);
     CHECK(hi / lo < 1.15);
+}
+
+TEST_CASE("Every shipped sweep spec loads and expands", "[sweep]") {
+    // Fig. 9: 11 schemes × 5 lengths; Fig. 11: 2 × 4 × 19; Fig. 12: 4 × 19 × 3 × 2 = 456.
+    const std::map<std::string, size_t> expected = {{"fig9-fusion-schemes.yaml", 55},
+                                                    {"fig9-paper-setup.yaml", 50},
+                                                    {"fig11-memory-sensitivity.yaml", 152},
+                                                    {"fig12-iso-area.yaml", 456}};
+    size_t seen = 0;
+    for (const auto& e : std::filesystem::directory_iterator(repo_path("configs/sweeps"))) {
+        const SweepSpec spec = read_sweep(e.path().string());
+        const auto points = expand_points(spec);
+        CHECK(!points.empty());
+        auto it = expected.find(e.path().filename().string());
+        if (it != expected.end()) {
+            CHECK(points.size() == it->second);
+            ++seen;
+        }
+    }
+    CHECK(seen == expected.size());
 }
