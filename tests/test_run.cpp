@@ -181,3 +181,23 @@ TEST_CASE("MARCA as 32 cores: tiles spread over the cores, fused slices run in p
     CHECK(m["latency"]["cycles"].get<double>() < u["latency"]["cycles"].get<double>() / 2);
     for (const auto& c : u["cores"]) CHECK(c["peak_sram_bytes"].get<int64_t>() <= 768 * 1024);
 }
+
+TEST_CASE("OPT-2.7B runs in prefill and decode and agrees with the analytical model", "[run]") {
+    // Unfused OPT (automatic tiling): the simulation adds only pipeline fill and contention to
+    // the layer-by-layer roofline model, within 3 % in both stages.
+    TempDir d("opt");
+    const std::string exp = d.file("exp.yaml");
+    write_file(exp, "name: opt\nhardware: " + repo_path("configs/hardware/marca-aggregated.yaml") +
+                        "\nworkload: " + repo_path("configs/workloads/opt-2.7b.yaml") +
+                        "\nmapping: " + repo_path("configs/mappings/mamba-auto.yaml") +
+                        "\nset: {workload.seq_len: 512, mapping.fusion: unfused}\n"
+                        "simulation: {layers: one, vcd: false}\n");
+    for (const char* stage : {"prefill", "decode"}) {
+        const CliResult r = run_cli({"validate", exp, "-q", "-o", d.file(stage), "--set",
+                                     std::string("workload.stage=") + stage});
+        INFO(stage << ": " << r.err);
+        REQUIRE(r.exit_code == 0);
+        const json v = json::parse(read_file(d.file(std::string(stage) + "/validate.json")));
+        CHECK(std::abs(v["per_layer"]["gap_vs_layer_by_layer"].get<double>()) < 0.03);
+    }
+}

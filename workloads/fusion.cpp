@@ -69,6 +69,7 @@ FusionChoice apply_fusion_preset(const std::string& name, const Workload& w, Map
                                  int64_t sram_bytes) {
     FusionChoice c;
     c.preset = name;
+    if (name == "unfused") return c; // any workload
     const auto groups = preset_groups(name);
     for (const auto& g : join({kA, kB, kSsm}))
         if (w.op_index(g) < 0)
