@@ -99,6 +99,10 @@ nlohmann::ordered_json report_json(const RunContext& c) {
                                                 static_cast<double>(c.result.cycles)
                                           : 0.0}};
     j["utilization"] = utilization(c);
+    // Only the off-chip traffic's energy is modeled (hardware dram.energy_per_bit).
+    j["energy"] = {
+        {"dram_joules", static_cast<double>(c.result.dram_read_bytes + c.result.dram_write_bytes) *
+                            k * 8.0 * c.hw.dram.energy_pj_per_bit * 1e-12}};
     nlohmann::ordered_json cores = nlohmann::ordered_json::array();
     for (size_t i = 0; i < c.result.core_busy.size(); ++i)
         cores.push_back(
