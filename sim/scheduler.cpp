@@ -5,24 +5,17 @@
 
 namespace fusesim {
 
-Scheduler::Scheduler(sc_core::sc_module_name name, const Workload& w, const HardwareSpec& hw,
-                     const TilePlan& plan, const MappingSpec& mapping, const SimOptions& options)
-    : sc_module(name), w_(w), hw_(hw), plan_(plan), options_(options),
-      spatial_(choose_spatial(w, hw, plan, mapping)), mem_(plan, hw.cores, hw.core.sram_bytes),
-      cores_(hw.cores), phase_(plan.tiles.size()), waiting_(plan.tiles.size(), 0),
-      temp_(plan.tiles.size(), 0), pending_(plan.tiles.size(), 0),
+Scheduler::Scheduler(sc_core::sc_module_name name, Accelerator& accelerator, const Workload& w,
+                     const HardwareSpec& hw, const TilePlan& plan, const MappingSpec& mapping,
+                     const SimOptions& options)
+    : sc_module(name), w_(w), hw_(hw), plan_(plan), options_(options), hw_top_(accelerator),
+      dram_(accelerator.dram.get()), spatial_(choose_spatial(w, hw, plan, mapping)),
+      mem_(plan, hw.cores, hw.core.sram_bytes), cores_(hw.cores), phase_(plan.tiles.size()),
+      waiting_(plan.tiles.size(), 0), temp_(plan.tiles.size(), 0), pending_(plan.tiles.size(), 0),
       fetch_start_(plan.tiles.size(), 0), sram_blocked_(plan.tiles.size(), 0),
       refetching_(plan.tiles.size(), 0), reserve_(plan.tiles.size(), 0), reserved_(hw.cores, 0),
       ref_pinned_(plan.inputs.size(), 0), stats_(w.ops.size()), group_stats_(plan.groups.size()),
       last_slice_(hw.cores, SIZE_MAX), dirty_(hw.cores, 0) {
-    dram_ = std::make_unique<SharedPort>("dram", hw.dram.bytes_per_cycle, hw.dram.latency_cycles);
-    if (hw.cores > 1) {
-        const int64_t links = hw.interconnect.topology == "p2p" ? hw.cores : 1;
-        for (int64_t k = 0; k < links; ++k)
-            noc_.push_back(std::make_unique<SharedPort>(
-                ("interconnect" + std::to_string(k)).c_str(), hw.interconnect.bytes_per_cycle,
-                hw.interconnect.latency_cycles));
-    }
     // Consumers of every produced chunk, and how many chunks each tile waits for.
     std::vector<uint32_t> count(plan.chunks.size() + 1, 0);
     for (size_t t = 0; t < plan.tiles.size(); ++t) {
@@ -46,14 +39,6 @@ Scheduler::Scheduler(sc_core::sc_module_name name, const Workload& w, const Hard
             consumer_tiles_[count[c]++] = static_cast<int>(t);
         }
     }
-    busy_sig_ = std::make_unique<bool[]>(hw.cores);
-    op_sig_ = std::make_unique<int[]>(hw.cores);
-    sram_sig_ = std::make_unique<uint64_t[]>(hw.cores);
-    for (int64_t c = 0; c < hw.cores; ++c) {
-        busy_sig_[c] = false;
-        op_sig_[c] = 0;
-        sram_sig_[c] = 0;
-    }
     if (!options_.lifetime_group.empty()) {
         placed_at_.assign(plan.chunks.size(), 0);
         mem_.on_residency = [this](int chunk, int core, bool placed) {
@@ -75,25 +60,15 @@ Scheduler::Scheduler(sc_core::sc_module_name name, const Workload& w, const Hard
         };
     }
     mem_.on_change = [this](int core, int64_t bytes) {
-        sram_sig_[core] = static_cast<uint64_t>(bytes);
+        hw_top_.cores[core]->sram_bytes = static_cast<uint64_t>(bytes);
     };
     SC_HAS_PROCESS(Scheduler);
     SC_METHOD(on_event);
-    sensitive << timer_event_ << kick_event_;
+    sensitive << kick_event_;
     for (int64_t c = 0; c < hw.cores; ++c) kick(static_cast<int>(c));
 }
 
 Scheduler::~Scheduler() = default;
-
-void Scheduler::trace(sc_core::sc_trace_file* f) {
-    for (size_t c = 0; c < cores_.size(); ++c) {
-        const std::string n = "core" + std::to_string(c);
-        sc_core::sc_trace(f, busy_sig_[c], n + "_busy");
-        sc_core::sc_trace(f, op_sig_[c], n + "_op");
-        sc_core::sc_trace(f, sram_sig_[c], n + "_sram_bytes");
-    }
-    sc_core::sc_trace(f, dram_->in_flight, "dram_bytes_in_flight");
-}
 
 void Scheduler::kick(int core) {
     if (!dirty_[core]) {
@@ -103,24 +78,8 @@ void Scheduler::kick(int core) {
     kick_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
-void Scheduler::schedule_timer(uint64_t at, int core) {
-    timers_.push({at, core});
-    timer_event_.cancel();
-    timer_event_.notify(cycles_to_time(timers_.top().at - now_cycles()));
-}
-
 void Scheduler::on_event() {
     ++wakeups_;
-    const uint64_t now = now_cycles();
-    while (!timers_.empty() && timers_.top().at <= now) {
-        const int core = timers_.top().core;
-        timers_.pop();
-        compute_done(core);
-    }
-    if (!timers_.empty()) {
-        timer_event_.cancel();
-        timer_event_.notify(cycles_to_time(timers_.top().at - now));
-    }
     // Progress in core order, so that the outcome never depends on callback order.
     while (!dirty_list_.empty()) {
         std::vector<int> list;
@@ -271,8 +230,7 @@ bool Scheduler::start_fetch(int t) {
     }
     if (noc_bytes > 0) {
         ++pending_[t];
-        SharedPort& link = *noc_[noc_.size() == 1 ? 0 : static_cast<size_t>(core)];
-        link.transfer(noc_bytes, [this, t] { fetch_arrived(t); });
+        hw_top_.link_into(core)->transfer(noc_bytes, [this, t] { fetch_arrived(t); });
     }
     fetch_arrived(t);
     return true;
@@ -282,7 +240,7 @@ bool Scheduler::start_fetch(int t) {
 // its own on-chip group.
 bool Scheduler::usable_remote(int c, const Tile& tile) const {
     const Chunk& ch = plan_.chunks[c];
-    return !noc_.empty() && ch.producer_op >= 0 && ch.group == tile.group &&
+    return !hw_top_.links.empty() && ch.producer_op >= 0 && ch.group == tile.group &&
            plan_.groups[tile.group].on_chip;
 }
 
@@ -389,8 +347,6 @@ bool Scheduler::start_compute(int core) {
         (sram_blocked_[t] ? g.stall_memory : g.stall_fetch) += now - began;
     }
     cs.busy += cycles;
-    busy_sig_[core] = true;
-    op_sig_[core] = tile.op + 1;
     OpStats& st = stats_[tile.op];
     ++st.tiles;
     st.compute_cycles += cycles;
@@ -413,7 +369,7 @@ bool Scheduler::start_compute(int core) {
             timeline_truncated_ = true;
         }
     }
-    schedule_timer(now + cycles, core);
+    hw_top_.cores[core]->compute(cycles, tile.op, [this, core] { compute_done(core); });
     return true;
 }
 
@@ -424,8 +380,6 @@ void Scheduler::compute_done(int core) {
     cs.idle_since = now_cycles();
     const Tile& tile = plan_.tiles[t];
     const uint64_t now = now_cycles();
-    busy_sig_[core] = false;
-    op_sig_[core] = 0;
     phase_[t] = Phase::Done;
     ++done_;
     end_ = std::max(end_, now);

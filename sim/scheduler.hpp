@@ -4,7 +4,7 @@
 // outputs back. It wakes only on completions (no clock, no per-cycle process).
 #pragma once
 
-#include "hw/shared_port.hpp"
+#include "hw/accelerator.hpp"
 #include "sim/memory.hpp"
 #include "sim/timing.hpp"
 
@@ -19,11 +19,11 @@ namespace fusesim {
 
 class Scheduler : public sc_core::sc_module {
   public:
-    Scheduler(sc_core::sc_module_name name, const Workload& w, const HardwareSpec& hw,
-              const TilePlan& plan, const MappingSpec& mapping, const SimOptions& options);
+    Scheduler(sc_core::sc_module_name name, Accelerator& accelerator, const Workload& w,
+              const HardwareSpec& hw, const TilePlan& plan, const MappingSpec& mapping,
+              const SimOptions& options);
     ~Scheduler() override;
 
-    void trace(sc_core::sc_trace_file* f);
     // After sc_start: all tiles done, or a description of what is stuck.
     bool finished() const { return done_ == plan_.tiles.size(); }
     std::string stuck_report() const;
@@ -45,21 +45,15 @@ class Scheduler : public sc_core::sc_module {
         bool sram_blocked = false; // the next fetch was refused SRAM at least once
         char idle_kind = 'd';      // what blocked the next fetch: m SRAM, d dependency
     };
-    struct Timer {
-        uint64_t at;
-        int core;
-        bool operator>(const Timer& o) const { return at != o.at ? at > o.at : core > o.core; }
-    };
 
     const Workload& w_;
     const HardwareSpec& hw_;
     const TilePlan& plan_;
     SimOptions options_;
+    Accelerator& hw_top_; // the cores, DRAM port and links this scheduler drives
+    SharedPort* dram_;
     std::vector<SpatialMapping> spatial_;
     MemoryManager mem_;
-    std::unique_ptr<SharedPort> dram_;
-    // The interconnect: one port shared by all cores (bus), or one incoming link per core (p2p).
-    std::vector<std::unique_ptr<SharedPort>> noc_;
     std::vector<CoreState> cores_;
     std::vector<Phase> phase_;
     std::vector<int> waiting_;          // per tile: input chunks not complete yet
@@ -85,14 +79,9 @@ class Scheduler : public sc_core::sc_module {
     size_t done_ = 0;
     uint64_t end_ = 0;
     uint64_t wakeups_ = 0;
-    std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
     std::vector<char> dirty_;
     std::vector<int> dirty_list_;
-    sc_core::sc_event timer_event_, kick_event_;
-    // Traced per core (plain variables, sampled by the VCD writer at every time step).
-    std::unique_ptr<bool[]> busy_sig_;
-    std::unique_ptr<int[]> op_sig_; // operator index + 1; 0 when idle
-    std::unique_ptr<uint64_t[]> sram_sig_;
+    sc_core::sc_event kick_event_;
 
     // Lifetime recording (SimOptions::lifetime_group): residency intervals of layer-0 chunks.
     std::vector<uint64_t> placed_at_;
@@ -112,7 +101,6 @@ class Scheduler : public sc_core::sc_module {
     void compute_done(int core);
     void write_back(int chunk, int op, bool eviction);
     void chunk_complete(int chunk);
-    void schedule_timer(uint64_t at, int core);
 };
 
 } // namespace fusesim

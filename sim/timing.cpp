@@ -44,7 +44,8 @@ TimingResult simulate(const Workload& w, const HardwareSpec& hw, const TilePlan&
     sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
     sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-    Scheduler scheduler("scheduler", w, hw, plan, mapping, options);
+    Accelerator accelerator("accelerator", hw);
+    Scheduler scheduler("scheduler", accelerator, w, hw, plan, mapping, options);
     sc_core::sc_trace_file* vcd = nullptr;
     if (!options.vcd_path.empty()) {
         std::string base = options.vcd_path;
@@ -52,7 +53,7 @@ TimingResult simulate(const Workload& w, const HardwareSpec& hw, const TilePlan&
             base = base.substr(0, base.size() - 4);
         vcd = sc_core::sc_create_vcd_trace_file(base.c_str());
         vcd->set_time_unit(1, sc_core::SC_NS);
-        scheduler.trace(vcd);
+        accelerator.trace(vcd);
     }
     sc_core::sc_start();
     if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
