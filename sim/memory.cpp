@@ -9,7 +9,7 @@ namespace fusesim {
 MemoryManager::MemoryManager(const TilePlan& plan, int64_t cores, int64_t capacity_bytes)
     : plan_(plan), capacity_(capacity_bytes), chunks_(plan.chunks.size()), used_(cores, 0),
       peak_(cores, 0), resident_(cores), slot_(plan.chunks.size(), -1), group_of_core_(cores, -1),
-      group_peak_(plan.groups.size(), 0) {
+      group_peak_(plan.groups.size(), 0), last_sample_(cores, SIZE_MAX) {
     for (size_t c = 0; c < plan.chunks.size(); ++c) {
         const Chunk& ch = plan.chunks[c];
         chunks_[c].producers_left = ch.producer_tiles;
@@ -53,11 +53,43 @@ void MemoryManager::changed(int core, uint64_t now) {
     if (group_of_core_[core] >= 0)
         group_peak_[group_of_core_[core]] =
             std::max(group_peak_[group_of_core_[core]], used_[core]);
-    if (!samples_.empty() && samples_.back().cycle == now && samples_.back().core == core)
-        samples_.back().bytes = used_[core];
-    else
-        samples_.push_back({now, core, used_[core]});
+    if (bucket_ == 0) { // every change, exactly
+        if (!samples_.empty() && samples_.back().cycle == now && samples_.back().core == core)
+            samples_.back().bytes = used_[core];
+        else
+            samples_.push_back({now, core, used_[core]});
+        if (samples_.size() > kExactSamples) coarsen(now);
+    } else { // the largest value per interval of `bucket_` cycles
+        const uint64_t b = now / bucket_ * bucket_;
+        size_t& last = last_sample_[core];
+        if (last != SIZE_MAX && samples_[last].cycle == b)
+            samples_[last].bytes = std::max(samples_[last].bytes, used_[core]);
+        else {
+            last = samples_.size();
+            samples_.push_back({b, core, used_[core]});
+        }
+        if (samples_.size() > kExactSamples) coarsen(now);
+    }
     if (on_change) on_change(core, used_[core]);
+}
+
+void MemoryManager::coarsen(uint64_t now) {
+    // Long runs keep occupancy as the maximum per interval, at most about 100,000 intervals
+    // up to now (the widths double as the run goes on): the peak is never lost.
+    bucket_ = std::max<uint64_t>(bucket_ * 2, now / 100000 + 1);
+    std::vector<OccupancySample> merged;
+    std::fill(last_sample_.begin(), last_sample_.end(), SIZE_MAX);
+    for (const auto& s : samples_) {
+        const uint64_t b = s.cycle / bucket_ * bucket_;
+        size_t& last = last_sample_[s.core];
+        if (last != SIZE_MAX && merged[last].cycle == b) {
+            merged[last].bytes = std::max(merged[last].bytes, s.bytes);
+        } else {
+            last = merged.size();
+            merged.push_back({b, s.core, s.bytes});
+        }
+    }
+    samples_.swap(merged);
 }
 
 bool MemoryManager::make_room(int core, int64_t bytes, const std::vector<int>& keep,

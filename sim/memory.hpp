@@ -71,6 +71,7 @@ class MemoryManager {
 
     int64_t evicted_bytes() const { return evicted_bytes_; }
     uint64_t evictions() const { return evictions_; }
+    // Occupancy over time: every change, or for long runs the largest value per interval.
     const std::vector<OccupancySample>& samples() const { return samples_; }
     // Called at every occupancy change (for the VCD signals).
     std::function<void(int core, int64_t bytes)> on_change;
@@ -91,6 +92,10 @@ class MemoryManager {
     int64_t evicted_bytes_ = 0;
     uint64_t evictions_ = 0;
     std::vector<OccupancySample> samples_;
+    static constexpr size_t kExactSamples = 1 << 20;
+    uint64_t bucket_ = 0;             // 0: exact samples; else interval width in cycles
+    std::vector<size_t> last_sample_; // per core: its latest sample (interval mode)
+    void coarsen(uint64_t now);
     void changed(int core, uint64_t now);
 };
 
