@@ -10,8 +10,8 @@ Scheduler::Scheduler(sc_core::sc_module_name name, Accelerator& accelerator, con
                      const SimOptions& options)
     : sc_module(name), w_(w), hw_(hw), plan_(plan), options_(options), hw_top_(accelerator),
       dram_(accelerator.dram.get()), spatial_(choose_spatial(w, hw, plan, mapping)),
-      mem_(plan, hw.cores, hw.core.sram_bytes), cores_(hw.cores), phase_(plan.tiles.size()),
-      waiting_(plan.tiles.size(), 0), temp_(plan.tiles.size(), 0), pending_(plan.tiles.size(), 0),
+      mem_(plan, hw.cores, hw.core.sram_bytes), cores_(hw.cores), waiting_(plan.tiles.size(), 0),
+      temp_(plan.tiles.size(), 0), pending_(plan.tiles.size(), 0),
       fetch_start_(plan.tiles.size(), 0), sram_blocked_(plan.tiles.size(), 0),
       refetching_(plan.tiles.size(), 0), reserve_(plan.tiles.size(), 0), reserved_(hw.cores, 0),
       ref_pinned_(plan.inputs.size(), 0), stats_(w.ops.size()), group_stats_(plan.groups.size()),
@@ -104,7 +104,7 @@ void Scheduler::progress(int core) {
         if (cs.in_flight >= depth || cs.next >= cs.queue.size()) break;
         const int t = cs.queue[cs.next];
         if (waiting_[t] > 0) {
-            cs.blocked = "waits for " + std::to_string(waiting_[t]) + " input chunk(s)";
+            cs.block = {CoreState::Block::Waiting, t, waiting_[t], 0};
             break;
         }
         if (!start_fetch(t)) {
@@ -114,7 +114,8 @@ void Scheduler::progress(int core) {
         }
         sram_blocked_[t] = cs.sram_blocked;
         cs.sram_blocked = false;
-        cs.blocked.clear();
+        if (cs.block.kind == CoreState::Block::Waiting || cs.block.kind == CoreState::Block::Inputs)
+            cs.block = {};
         ++cs.next;
         ++cs.in_flight;
     }
@@ -173,9 +174,7 @@ bool Scheduler::start_fetch(int t) {
     const bool idle = cores_[core].computing < 0 && cores_[core].ready.empty();
     if (!mem_.make_room(core, need + reserved_[core] + out_bytes, keep, evict, now, idle,
                         idle ? 0 : t + kProtectedTiles)) {
-        cores_[core].blocked = "needs " + std::to_string(need) + " bytes of SRAM for its inputs (" +
-                               std::to_string(mem_.used(core)) + " of " +
-                               std::to_string(mem_.capacity()) + " in use)";
+        cores_[core].block = {CoreState::Block::Inputs, t, need, mem_.used(core)};
         return false;
     }
     int64_t dram_bytes = 0, noc_bytes = 0;
@@ -221,7 +220,6 @@ bool Scheduler::start_fetch(int t) {
     }
     st.read_bytes += dram_bytes;
     dram_read_ += dram_bytes;
-    phase_[t] = Phase::Fetching;
     fetch_start_[t] = now;
     pending_[t] = 1; // released below, so zero-byte fetches complete in order too
     if (dram_bytes > 0) {
@@ -246,7 +244,6 @@ bool Scheduler::usable_remote(int c, const Tile& tile) const {
 
 void Scheduler::fetch_arrived(int t) {
     if (--pending_[t] > 0) return;
-    phase_[t] = Phase::Ready;
     const int core = plan_.tiles[t].core;
     // Keep issue order: a tile is ready only in queue order (the deque is filled in order).
     CoreState& cs = cores_[core];
@@ -277,10 +274,7 @@ bool Scheduler::start_compute(int core) {
         }
         if (missing > 0) {
             if (!mem_.make_room(core, missing, keep, evict, now, true)) {
-                cs.blocked = "tile " + plan_.tile_name(w_, tile) + " needs " +
-                             std::to_string(missing) + " bytes of SRAM to read back inputs (" +
-                             std::to_string(mem_.used(core)) + " of " +
-                             std::to_string(mem_.capacity()) + " in use)";
+                cs.block = {CoreState::Block::ReadBack, t, missing, mem_.used(core)};
                 return false;
             }
             for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
@@ -316,10 +310,7 @@ bool Scheduler::start_compute(int core) {
         if (mem_.state(tile.out_chunk).core < 0) {
             const int64_t bytes = plan_.chunks[tile.out_chunk].bytes;
             if (!mem_.make_room(core, bytes, {tile.out_chunk}, evict, now, true)) {
-                cs.blocked = "tile " + plan_.tile_name(w_, tile) + " needs " +
-                             std::to_string(bytes) + " bytes of SRAM for its output (" +
-                             std::to_string(mem_.used(core)) + " of " +
-                             std::to_string(mem_.capacity()) + " in use)";
+                cs.block = {CoreState::Block::Output, t, bytes, mem_.used(core)};
                 return false;
             }
             mem_.place(tile.out_chunk, core, now);
@@ -329,7 +320,6 @@ bool Scheduler::start_compute(int core) {
     cs.ready.pop_front();
     --cs.in_flight;
     cs.computing = t;
-    phase_[t] = Phase::Computing;
     const Tile& tile = plan_.tiles[t];
     const uint64_t cycles = tile_compute_cycles(w_, hw_, plan_, tile, spatial_[tile.op]);
     const uint64_t now = now_cycles();
@@ -380,7 +370,6 @@ void Scheduler::compute_done(int core) {
     cs.idle_since = now_cycles();
     const Tile& tile = plan_.tiles[t];
     const uint64_t now = now_cycles();
-    phase_[t] = Phase::Done;
     ++done_;
     end_ = std::max(end_, now);
     OpStats& st = stats_[tile.op];
@@ -465,11 +454,23 @@ std::string Scheduler::stuck_report() const {
     for (size_t c = 0; c < cores_.size(); ++c) {
         const CoreState& cs = cores_[c];
         if (cs.next >= cs.queue.size() && cs.ready.empty() && cs.computing < 0) continue;
-        if (cs.next < cs.queue.size()) {
-            const int t = cs.queue[cs.next];
-            s += "\n  core " + std::to_string(c) + ": tile " + plan_.tile_name(w_, plan_.tiles[t]) +
-                 " " + (cs.blocked.empty() ? "cannot start" : cs.blocked);
-        }
+        const auto& b = cs.block;
+        const int t = b.tile >= 0 ? b.tile : cs.next < cs.queue.size() ? cs.queue[cs.next] : -1;
+        if (t < 0) continue;
+        const std::string sram = " bytes of SRAM for its ";
+        const std::string in_use =
+            " (" + std::to_string(b.used) + " of " + std::to_string(mem_.capacity()) + " in use)";
+        std::string why = "cannot start";
+        if (b.kind == CoreState::Block::Waiting)
+            why = "waits for " + std::to_string(b.bytes) + " input chunk(s)";
+        else if (b.kind == CoreState::Block::Inputs)
+            why = "needs " + std::to_string(b.bytes) + sram + "inputs" + in_use;
+        else if (b.kind == CoreState::Block::ReadBack)
+            why = "needs " + std::to_string(b.bytes) + sram + "inputs to be read back" + in_use;
+        else if (b.kind == CoreState::Block::Output)
+            why = "needs " + std::to_string(b.bytes) + sram + "output" + in_use;
+        s += "\n  core " + std::to_string(c) + ": tile " + plan_.tile_name(w_, plan_.tiles[t]) +
+             " " + why;
     }
     return s;
 }

@@ -30,7 +30,6 @@ class Scheduler : public sc_core::sc_module {
     TimingResult result() const;
 
   private:
-    enum class Phase : uint8_t { Waiting, Fetching, Ready, Computing, Done };
     struct CoreState {
         std::vector<int> queue; // tile indices in issue order
         size_t next = 0;        // next tile to fetch
@@ -39,7 +38,13 @@ class Scheduler : public sc_core::sc_module {
         int computing = -1;
         uint64_t busy = 0;
         double useful = 0;
-        std::string blocked;       // why `next` cannot start (for the stuck report)
+        // Why the core's next step cannot happen (for the stuck report), filled where it fails.
+        struct Block {
+            enum Kind { None, Waiting, Inputs, ReadBack, Output } kind = None;
+            int tile = -1;
+            int64_t bytes = 0; // SRAM it asked for, or chunks it waits for
+            int64_t used = 0;  // SRAM in use then
+        } block;
         int owner = -1;            // cache owner of the latest tile fetched (see cache_owner)
         uint64_t idle_since = 0;   // while idle: since when, and what holds it
         bool sram_blocked = false; // the next fetch was refused SRAM at least once
@@ -55,7 +60,6 @@ class Scheduler : public sc_core::sc_module {
     std::vector<SpatialMapping> spatial_;
     MemoryManager mem_;
     std::vector<CoreState> cores_;
-    std::vector<Phase> phase_;
     std::vector<int> waiting_;          // per tile: input chunks not complete yet
     std::vector<int64_t> temp_;         // per tile: temporary SRAM bytes (refetched slices)
     std::vector<int> pending_;          // per tile: transfers still to arrive
