@@ -174,7 +174,8 @@ bool Scheduler::start_fetch(int t) {
     const bool idle = cores_[core].computing < 0 && cores_[core].ready.empty();
     if (!mem_.make_room(core, need + reserved_[core] + out_bytes, keep, evict, now, idle,
                         idle ? 0 : t + kProtectedTiles)) {
-        cores_[core].block = {CoreState::Block::Inputs, t, need, mem_.used(core)};
+        cores_[core].block = {CoreState::Block::Inputs, t, need + reserved_[core] + out_bytes,
+                              mem_.used(core)};
         return false;
     }
     int64_t dram_bytes = 0, noc_bytes = 0;
@@ -464,7 +465,8 @@ std::string Scheduler::stuck_report() const {
         if (b.kind == CoreState::Block::Waiting)
             why = "waits for " + std::to_string(b.bytes) + " input chunk(s)";
         else if (b.kind == CoreState::Block::Inputs)
-            why = "needs " + std::to_string(b.bytes) + sram + "inputs" + in_use;
+            why = "needs " + std::to_string(b.bytes) + sram +
+                  "inputs and the outputs of the fetched tiles" + in_use;
         else if (b.kind == CoreState::Block::ReadBack)
             why = "needs " + std::to_string(b.bytes) + sram + "inputs to be read back" + in_use;
         else if (b.kind == CoreState::Block::Output)

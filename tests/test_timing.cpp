@@ -181,8 +181,8 @@ TEST_CASE("A working set larger than SRAM is evicted and refetched, byte for byt
 }
 
 TEST_CASE("A tile that can never fit stops with the stuck tile named", "[timing][memory]") {
-    // One tile reading x and z (8 MiB) and writing y (4 MiB) on 1 MiB of SRAM: its inputs
-    // never fit.
+    // One tile reading x and z (8 MiB) and writing y (4 MiB) on 1 MiB of SRAM: its inputs and
+    // output (12 MiB = 12,582,912 bytes) never fit.
     Workload w = custom({{"l", 1024}, {"d", 1024}}, {{"mul", "y[l,d] = x[l,d] * z[l,d]", ""}});
     auto r = in_child([&](std::map<std::string, std::string>& out) {
         const HardwareSpec hw = core_128x64(256, 0, 1 << 20);
@@ -192,7 +192,7 @@ TEST_CASE("A tile that can never fit stops with the stuck tile named", "[timing]
     });
     REQUIRE(r.count("error"));
     CHECK_THAT(r["error"], Catch::Contains("cannot progress") && Catch::Contains("mul[]@layer0") &&
-                               Catch::Contains("8388608 bytes"));
+                               Catch::Contains("12582912 bytes"));
 }
 
 TEST_CASE("Dependencies through the token recurrence and views are exact", "[timing]") {
