@@ -7,6 +7,8 @@
 #include "sim/sweep_plot.hpp"
 #include "sim/table.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
@@ -110,12 +112,33 @@ std::map<std::string, std::vector<std::string>> read_rows(const std::string& pat
 void write_sorted(const std::string& path, const SweepSpec& spec,
                   const std::vector<SweepPoint>& points,
                   const std::map<std::string, std::vector<std::string>>& rows) {
-    std::string text = csv_line(header(spec));
+    const auto head = header(spec);
+    std::string text = csv_line(head);
+    // The same rows as JSON (results.json beside results.csv): numbers as numbers.
+    nlohmann::ordered_json rows_json = nlohmann::ordered_json::array();
     for (const auto& p : points) {
         auto it = rows.find(point_key(p.values));
-        if (it != rows.end()) text += csv_line(it->second);
+        if (it == rows.end()) continue;
+        text += csv_line(it->second);
+        nlohmann::ordered_json row;
+        for (size_t c = 0; c < head.size() && c < it->second.size(); ++c) {
+            const std::string& v = it->second[c];
+            char* end = nullptr;
+            const double d = std::strtod(v.c_str(), &end);
+            if (!v.empty() && end && *end == '\0')
+                row[head[c]] = d;
+            else
+                row[head[c]] = v;
+        }
+        rows_json.push_back(row);
     }
     write_file_atomic(path, text);
+    nlohmann::ordered_json j;
+    j["sweep"] = spec.name;
+    j["points"] = points.size();
+    j["rows"] = rows_json;
+    const std::string json_path = path.substr(0, path.rfind('.')) + ".json";
+    write_file_atomic(json_path, j.dump(2) + "\n");
 }
 
 bool parse_shard(const std::string& s, size_t& i, size_t& n) {

@@ -147,8 +147,13 @@ TEST_CASE("Fuse-All steps up below the Eq. 2 need; Mem-Aware stays flat to 1 MiB
     CHECK(at625 > at24 * 1.2);
     CHECK(at5 > at625 * 1.2); // the next tensor that no longer fits: the next step
     const double ma24 = seconds(run(kAuto, {"mapping.fusion=mem-aware"}));
-    const double ma1 = seconds(run(kAuto, {"mapping.fusion=mem-aware", "hardware.core.sram=1MiB"}));
+    const json ma1r = run(kAuto, {"mapping.fusion=mem-aware", "hardware.core.sram=1MiB"});
+    const double ma1 = seconds(ma1r);
     CHECK(ma1 == Approx(ma24).epsilon(0.05));
+    // The split fits: nothing of the fused group is evicted (S_D = 8, Eq. 3).
+    CHECK(ma1r["fusion"]["split_d"] == 8);
+    for (const auto& g : ma1r["groups"])
+        if (g["operators"].size() == 7) CHECK(g["evicted_bytes"] == 0);
 }
 
 TEST_CASE("Fusion mistakes are configuration errors", "[fusion]") {
@@ -225,4 +230,29 @@ TEST_CASE("Fig. 10: the lifetimes of one Fuse-All step peak at five D x N tensor
     CHECK(peak == 5 * 1310720);
     CHECK_THAT(read_file(d.file("timeline.json")), Catch::Contains("\"cat\":\"sram\""));
     CHECK(read_file(d.file("lifetimes.svg")).find("<svg") != std::string::npos);
+}
+
+TEST_CASE("The presets apply to every Mamba-1 size", "[fusion]") {
+    for (const char* model :
+         {"mamba-130m", "mamba-370m", "mamba-790m", "mamba-1.4b", "mamba-2.8b"}) {
+        TempDir d("sizes");
+        const std::string exp = d.file("exp.yaml");
+        write_file(exp,
+                   std::string("name: sizes\nhardware: ") +
+                       repo_path("configs/hardware/marca-aggregated.yaml") + "\nworkload: " +
+                       repo_path(std::string("configs/workloads/") + model + ".yaml") +
+                       "\nmapping: " + repo_path("configs/mappings/mamba-auto.yaml") +
+                       "\nset: {workload.seq_len: 64}\nsimulation: {layers: one, vcd: false}\n");
+        double unfused = 0;
+        for (const char* scheme : {"unfused", "as-b", "fuse-all", "mem-aware"}) {
+            const CliResult r = run_cli({"run", exp, "-q", "-o", d.file(scheme), "--set",
+                                         std::string("mapping.fusion=") + scheme});
+            INFO(model << " " << scheme << ": " << r.err);
+            REQUIRE(r.exit_code == 0);
+            const double s =
+                seconds(json::parse(read_file(d.file(std::string(scheme) + "/report.json"))));
+            if (unfused == 0) unfused = s;
+            CHECK(s <= unfused * 1.001); // fusing never slows these down
+        }
+    }
 }
