@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <fcntl.h>
 #include <fstream>
@@ -125,9 +126,12 @@ void write_sorted(const std::string& path, const SweepSpec& spec,
             const std::string& v = it->second[c];
             char* end = nullptr;
             const double d = std::strtod(v.c_str(), &end);
-            if (!v.empty() && end && *end == '\0')
-                row[head[c]] = d;
-            else
+            if (!v.empty() && end && *end == '\0') {
+                if (v.find_first_of(".eEn") == std::string::npos && std::abs(d) < 9e15)
+                    row[head[c]] = static_cast<int64_t>(d);
+                else
+                    row[head[c]] = d;
+            } else
                 row[head[c]] = v;
         }
         rows_json.push_back(row);
