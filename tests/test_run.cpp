@@ -201,3 +201,25 @@ TEST_CASE("OPT-2.7B runs in prefill and decode and agrees with the analytical mo
         CHECK(std::abs(v["per_layer"]["gap_vs_layer_by_layer"].get<double>()) < 0.03);
     }
 }
+
+TEST_CASE("Layers past the second are exact copies: 4 layers in full equal one layer x 4",
+          "[run]") {
+    // Layers 3 and 4 of the plan are copied from layer 2 (only chunk ids move); the whole-model
+    // bytes and tile count must be 4x one layer's, and the latency within 1 %.
+    TempDir full("layers4-full"), one("layers4-one");
+    const std::vector<std::string> common = {"--set", "workload.seq_len=64",
+                                             "--set", "workload.layers=4",
+                                             "--set", "mapping.fusion=as-b"};
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> v = common;
+        v.insert(v.end(), extra.begin(), extra.end());
+        return v;
+    };
+    json f = run_report(full.path(), with({"--set", "simulation.layers=all"}));
+    json o = run_report(one.path(), with({"--set", "simulation.layers=one"}));
+    CHECK(f["tiles_simulated"].get<uint64_t>() == 4 * o["tiles_simulated"].get<uint64_t>());
+    CHECK(f["dram"]["read_bytes"] == o["dram"]["read_bytes"]);
+    CHECK(f["dram"]["write_bytes"] == o["dram"]["write_bytes"]);
+    CHECK(f["latency"]["cycles"].get<double>() ==
+          Approx(o["latency"]["cycles"].get<double>()).epsilon(0.01));
+}

@@ -427,9 +427,16 @@ struct PlanBuilder {
                 }
             }
 
-        // Tiles, with their input chunks.
+        // Tiles, with their input chunks. Layers past the second are copies of the second (same
+        // operators, tiles and slices; only chunk ids move), so only two are derived.
+        const size_t produced_end = plan.chunks.size();
         std::vector<Tile> tiles;
-        for (int layer = 0; layer < layers; ++layer)
+        size_t layer1_tiles = 0, layer1_ext = 0;
+        for (int layer = 0; layer < std::min(layers, 2); ++layer) {
+            if (layer == 1) {
+                layer1_tiles = tiles.size();
+                layer1_ext = plan.chunks.size();
+            }
             for (int o : w.topo_order) {
                 const Operator& op = w.ops[o];
                 if (op.kind == OpKind::View) continue;
@@ -456,20 +463,63 @@ struct PlanBuilder {
                     tile.in_begin = static_cast<uint32_t>(plan.inputs.size());
                     for (size_t r = 0; r < refs.size(); ++r) {
                         if (r + 1 < refs.size() && refs[r + 1].first == refs[r].first) continue;
-                        plan.inputs.push_back({refs[r].first, refs[r].second});
-                        Chunk& ch = plan.chunks[refs[r].first];
-                        ++ch.consumers;
-                        if (ch.producer_op >= 0 &&
-                            (ch.group != tile.group || !plan.groups[ch.group].on_chip))
-                            ch.writeback = true;
+                        add_ref(tile, refs[r].first, refs[r].second);
                     }
                     tile.in_end = static_cast<uint32_t>(plan.inputs.size());
                     tiles.push_back(tile);
                 }
             }
+        }
+        if (layers > 2) replicate(tiles, layers, produced_end, layer1_tiles, layer1_ext);
         for (auto& c : plan.chunks)
             if (c.producer_op >= 0 && c.consumers == 0) c.writeback = true;
         order(tiles);
+    }
+
+    // Adds layers 2 … layers−1 as copies of layer 1: a produced chunk of layer i is layer 1's
+    // moved by (i−1) layers of produced chunks (so layer 1's reads of layer 0's output become
+    // layer i's reads of layer i−1's), an external one by (i−1) layers of external chunks.
+    void add_ref(Tile& tile, int chunk, int64_t bytes) {
+        plan.inputs.push_back({chunk, bytes});
+        Chunk& ch = plan.chunks[chunk];
+        ++ch.consumers;
+        if (ch.producer_op >= 0 && (ch.group != tile.group || !plan.groups[ch.group].on_chip))
+            ch.writeback = true;
+    }
+
+    void replicate(std::vector<Tile>& tiles, int layers, size_t produced_end, size_t first_tile,
+                   size_t first_ext) {
+        const size_t last_tile = tiles.size(), last_ext = plan.chunks.size();
+        const auto per_layer = static_cast<int64_t>(produced_end / static_cast<size_t>(layers));
+        const auto ext_per_layer = static_cast<int64_t>(last_ext - first_ext);
+        for (int layer = 2; layer < layers; ++layer) {
+            const int64_t prod_shift = (layer - 1) * per_layer,
+                          ext_shift = (layer - 1) * ext_per_layer;
+            for (size_t c = first_ext; c < last_ext; ++c) {
+                Chunk copy = plan.chunks[c];
+                copy.layer = layer;
+                copy.consumers = 0;
+                plan.chunks.push_back(copy);
+            }
+            for (size_t t = first_tile; t < last_tile; ++t) {
+                const Tile src = tiles[t];
+                Tile tile = src;
+                tile.layer = layer;
+                tile.out_chunk = static_cast<int>(src.out_chunk + prod_shift);
+                Chunk& out = plan.chunks[tile.out_chunk];
+                out.core = plan.chunks[src.out_chunk].core;
+                out.bytes = plan.chunks[src.out_chunk].bytes;
+                tile.in_begin = static_cast<uint32_t>(plan.inputs.size());
+                for (uint32_t r = src.in_begin; r < src.in_end; ++r) {
+                    const InputRef ref = plan.inputs[r];
+                    const int64_t shift =
+                        static_cast<size_t>(ref.chunk) < produced_end ? prod_shift : ext_shift;
+                    add_ref(tile, static_cast<int>(ref.chunk + shift), ref.bytes);
+                }
+                tile.in_end = static_cast<uint32_t>(plan.inputs.size());
+                tiles.push_back(tile);
+            }
+        }
     }
 
     // Issue order: a topological order of tiles; among ready tiles, the lowest key (layer, group,
