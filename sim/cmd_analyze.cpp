@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 
@@ -41,41 +42,52 @@ int64_t pick_roofline_len(const ResolvedExperiment& e, const std::vector<Point>&
     return points.back().seq_len;
 }
 
+// The roofline with every operator type at sequence length `len`: one panel per stage, a
+// labelled point per type, a colour per workload (the paper's Figure 4, middle).
 std::string roofline_script(const OutputDir& out, const HardwareSpec& hw,
                             const std::vector<Point>& points, int64_t len) {
     const double peak = static_cast<double>(hw.total_pes());
     const double bw = hw.dram.bytes_per_cycle;
-    std::string s = "set terminal svg size 1000,620 dynamic noenhanced font 'sans,13' background "
+    std::string s = "set terminal svg size 1300,600 dynamic noenhanced font 'sans,13' background "
                     "'white'\nset output '" +
-                    out.file("roofline.svg") + "'\n";
-    s += "set title 'Roofline of " + hw.name + " (" + std::to_string(hw.total_pes()) + " PEs, " +
-         fixed(bw, 0) + " B/cycle), L = " + std::to_string(len) + "'\n";
+                    out.file("roofline.svg") + "'\nset multiplot layout 1,2 title 'Roofline of " +
+                    hw.name + " (" + std::to_string(hw.total_pes()) + " PEs, " + fixed(bw, 0) +
+                    " B/cycle, ridge " + fixed(peak / bw, 1) +
+                    " ops/byte), L = " + std::to_string(len) + "'\n";
     s += "set logscale xy\nset xlabel 'operational intensity (ops/byte)'\n"
          "set ylabel 'attainable performance (ops/cycle)'\nset grid\nset key bottom right\n"
-         "set xrange [0.01:10000]\nset yrange [1:" +
+         "set xrange [0.03:3000]\nset yrange [1:" +
          fixed(peak * 4, 0) + "]\n";
     s += "roof(x) = (x*" + fixed(bw, 6) + " < " + fixed(peak, 1) + ") ? x*" + fixed(bw, 6) + " : " +
          fixed(peak, 1) + "\nset samples 2000\n";
-    std::string plot = "plot roof(x) with lines lw 2 lc rgb 'black' title 'roofline'";
-    // One series per workload and stage; each operator type is a labelled point.
-    int series = 0;
-    for (const auto& p : points) {
-        if (p.seq_len != len) continue;
-        std::string rows;
-        for (const auto& t : p.report.types)
-            if (t.ops > 0 && t.intensity > 0)
-                rows += sci(t.intensity, 6) + " " + sci(t.attainable_ops_per_cycle, 6) + " \"" +
-                        t.type + "\"\n";
-        if (rows.empty()) continue;
-        const std::string name = "$P" + std::to_string(series);
-        s += name + " << EOD\n" + rows + "EOD\n";
-        plot += ", " + name + " using 1:2:3 with labels point pt " +
-                std::to_string(series % 2 ? 5 : 7) + " ps 1.4 lc " + std::to_string(series + 1) +
-                " offset char 0.8,0.6 left font ',10' title '" + p.workload + " " +
-                to_string(p.stage) + "'";
-        ++series;
+    std::vector<std::string> workloads;
+    for (const auto& p : points)
+        if (std::find(workloads.begin(), workloads.end(), p.workload) == workloads.end())
+            workloads.push_back(p.workload);
+    int block = 0;
+    for (Stage stage : {Stage::Prefill, Stage::Decode}) {
+        std::string plot = "set title '" + std::string(to_string(stage)) +
+                           "'\nplot roof(x) with lines lw 2 lc rgb 'black' title 'roofline'";
+        for (const auto& p : points) {
+            if (p.seq_len != len || p.stage != stage) continue;
+            const auto colour =
+                std::find(workloads.begin(), workloads.end(), p.workload) - workloads.begin() + 1;
+            std::string rows;
+            for (const auto& t : p.report.types)
+                if (t.ops > 0 && t.intensity > 0)
+                    rows += sci(t.intensity, 6) + " " + sci(t.attainable_ops_per_cycle, 6) + " \"" +
+                            t.type + "\"\n";
+            if (rows.empty()) continue;
+            const std::string name = "$P" + std::to_string(block++);
+            s += name + " << EOD\n" + rows + "EOD\n";
+            plot += ", " + name + " using 1:2 with points pt 7 ps 1.4 lc " +
+                    std::to_string(colour) + " title '" + p.workload + "', " + name +
+                    " using 1:2:3 with labels offset char 0.8,0.6 left font ',10' tc lt " +
+                    std::to_string(colour) + " notitle";
+        }
+        s += plot + "\n";
     }
-    return s + plot + "\n";
+    return s + "unset multiplot\n";
 }
 
 std::string latency_script(const OutputDir& out, const std::vector<Point>& points) {
