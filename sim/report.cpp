@@ -117,6 +117,12 @@ nlohmann::ordered_json report_json(const RunContext& c) {
              {"peak_sram_bytes", c.result.peak_sram[i]}});
     j["cores"] = cores;
     j["tiles_simulated"] = c.result.tiles;
+    // The values of coreN_op in trace.vcd: operator index + 1 (0: idle).
+    nlohmann::ordered_json codes;
+    for (size_t o = 0; o < c.workload.ops.size(); ++o)
+        if (c.workload.ops[o].kind != OpKind::View)
+            codes[std::to_string(o + 1)] = c.workload.ops[o].name;
+    j["vcd_op_codes"] = codes;
     j["scheduler_wakeups"] = c.result.kernel_events;
     j["evictions"] = c.result.evictions;
     nlohmann::ordered_json ops = nlohmann::ordered_json::array();
