@@ -109,6 +109,9 @@ TEST_CASE("The VCD trace holds per-core, DRAM and SRAM signals with the run's va
     uint64_t top = 0;
     for (const auto& [t, v] : vcd["core0_op"]) top = std::max(top, v);
     CHECK(top >= 24);
+    // Every operator code in the trace is named in the report.
+    for (const auto& [t, v] : vcd["core0_op"])
+        if (v > 0) CHECK(r["vcd_op_codes"].contains(std::to_string(v)));
 }
 
 TEST_CASE("validate: unfused Mamba-2.8B agrees with the analytical model within 5 %",
