@@ -3,6 +3,7 @@
 #include "sim/child_process.hpp"
 #include "sim/commands.hpp"
 #include "sim/output.hpp"
+#include "sim/schema.hpp"
 #include "sim/sweep.hpp"
 #include "sim/sweep_plot.hpp"
 #include "sim/table.hpp"
@@ -163,6 +164,14 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
     SweepSpec spec = read_sweep(args.experiment);
     for (const auto& o : args.overrides) spec.fixed.push_back(o);
     auto points = expand_points(spec);
+    // Mistakes common to every point (the experiment's path, a misspelt axis key) stop the sweep
+    // here, with their file and line, instead of failing each point.
+    for (const auto& p : {points.front(), points.back()}) {
+        const ResolvedExperiment e = load_experiment(spec.experiment, p.overrides);
+        read_hardware(*e.tree.find("hardware"));
+        read_workload(*e.tree.find("workload"));
+        read_simulation(e.tree.find("simulation"));
+    }
     size_t shard_i = 0, shard_n = 1;
     if (!shard.empty() && !parse_shard(shard, shard_i, shard_n))
         throw ConfigError("--shard expects i/n with 0 <= i < n (e.g. 0/4), got '" + shard + "'");

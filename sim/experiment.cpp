@@ -181,10 +181,10 @@ ResolvedExperiment load_experiment(const std::string& path,
         for (const auto& [key, value] : set->node().entries()) apply_override(tree, key, value);
     }
     for (const Override& o : overrides) {
-        const Origin origin{"--set"};
+        const Origin& origin = o.origin;
         ConfigNode value;
         try {
-            value = with_origin(parse_yaml_text(o.value, "--set"), origin);
+            value = with_origin(parse_yaml_text(o.value, origin.file), origin);
         } catch (const ConfigError& e) {
             // Keep yaml-cpp's message and column, but name the key being set.
             throw ConfigError(origin, o.path,

@@ -37,6 +37,7 @@ struct ResolvedExperiment {
 struct Override {
     std::string path;
     std::string value;
+    Origin origin{"--set"}; // where it was written (a sweep spec's line, or the command line)
 };
 Override parse_override(const std::string& text); // ConfigError on a missing '=' or empty key
 

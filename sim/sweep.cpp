@@ -61,7 +61,7 @@ SweepSpec read_sweep(const std::string& path) {
     if (auto set = r.opt_sub("set")) {
         for (const auto& [key, value] : set->node().entries()) {
             set->accept(key);
-            s.fixed.push_back({key, value_text(value)});
+            s.fixed.push_back({key, value_text(value), value.origin()});
         }
     }
     Reader axes = r.sub("axes");
@@ -164,7 +164,7 @@ std::vector<SweepPoint> expand_points(const SweepSpec& spec) {
         for (size_t a = 0; a < n_axes; ++a) {
             const std::string text = value_text(spec.axes[a].values[idx[a]]);
             pt.values.push_back(text);
-            pt.overrides.push_back({spec.axes[a].key, text});
+            pt.overrides.push_back({spec.axes[a].key, text, spec.axes[a].values[idx[a]].origin()});
         }
         points.push_back(pt);
     }

@@ -217,3 +217,20 @@ TEST_CASE("Every shipped sweep spec loads and expands", "[sweep]") {
     }
     CHECK(seen == expected.size());
 }
+
+TEST_CASE("A sweep whose axis names an unknown key stops before running, at the spec's line",
+          "[sweep]") {
+    TempDir d("sweep-bad-axis");
+    const std::string spec = d.file("spec.yaml");
+    write_file(spec,
+               "name: bad\nexperiment: " + repo_path("configs/experiments/mamba-unfused.yaml") +
+                   "\naxes:\n  workload.seq_lenn: [1, 2]\n");
+    const CliResult r = run_cli({"sweep", spec, "-o", d.file("out")});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("spec.yaml:4:") && Catch::Contains("did you mean 'seq_len'"));
+    // A missing experiment file is named too.
+    write_file(spec, "name: bad\nexperiment: missing.yaml\naxes:\n  workload.seq_len: [1]\n");
+    const CliResult m = run_cli({"sweep", spec, "-o", d.file("out2")});
+    CHECK(m.exit_code == 2);
+    CHECK_THAT(m.err, Catch::Contains("missing.yaml"));
+}
