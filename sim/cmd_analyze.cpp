@@ -121,6 +121,44 @@ std::string latency_script(const OutputDir& out, const std::vector<Point>& point
     return s + "unset multiplot\n";
 }
 
+// The paper's Figure 1: total operations and DRAM traffic of the whole model by stage and L.
+std::string totals_script(const OutputDir& out, const std::vector<Point>& points) {
+    std::string s = "set terminal svg size 1100,900 dynamic noenhanced font 'sans,13' background "
+                    "'white'\nset output '" +
+                    out.file("ops-bytes.svg") +
+                    "'\nset multiplot layout 2,2\n"
+                    "set logscale xy\nset grid\nset key top left\nset xlabel 'sequence length L'\n";
+    int block = 0;
+    for (int what = 0; what < 2; ++what)
+        for (Stage stage : {Stage::Prefill, Stage::Decode}) {
+            std::map<std::string, std::string> series;
+            for (const auto& p : points)
+                if (p.stage == stage)
+                    series[p.workload] +=
+                        std::to_string(p.seq_len) + " " +
+                        sci(static_cast<double>(what == 0 ? p.report.layer_ops
+                                                          : p.report.layer_dram_bytes) *
+                                p.layers,
+                            6) +
+                        "\n";
+            if (series.empty()) continue;
+            s += "set title '" +
+                 std::string(stage == Stage::Prefill ? "Prefill" : "Decode (per token)") +
+                 (what == 0 ? ": operations'\nset ylabel 'ops'\n"
+                            : ": DRAM traffic, layer by layer'\nset ylabel 'bytes'\n");
+            std::string plot = "plot ";
+            int i = 0;
+            for (const auto& [name, data] : series) {
+                const std::string b = "$T" + std::to_string(block++);
+                s += b + " << EOD\n" + data + "EOD\n";
+                plot += std::string(i++ ? ", " : "") + b +
+                        " using 1:2 with linespoints lw 2 title '" + name + "'";
+            }
+            s += plot + "\n";
+        }
+    return s + "unset multiplot\n";
+}
+
 } // namespace
 
 int cmd_analyze(const CommandArgs& args) {
@@ -219,8 +257,10 @@ int cmd_analyze(const CommandArgs& args) {
     out.write("config.yaml", e.tree.to_yaml());
     const std::string roof = out.write("roofline.gp", roofline_script(out, hw, points, roof_len));
     const std::string lat = out.write("latency.gp", latency_script(out, points));
+    const std::string tot = out.write("ops-bytes.gp", totals_script(out, points));
     run_gnuplot(roof);
     run_gnuplot(lat);
+    run_gnuplot(tot);
 
     if (!args.quiet) {
         std::cout << "fusesim analyze: " << e.name << " on " << hw.name << " (" << hw.total_pes()
@@ -243,7 +283,8 @@ int cmd_analyze(const CommandArgs& args) {
                                 " %"});
         }
         std::cout << at_len.text() << "\nwrote " << out.path()
-                  << "/{analysis.json, analysis.csv, latency.csv, roofline.svg, latency.svg}\n";
+                  << "/{analysis.json, analysis.csv, latency.csv, roofline.svg, latency.svg, "
+                     "ops-bytes.svg}\n";
     }
     return 0;
 }

@@ -157,7 +157,7 @@ TEST_CASE("analyze writes the Fig. 4 analysis, table, CSVs and plots", "[cli]") 
         CHECK_THAT(text, StartsWith("workload,"));
         CHECK(std::count(text.begin(), text.end(), '\n') > 1);
     }
-    for (const char* svg : {"roofline.svg", "latency.svg"}) {
+    for (const char* svg : {"roofline.svg", "latency.svg", "ops-bytes.svg"}) {
         INFO(svg);
         REQUIRE(fs::exists(dir.file(svg)));
         CHECK(is_svg(read_file(dir.file(svg))));
