@@ -31,7 +31,7 @@ std::string write_spec(const TempDir& d) {
             "set: {simulation.layers: one, simulation.vcd: false, simulation.timeline: false}\n"
             "axes:\n"
             "  mapping.fusion: [unfused, as, fuse-all]\n"
-            "  workload.seq_len: [1, 16, 64, 128]\n");
+            "  workload.seq_len: [1, 64, 512, 1024]\n");
     return spec;
 }
 
@@ -51,7 +51,7 @@ TEST_CASE("A sweep writes one row per point in point order, failures included", 
     CHECK(rows[1][0] == "unfused");
     CHECK(rows[1][1] == "1");
     CHECK(rows[12][0] == "fuse-all");
-    CHECK(rows[12][1] == "128");
+    CHECK(rows[12][1] == "1024");
     for (size_t i = 1; i < rows.size(); ++i) CHECK(rows[i][2] == "ok");
 
     // A point that fails is recorded with its error and the sweep goes on.
