@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <iostream>
 #include <map>
 
@@ -90,73 +91,62 @@ std::string roofline_script(const OutputDir& out, const HardwareSpec& hw,
     return s + "unset multiplot\n";
 }
 
-std::string latency_script(const OutputDir& out, const std::vector<Point>& points) {
-    std::string s = "set terminal svg size 1100,480 dynamic noenhanced font 'sans,13' background "
-                    "'white'\nset output '" +
-                    out.file("latency.svg") +
-                    "'\nset multiplot layout 1,2\n"
-                    "set logscale xy\nset grid\nset key top left\nset xlabel 'sequence length L'\n";
-    for (Stage stage : {Stage::Prefill, Stage::Decode}) {
+// Multi-panel plots against L, log-log, a line per workload.
+struct Panel {
+    Stage stage;
+    std::string title, ylabel;
+    std::function<double(const Point&)> value;
+};
+
+std::string panels_script(const std::string& svg, const std::string& layout, int height,
+                          const std::vector<Point>& points, const std::vector<Panel>& panels) {
+    std::string s =
+        "set terminal svg size 1100," + std::to_string(height) +
+        " dynamic noenhanced font 'sans,13' background 'white'\nset output '" + svg +
+        "'\nset multiplot layout " + layout +
+        "\nset logscale xy\nset grid\nset key top left\nset xlabel 'sequence length L'\n";
+    int block = 0;
+    for (const auto& panel : panels) {
         std::map<std::string, std::string> series;
         for (const auto& p : points)
-            if (p.stage == stage)
+            if (p.stage == panel.stage)
                 series[p.workload] +=
-                    std::to_string(p.seq_len) + " " +
-                    sci(stage == Stage::Prefill ? p.seconds : p.seconds * 1e3, 6) + "\n";
+                    std::to_string(p.seq_len) + " " + sci(panel.value(p), 6) + "\n";
         if (series.empty()) continue;
-        s += stage == Stage::Prefill
-                 ? "set title 'Prefill: time to first token'\nset ylabel 'latency (s)'\n"
-                 : "set title 'Decode: time per token'\nset ylabel 'latency (ms)'\n";
+        s += "set title '" + panel.title + "'\nset ylabel '" + panel.ylabel + "'\n";
         std::string plot = "plot ";
-        int i = 0;
         for (const auto& [name, data] : series) {
-            const std::string block = "$" + std::string(to_string(stage)) + std::to_string(i);
-            s += block + " << EOD\n" + data + "EOD\n";
-            plot += std::string(i ? ", " : "") + block +
+            const std::string b = "$S" + std::to_string(block++);
+            s += b + " << EOD\n" + data + "EOD\n";
+            plot += std::string(plot == "plot " ? "" : ", ") + b +
                     " using 1:2 with linespoints lw 2 title '" + name + "'";
-            ++i;
         }
         s += plot + "\n";
     }
     return s + "unset multiplot\n";
 }
 
+// Prefill time to first token and decode time per token (the paper's Figure 4, right).
+std::string latency_script(const OutputDir& out, const std::vector<Point>& points) {
+    return panels_script(out.file("latency.svg"), "1,2", 480, points,
+                         {{Stage::Prefill, "Prefill: time to first token", "latency (s)",
+                           [](const Point& p) { return p.seconds; }},
+                          {Stage::Decode, "Decode: time per token", "latency (ms)",
+                           [](const Point& p) { return p.seconds * 1e3; }}});
+}
+
 // The paper's Figure 1: total operations and DRAM traffic of the whole model by stage and L.
 std::string totals_script(const OutputDir& out, const std::vector<Point>& points) {
-    std::string s = "set terminal svg size 1100,900 dynamic noenhanced font 'sans,13' background "
-                    "'white'\nset output '" +
-                    out.file("ops-bytes.svg") +
-                    "'\nset multiplot layout 2,2\n"
-                    "set logscale xy\nset grid\nset key top left\nset xlabel 'sequence length L'\n";
-    int block = 0;
-    for (int what = 0; what < 2; ++what)
-        for (Stage stage : {Stage::Prefill, Stage::Decode}) {
-            std::map<std::string, std::string> series;
-            for (const auto& p : points)
-                if (p.stage == stage)
-                    series[p.workload] +=
-                        std::to_string(p.seq_len) + " " +
-                        sci(static_cast<double>(what == 0 ? p.report.layer_ops
-                                                          : p.report.layer_dram_bytes) *
-                                p.layers,
-                            6) +
-                        "\n";
-            if (series.empty()) continue;
-            s += "set title '" +
-                 std::string(stage == Stage::Prefill ? "Prefill" : "Decode (per token)") +
-                 (what == 0 ? ": operations'\nset ylabel 'ops'\n"
-                            : ": DRAM traffic, layer by layer'\nset ylabel 'bytes'\n");
-            std::string plot = "plot ";
-            int i = 0;
-            for (const auto& [name, data] : series) {
-                const std::string b = "$T" + std::to_string(block++);
-                s += b + " << EOD\n" + data + "EOD\n";
-                plot += std::string(i++ ? ", " : "") + b +
-                        " using 1:2 with linespoints lw 2 title '" + name + "'";
-            }
-            s += plot + "\n";
-        }
-    return s + "unset multiplot\n";
+    auto ops = [](const Point& p) { return static_cast<double>(p.report.layer_ops) * p.layers; };
+    auto bytes = [](const Point& p) {
+        return static_cast<double>(p.report.layer_dram_bytes) * p.layers;
+    };
+    return panels_script(
+        out.file("ops-bytes.svg"), "2,2", 900, points,
+        {{Stage::Prefill, "Prefill: operations", "ops", ops},
+         {Stage::Decode, "Decode (per token): operations", "ops", ops},
+         {Stage::Prefill, "Prefill: DRAM traffic, layer by layer", "bytes", bytes},
+         {Stage::Decode, "Decode (per token): DRAM traffic, layer by layer", "bytes", bytes}});
 }
 
 } // namespace
