@@ -226,3 +226,22 @@ TEST_CASE("Layers past the second are exact copies: 4 layers in full equal one l
     CHECK(f["latency"]["cycles"].get<double>() ==
           Approx(o["latency"]["cycles"].get<double>()).epsilon(0.01));
 }
+
+TEST_CASE("Plans too large to hold and loop nests too large to count are errors", "[run]") {
+    TempDir d("too-big");
+    // exp tiled to single elements of 64 layers: 2048·5120·64·64 tiles.
+    CliResult r = run_cli({"run", kExperiment, "-q", "-o", d.file("a"), "--set",
+                           "mapping.tiling.ops.exp.l=1", "--set", "mapping.tiling.ops.exp.d=1"});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err,
+               Catch::Contains("mamba-unfused.yaml:") && Catch::Contains("at most 200,000,000"));
+    const std::string exp = d.file("huge.yaml");
+    write_file(exp,
+               "name: huge\nhardware: " + repo_path("configs/hardware/marca-aggregated.yaml") +
+                   "\nworkload:\n  name: huge\n  model: custom\n  stage: prefill\n  seq_len: 16\n"
+                   "  dims: {a: 1000000000, b: 1000000000}\n  operators:\n"
+                   "    - {name: p, einsum: \"y[a,b] = x[a,b] * z[a,b]\"}\n");
+    r = run_cli({"run", exp, "-q", "-o", d.file("b")});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("huge.yaml:10:") && Catch::Contains("1e+18 loop iterations"));
+}

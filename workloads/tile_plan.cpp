@@ -397,6 +397,16 @@ struct PlanBuilder {
                     throw std::invalid_argument("no operator has a dimension '" + kv.first + "'");
             }
         for (const auto& op : w.ops) plan.op_tiling.push_back(tiling_for(w, op, m));
+        // A plan this large would take more memory than a machine has: say so instead of trying.
+        constexpr double kMaxTiles = 2e8;
+        double total = 0;
+        for (size_t o = 0; o < w.ops.size(); ++o)
+            if (w.ops[o].kind != OpKind::View)
+                total += static_cast<double>(plan.op_tiling[o].tiles) * layers;
+        if (total > kMaxTiles)
+            throw std::invalid_argument(
+                "the tiling makes " + std::to_string(static_cast<int64_t>(total)) +
+                " tiles (at most 200,000,000): use larger tiles, or simulation.layers: one");
         make_groups();
         for (const auto& g : plan.groups) {
             std::string name;

@@ -3,6 +3,7 @@
 #include <boost/graph/topological_sort.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 
 namespace fusesim {
@@ -189,6 +190,15 @@ Operator& WorkloadBuilder::add(const std::string& name, const std::string& einsu
         op.kind = OpKind::Div;
     } else {
         op.kind = OpKind::View;
+    }
+    // The loop nest's size must stay countable (ops and bytes are 64-bit).
+    double volume = 1;
+    for (const auto& d : op.dims) volume *= static_cast<double>(d.size);
+    if (volume > 1e17) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.3g", volume);
+        throw std::invalid_argument("operator '" + name + "' has " + text +
+                                    " loop iterations (at most 1e17)");
     }
     for (const auto& in : e.inputs) op.inputs.push_back(operand(op, in, false));
     op.output = operand(op, e.output, true);
