@@ -82,6 +82,9 @@ SweepSpec read_sweep(const std::string& path) {
         s.axes.push_back(a);
     }
     if (s.axes.empty()) r.fail("axes", "expected at least one axis");
+    double points = 1;
+    for (const auto& ax : s.axes) points *= static_cast<double>(ax.values.size());
+    if (points > 1e6) r.fail("axes", "the axes make more than 1,000,000 design points");
     s.zip = r.has("combine") ? r.choice("combine", {"product", "zip"}) == "zip" : false;
     if (!r.has("combine")) r.accept("combine");
     if (s.zip)
