@@ -71,7 +71,7 @@ TEST_CASE("OPT-2.7B attention intensity at L = 2048 is 18.1 ops/byte", "[analyti
     CHECK(att.intensity == Approx(18.1).epsilon(0.05));
 }
 
-TEST_CASE("A compute-bound GEMM takes its mapped cycles; an elementwise op bytes/bandwidth",
+TEST_CASE("A compute-bound GEMM takes its mapped cycles, an elementwise op bytes/bandwidth",
           "[analytic]") {
     HardwareSpec hw = marca();
     // in_proj at L = 2048: 2048·2560·10240 MACs; the best mapping fills 128×64 exactly, so

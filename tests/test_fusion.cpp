@@ -76,7 +76,7 @@ TEST_CASE("Peak memory of one Fuse-All step is the Eq. 2 value", "[fusion]") {
     CHECK(std::abs(peak - 6574336) <= 64 * 4);
 }
 
-TEST_CASE("More fusion depth never increases latency; equal depths are alike", "[fusion]") {
+TEST_CASE("More fusion depth never increases latency, equal depths are alike", "[fusion]") {
     // Table 2 depths: UF 0; A, B 1; A-B 2; AS, BS 2 (+h); AS-B, BS-A 4; Fuse-All 5.
     const std::vector<std::vector<std::string>> chains = {
         {"unfused", "a", "a-b", "as-b", "fuse-all"},
@@ -135,7 +135,7 @@ TEST_CASE("Under Fuse-All the state-update block is compute-bound", "[fusion]") 
     CHECK(found);
 }
 
-TEST_CASE("Fuse-All steps up below the Eq. 2 need; Mem-Aware stays flat to 1 MiB", "[fusion]") {
+TEST_CASE("Fuse-All steps up below the Eq. 2 need, Mem-Aware stays flat to 1 MiB", "[fusion]") {
     // Eq. 2: 6,574,336 bytes = 6.27 MiB. Flat at 6.5 MiB (3.7 % above), higher at 6.25 MiB
     // (0.3 % below): the first rise lies within ±5 % of the threshold.
     const double at24 = seconds(run(kAuto, {"mapping.fusion=fuse-all"}));
