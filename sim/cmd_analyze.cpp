@@ -153,9 +153,9 @@ std::string totals_script(const OutputDir& out, const std::vector<Point>& points
 
 int cmd_analyze(const CommandArgs& args) {
     ResolvedExperiment e = load_experiment(args.experiment, args.overrides);
-    HardwareSpec hw = read_hardware(*e.tree.find("hardware"));
-    std::vector<WorkloadSpec> specs;
-    for (const ConfigNode* n : experiment_workloads(e)) specs.push_back(read_workload(*n));
+    ExperimentSpec x = read_experiment(e); // every section, also those analyze does not use
+    const HardwareSpec& hw = x.hw;
+    const std::vector<WorkloadSpec>& specs = x.workloads;
 
     std::vector<Point> points;
     for (const auto& ws : specs)

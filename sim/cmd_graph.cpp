@@ -51,10 +51,10 @@ std::string dot(const Workload& w) {
 
 int cmd_graph(const CommandArgs& args) {
     ResolvedExperiment e = load_experiment(args.experiment, args.overrides);
-    read_hardware(*e.tree.find("hardware")); // mistakes there are errors here too
+    const ExperimentSpec x = read_experiment(e); // mistakes in any section are errors here too
     const auto nodes = experiment_workloads(e);
     for (size_t i = 0; i < nodes.size(); ++i) {
-        WorkloadSpec ws = read_workload(*nodes[i]);
+        const WorkloadSpec& ws = x.workloads[i];
         const Stage stage = ws.stages.front();
         const int64_t L = ws.seq_lens.front();
         Workload w = ws.build(stage, L);

@@ -190,7 +190,9 @@ double parse_bytes_per_cycle(const std::string& text, double clock_hz) {
     auto q = split_quantity(text);
     if (!q) throw std::invalid_argument(kBandwidth);
     std::string unit = q->unit;
-    if (unit.find('/') == std::string::npos && ends_with(unit, "ps")) { // "Gbps", "GBps"
+    // "Gbps", "GBps": only after a size unit, so that a time ("1ps") is not read as 1 B/s.
+    if (unit.find('/') == std::string::npos && ends_with(unit, "ps") && unit.size() > 2 &&
+        size_unit(unit.substr(0, unit.size() - 2))) {
         unit = unit.substr(0, unit.size() - 2) + "/s";
     }
     double per_cycle = 0;
@@ -512,8 +514,21 @@ double real_in(Reader& r, const std::string& key, const ConfigNode& n, double mi
 
 } // namespace
 
-std::string Reader::str(const std::string& key) {
-    return scalar(*this, key, "a string").value();
+namespace {
+
+const std::string& bounded(Reader& r, const std::string& key, const std::string& text,
+                           std::size_t max_bytes) {
+    if (text.size() > max_bytes) {
+        r.fail(key, "expected a string of at most " + std::to_string(max_bytes) + " bytes, got " +
+                        std::to_string(text.size()) + " bytes");
+    }
+    return text;
+}
+
+} // namespace
+
+std::string Reader::str(const std::string& key, std::size_t max_bytes) {
+    return bounded(*this, key, scalar(*this, key, "a string").value(), max_bytes);
 }
 
 int64_t Reader::integer(const std::string& key, int64_t min, int64_t max) {
@@ -539,37 +554,72 @@ std::string Reader::choice(const std::string& key, const std::vector<std::string
     fail(key, message);
 }
 
-int64_t Reader::bytes(const std::string& key, int64_t min) {
+namespace {
+
+std::string number_text(double v) {
+    return fmt::format("{:g}", v);
+}
+
+} // namespace
+
+int64_t Reader::bytes(const std::string& key, int64_t min, int64_t max) {
     const ConfigNode& n = scalar(*this, key, kSize);
     int64_t v = convert(*this, key, n, parse_bytes);
     if (v < min) {
         fail(key, "expected a size of at least " + format_bytes(min) + ", got '" + n.value() + "'");
     }
+    if (v > max) {
+        fail(key, "expected a size of at most " + format_bytes(max) + ", got '" + n.value() + "'");
+    }
     return v;
 }
 
-double Reader::hertz(const std::string& key) {
-    return convert(*this, key, scalar(*this, key, kFrequency), parse_hertz);
+double Reader::hertz(const std::string& key, double min, double max) {
+    const ConfigNode& n = scalar(*this, key, kFrequency);
+    const double hz = convert(*this, key, n, parse_hertz);
+    if (!(hz >= min && hz <= max)) {
+        fail(key, "expected a frequency from " + number_text(min / 1e6) + " MHz to " +
+                      number_text(max / 1e9) + " GHz, got '" + n.value() + "'");
+    }
+    return hz;
 }
 
-double Reader::bytes_per_cycle(const std::string& key, double clock_hz) {
-    return convert(*this, key, scalar(*this, key, kBandwidth),
-                   [&](const std::string& t) { return parse_bytes_per_cycle(t, clock_hz); });
+double Reader::bytes_per_cycle(const std::string& key, double clock_hz, double min, double max) {
+    const ConfigNode& n = scalar(*this, key, kBandwidth);
+    const double v = convert(
+        *this, key, n, [&](const std::string& t) { return parse_bytes_per_cycle(t, clock_hz); });
+    if (!(v >= min && v <= max)) {
+        fail(key, "expected a bandwidth from " + number_text(min) + " to " + number_text(max) +
+                      " B/cycle, got '" + n.value() + "' (" + number_text(v) + " B/cycle)");
+    }
+    return v;
 }
 
-uint64_t Reader::cycles(const std::string& key, double clock_hz) {
-    return convert(*this, key, scalar(*this, key, kDuration),
-                   [&](const std::string& t) { return parse_cycles(t, clock_hz); });
+uint64_t Reader::cycles(const std::string& key, double clock_hz, uint64_t max) {
+    const ConfigNode& n = scalar(*this, key, kDuration);
+    const uint64_t v =
+        convert(*this, key, n, [&](const std::string& t) { return parse_cycles(t, clock_hz); });
+    if (v > max) {
+        fail(key, "expected a duration of at most " + std::to_string(max) + " cycles, got '" +
+                      n.value() + "' (" + std::to_string(v) + " cycles)");
+    }
+    return v;
 }
 
-double Reader::picojoules(const std::string& key) {
-    return convert(*this, key, scalar(*this, key, kEnergy), parse_picojoules);
+double Reader::picojoules(const std::string& key, double max) {
+    const ConfigNode& n = scalar(*this, key, kEnergy);
+    const double v = convert(*this, key, n, parse_picojoules);
+    if (!(v <= max)) {
+        fail(key,
+             "expected an energy of at most " + number_text(max) + " pJ, got '" + n.value() + "'");
+    }
+    return v;
 }
 
-std::optional<std::string> Reader::opt_str(const std::string& key) {
+std::optional<std::string> Reader::opt_str(const std::string& key, std::size_t max_bytes) {
     const ConfigNode* n = opt_scalar(*this, key, "a string");
     if (!n) return std::nullopt;
-    return n->value();
+    return bounded(*this, key, n->value(), max_bytes);
 }
 
 std::optional<int64_t> Reader::opt_integer(const std::string& key, int64_t min, int64_t max) {
@@ -617,12 +667,18 @@ const ConfigNode* Reader::opt_raw(const std::string& key) {
     return node_.find(key);
 }
 
-std::vector<int64_t> Reader::integer_list(const std::string& key, int64_t min, int64_t max) {
+std::vector<int64_t> Reader::integer_list(const std::string& key, int64_t min, int64_t max,
+                                          std::size_t max_items) {
     const std::string range = integer_range(min, max);
     const std::string expected = range + " or a list of them";
     const ConfigNode& n = raw(key);
     if (n.is_scalar()) return {integer_in(*this, key, n, min, max)};
     if (!n.is_sequence()) fail(key, "expected " + expected + ", got " + describe(n));
+    if (n.items().empty()) fail(key, "expected " + expected + ", got an empty list");
+    if (n.items().size() > max_items) {
+        fail(key, "expected a list of at most " + std::to_string(max_items) + " values, got " +
+                      std::to_string(n.items().size()));
+    }
     std::vector<int64_t> out;
     for (std::size_t i = 0; i < n.items().size(); ++i) {
         const ConfigNode& item = n.items()[i];

@@ -26,28 +26,42 @@ class Reader {
     bool has(const std::string& key) const;
 
     // Required values: a missing key is "missing key 'x' (expected ...)" at the map's origin.
-    std::string str(const std::string& key);
+    // A string of at most `max_bytes` (names: kMaxNameBytes).
+    std::string str(const std::string& key, std::size_t max_bytes = kMaxScalarBytes);
     int64_t integer(const std::string& key, int64_t min, int64_t max);
     double real(const std::string& key, double min, double max);
     bool boolean(const std::string& key);
     // One of `choices`; the error lists them.
     std::string choice(const std::string& key, const std::vector<std::string>& choices);
 
-    // Quantities with units. Plain numbers are accepted in the base unit.
+    // Quantities with units. Plain numbers are accepted in the base unit. Each has a range (the
+    // defaults below: values outside them would make the simulation overflow or never end); the
+    // error names it.
     // bytes: B, KB, MB, GB (decimal, 1000^k), KiB, MiB, GiB (binary, 1024^k); "24MB", "768 KiB".
-    int64_t bytes(const std::string& key, int64_t min = 0);
+    int64_t bytes(const std::string& key, int64_t min = 0, int64_t max = kMaxBytes);
     // frequency in Hz: Hz, kHz, MHz, GHz.
-    double hertz(const std::string& key);
+    double hertz(const std::string& key, double min = kMinClockHz, double max = kMaxClockHz);
     // bandwidth in bytes per cycle: "256GB/s" (needs `clock_hz` > 0), "2048bit/cycle",
-    // "256B/cycle", "32 bytes/cycle"; a plain number is bytes/cycle. Must be > 0.
-    double bytes_per_cycle(const std::string& key, double clock_hz);
+    // "256B/cycle", "32 bytes/cycle"; a plain number is bytes/cycle. Range after conversion.
+    double bytes_per_cycle(const std::string& key, double clock_hz, double min = kMinBytesPerCycle,
+                           double max = kMaxBytesPerCycle);
     // duration in cycles: "100cycles", "50ns" (needs clock_hz), plain number = cycles.
-    uint64_t cycles(const std::string& key, double clock_hz);
+    uint64_t cycles(const std::string& key, double clock_hz, uint64_t max = kMaxLatencyCycles);
     // energy in picojoules: "7pJ", "0.5nJ", plain number = pJ.
-    double picojoules(const std::string& key);
+    double picojoules(const std::string& key, double max = kMaxPicojoules);
+
+    static constexpr std::size_t kMaxNameBytes = 256;      // names end up in file names
+    static constexpr int64_t kMaxBytes = int64_t{1} << 40; // 1 TiB
+    static constexpr double kMinClockHz = 1e6;             // 1 MHz
+    static constexpr double kMaxClockHz = 1e11;            // 100 GHz
+    static constexpr double kMinBytesPerCycle = 1e-3;      // after conversion from B/s
+    static constexpr double kMaxBytesPerCycle = 1e9;       // "unlimited" exists for more
+    static constexpr uint64_t kMaxLatencyCycles = 1000000; // 1 ms at 1 GHz
+    static constexpr double kMaxPicojoules = 1e6;          // 1 µJ
 
     // Optional variants: std::nullopt when the key is absent (and the key is marked as known).
-    std::optional<std::string> opt_str(const std::string& key);
+    std::optional<std::string> opt_str(const std::string& key,
+                                       std::size_t max_bytes = kMaxScalarBytes);
     std::optional<int64_t> opt_integer(const std::string& key, int64_t min, int64_t max);
     std::optional<double> opt_real(const std::string& key, double min, double max);
     std::optional<bool> opt_boolean(const std::string& key);
@@ -57,8 +71,10 @@ class Reader {
     std::optional<Reader> opt_sub(const std::string& key); // optional map
     const ConfigNode& raw(const std::string& key);         // required, any kind
     const ConfigNode* opt_raw(const std::string& key);     // optional, any kind
-    // A scalar or a sequence of scalars, returned as a list (a scalar gives one element).
-    std::vector<int64_t> integer_list(const std::string& key, int64_t min, int64_t max);
+    // A scalar or a non-empty sequence of at most `max_items` scalars, returned as a list (a
+    // scalar gives one element).
+    std::vector<int64_t> integer_list(const std::string& key, int64_t min, int64_t max,
+                                      std::size_t max_items = 1024);
 
     // Marks a key as known without reading it (handled elsewhere).
     void accept(const std::string& key);

@@ -1,12 +1,14 @@
 #include "sim/config_tree.hpp"
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
+#include <cstring>
+#include <fcntl.h>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 namespace fusesim {
@@ -22,7 +24,9 @@ namespace {
 
 std::string format_error(const Origin& where, const std::string& key, const std::string& message) {
     std::string out;
-    for (const std::string& part : {where.str(), key}) {
+    // A key can be long user text: its start is enough to find it.
+    const std::string shown = key.size() > 200 ? key.substr(0, 200) + "..." : key;
+    for (const std::string& part : {where.str(), shown}) {
         if (!part.empty()) out += part + ": ";
     }
     return out + message;
@@ -70,11 +74,27 @@ void ConfigNode::push_back(ConfigNode item) {
     items_.push_back(std::move(item));
 }
 
+namespace {
+// Maps up to this size are scanned: cheaper than hashing, and most maps are this small.
+constexpr std::size_t kIndexFrom = 16;
+} // namespace
+
+void ConfigNode::rebuild_index() {
+    index_.clear();
+    if (entries_.size() < kIndexFrom) return;
+    index_.reserve(entries_.size());
+    for (std::size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].first, i);
+}
+
 bool ConfigNode::has(const std::string& key) const {
     return find(key) != nullptr;
 }
 
 const ConfigNode* ConfigNode::find(const std::string& key) const {
+    if (!index_.empty()) {
+        auto it = index_.find(key);
+        return it == index_.end() ? nullptr : &entries_[it->second].second;
+    }
     for (const auto& [k, v] : entries_) {
         if (k == key) return &v;
     }
@@ -88,27 +108,35 @@ ConfigNode* ConfigNode::find(const std::string& key) {
 void ConfigNode::set(const std::string& key, ConfigNode value) {
     if (ConfigNode* existing = find(key)) {
         *existing = std::move(value); // keep the key's position so output order stays stable
-    } else {
-        entries_.emplace_back(key, std::move(value));
+        return;
     }
+    entries_.emplace_back(key, std::move(value));
+    if (!index_.empty())
+        index_.emplace(key, entries_.size() - 1);
+    else if (entries_.size() >= kIndexFrom)
+        rebuild_index();
 }
 
 void ConfigNode::erase(const std::string& key) {
     for (auto it = entries_.begin(); it != entries_.end(); ++it) {
         if (it->first == key) {
             entries_.erase(it);
+            rebuild_index(); // positions after the erased key moved
             return;
         }
     }
 }
 
-namespace {
-
-std::vector<std::string> split_dotted(const std::string& dotted) {
+std::vector<std::string> split_key_path(const std::string& dotted, const Origin& origin) {
     std::vector<std::string> parts;
     std::string::size_type start = 0;
     while (true) {
         auto dot = dotted.find('.', start);
+        if (parts.size() == kMaxPathParts) {
+            throw ConfigError(origin, dotted.substr(0, 80) + (dotted.size() > 80 ? "..." : ""),
+                              "a dotted key has more than " + std::to_string(kMaxPathParts) +
+                                  " parts");
+        }
         parts.push_back(dotted.substr(start, dot - start));
         if (dot == std::string::npos) break;
         start = dot + 1;
@@ -116,11 +144,9 @@ std::vector<std::string> split_dotted(const std::string& dotted) {
     return parts;
 }
 
-} // namespace
-
 const ConfigNode* ConfigNode::find_path(const std::string& dotted) const {
     const ConfigNode* node = this;
-    for (const std::string& part : split_dotted(dotted)) {
+    for (const std::string& part : split_key_path(dotted, origin_)) {
         node = node->find(part);
         if (!node) return nullptr;
     }
@@ -128,7 +154,7 @@ const ConfigNode* ConfigNode::find_path(const std::string& dotted) const {
 }
 
 void ConfigNode::set_path(const std::string& dotted, ConfigNode value) {
-    std::vector<std::string> parts = split_dotted(dotted);
+    std::vector<std::string> parts = split_key_path(dotted, value.origin());
     ConfigNode* node = this;
     for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
         ConfigNode* next = node->find(parts[i]);
@@ -260,9 +286,12 @@ std::string ConfigNode::to_json_string(int indent) const {
 
 namespace {
 
-// Aliases can make cyclic or exponentially large graphs ("billion laughs"): stop early.
-constexpr int kMaxDepth = 200;
-constexpr long kMaxNodes = 1000000;
+// Keys are names or dotted paths; this keeps the key paths built while loading short.
+constexpr std::size_t kMaxKeyBytes = 4096;
+
+std::string size_text(std::size_t bytes) {
+    return bytes % 1024 == 0 ? std::to_string(bytes / 1024) + " KiB" : std::to_string(bytes) + " B";
+}
 
 Origin origin_of(const YAML::Mark& mark, const std::string& file) {
     if (mark.is_null()) return Origin{file, 0, 0};
@@ -276,12 +305,16 @@ std::string join_key(const std::string& path, const std::string& key) {
 // `fallback` is used where yaml-cpp has no useful mark (empty values point at the next token).
 ConfigNode convert(const YAML::Node& node, const std::string& file, const std::string& path,
                    const Origin& fallback, int depth, long& budget) {
+    // Aliases can make cyclic or exponentially large graphs ("billion laughs"): stop early.
     if (depth > kMaxDepth) {
         throw ConfigError(fallback, "",
-                          "values nested more than 200 levels deep (recursive alias?)");
+                          "values nested more than " + std::to_string(kMaxDepth) +
+                              " levels deep (recursive alias?)");
     }
     if (--budget < 0) {
-        throw ConfigError(fallback, "", "more than 1000000 values (aliases expanding too much?)");
+        throw ConfigError(fallback, "",
+                          "more than " + std::to_string(kMaxNodes) +
+                              " values (aliases expanding too much?)");
     }
     Origin here = origin_of(node.Mark(), file);
     switch (node.Type()) {
@@ -289,6 +322,11 @@ ConfigNode convert(const YAML::Node& node, const std::string& file, const std::s
     case YAML::NodeType::Null:
         return ConfigNode::null(fallback.line ? fallback : here);
     case YAML::NodeType::Scalar:
+        if (node.Scalar().size() > kMaxScalarBytes) {
+            throw ConfigError(here, path,
+                              "a value of " + std::to_string(node.Scalar().size()) +
+                                  " bytes (at most " + size_text(kMaxScalarBytes) + ")");
+        }
         return ConfigNode::scalar(node.Scalar(), here);
     case YAML::NodeType::Sequence: {
         ConfigNode seq = ConfigNode::sequence(fallback.line ? fallback : here);
@@ -309,6 +347,11 @@ ConfigNode convert(const YAML::Node& node, const std::string& file, const std::s
                 throw ConfigError(key_origin, path, "map keys must be plain scalars");
             }
             std::string key = it->first.Scalar();
+            if (key.size() > kMaxKeyBytes) {
+                throw ConfigError(key_origin, path,
+                                  "a key of " + std::to_string(key.size()) + " bytes (at most " +
+                                      size_text(kMaxKeyBytes) + ")");
+            }
             std::string key_path = join_key(path, key);
             auto [pos, inserted] = first_line.emplace(key, key_origin.line);
             if (!inserted) {
@@ -347,16 +390,59 @@ ConfigNode parse(const std::string& text, const std::string& file) {
 
 } // namespace
 
-ConfigNode load_yaml_file(const std::string& path) {
-    std::error_code ec;
-    std::ifstream in(path, std::ios::binary);
-    if (std::filesystem::is_directory(path, ec) || !in) {
-        throw ConfigError(Origin{path}, "", "cannot read file '" + path + "'");
+bool read_config_file(const std::string& path, std::string& text, std::string& why) {
+    // O_NONBLOCK: opening a FIFO with no writer must not wait for one; fstat then says what the
+    // opened file is (a stat before open could see another file than the one opened).
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        why = std::strerror(errno);
+        return false;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) throw ConfigError(Origin{path}, "", "cannot read file '" + path + "'");
-    return parse(text.str(), path);
+    struct FdCloser {
+        int fd;
+        ~FdCloser() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        why = std::strerror(errno);
+        return false;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        why = "a directory, not a file";
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        why = "not a regular file";
+        return false;
+    }
+    const auto too_big = [&] {
+        why = "larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB";
+        return false;
+    };
+    if (static_cast<std::size_t>(st.st_size) > kMaxFileBytes) return too_big();
+    // Read at most one byte past the limit: a file that grows meanwhile is still bounded.
+    text.assign(kMaxFileBytes + 1, '\0');
+    std::size_t got = 0;
+    while (got < text.size()) {
+        const ssize_t n = ::read(fd, &text[got], text.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            why = std::strerror(errno);
+            return false;
+        }
+        if (n == 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    if (got > kMaxFileBytes) return too_big();
+    text.resize(got);
+    return true;
+}
+
+ConfigNode load_yaml_file(const std::string& path) {
+    std::string text, why;
+    if (!read_config_file(path, text, why))
+        throw ConfigError(Origin{path}, "", "cannot read file '" + path + "' (" + why + ")");
+    return parse(text, path);
 }
 
 ConfigNode parse_yaml_text(const std::string& text, const std::string& origin_file) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -64,6 +65,8 @@ class ConfigNode {
     void erase(const std::string& key);
 
     // Dotted paths ("dram.bandwidth"); set_path creates intermediate maps with the given origin.
+    // At most kMaxPathParts parts (ConfigError otherwise): trees are destroyed recursively, so
+    // their depth must not follow user input.
     const ConfigNode* find_path(const std::string& dotted) const;
     void set_path(const std::string& dotted, ConfigNode value);
 
@@ -78,7 +81,27 @@ class ConfigNode {
     std::string scalar_;
     std::vector<ConfigNode> items_;
     std::vector<std::pair<std::string, ConfigNode>> entries_;
+    // Position of each key in entries_, kept once a map is large enough for scans to cost:
+    // lookups stay O(1), so loading or overriding n keys is O(n).
+    std::unordered_map<std::string, std::size_t> index_;
+    void rebuild_index();
 };
+
+// Limits on what a configuration may contain (the README lists them).
+constexpr int kMaxPathParts = 32;                  // parts of a dotted key ("a.b.c": 3)
+constexpr int kMaxDepth = 200;                     // nesting of values in one document
+constexpr long kMaxNodes = 1000000;                // values in one document (aliases expanded)
+constexpr std::size_t kMaxFileBytes = 4u << 20;    // a configuration file: 4 MiB
+constexpr std::size_t kMaxScalarBytes = 64u << 10; // one value or key: 64 KiB
+
+// Splits "a.b.c" into its parts (empty parts kept); ConfigError at `origin` beyond
+// kMaxPathParts parts.
+std::vector<std::string> split_key_path(const std::string& dotted, const Origin& origin);
+
+// Reads a configuration file whole: it must be a regular file (a FIFO or device is refused
+// without blocking) of at most kMaxFileBytes. Returns false and sets `why` (such as "not a
+// regular file") when it cannot be used.
+bool read_config_file(const std::string& path, std::string& text, std::string& why);
 
 // Loads a YAML file. Syntax errors and unreadable files become ConfigError with file:line.
 // Duplicate keys in a map are an error.

@@ -12,6 +12,9 @@ namespace fusesim {
 
 namespace {
 
+// A comparison lists a few models; each is loaded and analysed in full.
+constexpr std::size_t kMaxWorkloads = 64;
+
 const std::vector<std::string> kSections = {"name",    "hardware", "workload",
                                             "mapping", "analysis", "simulation"};
 
@@ -42,13 +45,6 @@ ConfigNode with_origin(const ConfigNode& node, const Origin& origin) {
     return ConfigNode::null(origin);
 }
 
-ConfigNode replace_item(const ConfigNode& list, std::size_t index, const ConfigNode& item) {
-    ConfigNode out = ConfigNode::sequence(list.origin());
-    for (std::size_t i = 0; i < list.items().size(); ++i)
-        out.push_back(i == index ? item : list.items()[i]);
-    return out;
-}
-
 // A section given as a path (relative to the experiment's folder) or as an inline map.
 ConfigNode load_section(const ConfigNode& entry, const std::string& section,
                         const fs::path& base_dir) {
@@ -59,12 +55,12 @@ ConfigNode load_section(const ConfigNode& entry, const std::string& section,
                               std::string(entry.is_null() ? "an empty value" : "a list"));
     }
     const std::string path = (base_dir / entry.value()).lexically_normal().string();
-    std::error_code ec;
-    if (fs::is_directory(path, ec) || !std::ifstream(path)) {
+    std::string text, why;
+    if (!read_config_file(path, text, why)) {
         // Reported at the experiment's line that names the file, where the mistake is.
-        throw ConfigError(entry.origin(), section, "cannot read file '" + path + "'");
+        throw ConfigError(entry.origin(), section, "cannot read file '" + path + "' (" + why + ")");
     }
-    ConfigNode tree = load_yaml_file(path);
+    ConfigNode tree = parse_yaml_text(text, path);
     if (!tree.is_map()) {
         throw ConfigError(tree.origin(), section,
                           "expected a map at the top of '" + path + "' (named at " +
@@ -88,26 +84,23 @@ Override parse_override(const std::string& text) {
 
 void apply_override(ConfigNode& tree, const std::string& dotted, ConfigNode value) {
     const Origin where = value.origin();
-    std::vector<std::string> parts;
-    for (std::size_t start = 0;;) {
-        auto dot = dotted.find('.', start);
-        parts.push_back(dotted.substr(start, dot - start));
-        if (dot == std::string::npos) break;
-        start = dot + 1;
-    }
+    // Bounded before anything is built: a chain of 100,000 maps would overflow the stack when
+    // destroyed.
+    const std::vector<std::string> parts = split_key_path(dotted, where);
     if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
         throw ConfigError(where, dotted, "invalid key path (empty part between dots)");
     }
     const std::string& section = parts.front();
     // A list of workloads (a comparison of models): the override applies to each of them.
     if (ConfigNode* list = tree.find(section); list && list->is_sequence() && parts.size() > 1) {
-        const std::string rest = dotted.substr(section.size() + 1);
-        for (std::size_t i = 0; i < list->items().size(); ++i) {
+        ConfigNode out = ConfigNode::sequence(list->origin());
+        for (const ConfigNode& item : list->items()) {
             ConfigNode item_tree = ConfigNode::map(where);
-            item_tree.set(section, list->items()[i]);
+            item_tree.set(section, item);
             apply_override(item_tree, dotted, value);
-            *list = replace_item(*list, i, *item_tree.find(section));
+            out.push_back(std::move(*item_tree.find(section)));
         }
+        *list = std::move(out);
         return;
     }
     if (std::find(kSections.begin(), kSections.end(), section) == kSections.end() ||
@@ -161,6 +154,10 @@ ResolvedExperiment load_experiment(const std::string& path,
     tree.set("hardware", load_section(hardware, "hardware", base_dir));
     if (workload.is_sequence()) {
         ConfigNode list = ConfigNode::sequence(workload.origin());
+        if (workload.items().size() > kMaxWorkloads)
+            throw ConfigError(workload.origin(), "workload",
+                              "a list of " + std::to_string(workload.items().size()) +
+                                  " workloads (at most " + std::to_string(kMaxWorkloads) + ")");
         for (const ConfigNode& item : workload.items())
             list.push_back(load_section(item, "workload", base_dir));
         if (list.items().empty())

@@ -14,14 +14,16 @@ std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_la
     if (wl && wl->is_sequence())
         throw ConfigError(wl->origin(), "workload",
                           "this command simulates one workload; the experiment lists several");
-    s->hw = read_hardware(*tree.find("hardware"));
-    s->spec = read_workload(*wl);
+    ExperimentSpec x = read_experiment(s->experiment); // every section, used or not
+    s->hw = std::move(x.hw);
+    s->spec = std::move(x.workloads.front());
+    s->simulation = x.simulation;
     s->workload = s->spec.build(s->spec.single_stage(), s->spec.single_seq_len());
     const ConfigNode& mapping = *tree.find("mapping");
     s->mapping = read_mapping(mapping, s->workload, s->hw.core.sram_bytes);
-    s->simulation = read_simulation(tree.find("simulation"));
     s->simulated_layers =
         force_one_layer || !s->simulation.all_layers ? 1 : static_cast<int>(s->workload.layers);
+    check_simulated_time(s->workload, s->hw, s->simulated_layers, *tree.find("hardware"));
     if (s->mapping.fusion == "auto") {
         SimOptions o;
         o.prefetch_depth = s->simulation.prefetch;

@@ -13,6 +13,11 @@ namespace fusesim {
 namespace {
 
 constexpr int64_t kBig = std::numeric_limits<int32_t>::max();
+// Model dimensions: far beyond any model, small enough that products of a few stay exact.
+constexpr int64_t kMaxDim = int64_t{1} << 24;
+constexpr std::size_t kName = Reader::kMaxNameBytes;
+// A custom workload's lists: operators are looked up by name, so keep them to a model's size.
+constexpr std::size_t kMaxCustomItems = 4096;
 
 // "unlimited" or a bandwidth; 0 means unlimited in the specs.
 double bandwidth_or_unlimited(Reader& r, const std::string& key, double clock_hz) {
@@ -30,10 +35,9 @@ double bandwidth_or_unlimited(Reader& r, const std::string& key, double clock_hz
 HardwareSpec read_hardware(const ConfigNode& node) {
     Reader r(node, "hardware");
     HardwareSpec hw = default_cpo_table({});
-    hw.name = r.str("name");
+    hw.name = r.str("name", kName);
     r.opt_str("description");
-    hw.clock_hz = r.hertz("clock");
-    if (hw.clock_hz <= 0) r.fail("clock", "expected a positive frequency such as '1GHz'");
+    hw.clock_hz = r.hertz("clock"); // 1 MHz to 100 GHz: every rate below is checked per cycle
     // With an area model, the array, SRAM and DRAM bandwidth are derived (and may be omitted).
     const bool derived = r.has("area");
     hw.cores = derived ? r.opt_integer("cores", 1, 1).value_or(1) : r.integer("cores", 1, 4096);
@@ -91,9 +95,9 @@ HardwareSpec read_hardware(const ConfigNode& node) {
     if (derived) {
         Reader a = r.sub("area");
         AreaModel m;
-        m.scale = a.real("scale", 1e-6, 1e6);
+        m.scale = a.real("scale", 1e-6, 1e3);
         m.memory_share = a.real("memory_share", 0.0, 1.0);
-        m.full_pes = a.real("full_pes", 1, 1e12);
+        m.full_pes = a.real("full_pes", 1, 1e9);
         m.full_sram = a.bytes("full_sram", 1);
         m.base_bytes_per_cycle = a.bytes_per_cycle("base_dram_bandwidth", hw.clock_hz);
         m.array_cols = a.opt_integer("array_cols", 1, 1 << 20).value_or(64);
@@ -103,6 +107,15 @@ HardwareSpec read_hardware(const ConfigNode& node) {
         } catch (const std::invalid_argument& e) {
             throw ConfigError(node.find("area")->origin(), "hardware.area", e.what());
         }
+        // The derived chip must satisfy the ranges a written one does.
+        if (hw.core.pe_rows > (1 << 20))
+            a.fail("", "the area model gives " + std::to_string(hw.core.pe_rows) +
+                           " PE rows (at most 1048576): lower scale or full_pes");
+        if (!(hw.dram.bytes_per_cycle >= Reader::kMinBytesPerCycle &&
+              hw.dram.bytes_per_cycle <= Reader::kMaxBytesPerCycle))
+            a.fail("base_dram_bandwidth", "the area model gives a DRAM bandwidth of " +
+                                              std::to_string(hw.dram.bytes_per_cycle) +
+                                              " B/cycle (expected 0.001 to 1e9)");
     }
     r.finish();
     return hw;
@@ -123,7 +136,10 @@ std::vector<Stage> read_stages(Reader& r) {
             throw ConfigError(i->origin(), r.key_path("stage"),
                               "expected 'prefill' or 'decode' (or a list of them), got '" +
                                   (i->is_scalar() ? i->value() : std::string("a structure")) + "'");
-        stages.push_back(i->value() == "prefill" ? Stage::Prefill : Stage::Decode);
+        const Stage st = i->value() == "prefill" ? Stage::Prefill : Stage::Decode;
+        if (std::find(stages.begin(), stages.end(), st) != stages.end())
+            throw ConfigError(i->origin(), r.key_path("stage"), "lists '" + i->value() + "' twice");
+        stages.push_back(st);
     }
     if (stages.empty()) r.fail("stage", "expected at least one stage");
     return stages;
@@ -131,12 +147,14 @@ std::vector<Stage> read_stages(Reader& r) {
 
 void read_custom(Reader& r, WorkloadSpec& s) {
     Reader dims = r.sub("dims");
+    if (dims.node().entries().size() > kMaxCustomItems)
+        dims.fail("", "more than " + std::to_string(kMaxCustomItems) + " dimensions");
     for (const auto& [name, value] : dims.node().entries()) {
         if (value.is_scalar() && value.value() == "seq_len") {
             dims.accept(name);
             s.custom.dims.emplace_back(name, 0);
         } else {
-            s.custom.dims.emplace_back(name, dims.integer(name, 1, int64_t{1} << 40));
+            s.custom.dims.emplace_back(name, dims.integer(name, 1, int64_t{1} << 32));
         }
     }
     dims.finish();
@@ -145,9 +163,14 @@ void read_custom(Reader& r, WorkloadSpec& s) {
         if (!n) return;
         if (!n->is_sequence())
             throw ConfigError(n->origin(), r.key_path(key), "expected a list of tensor names");
+        if (n->items().size() > kMaxCustomItems)
+            throw ConfigError(n->origin(), r.key_path(key),
+                              "more than " + std::to_string(kMaxCustomItems) + " tensor names");
         for (const auto& i : n->items()) {
-            if (!i.is_scalar())
-                throw ConfigError(i.origin(), r.key_path(key), "expected a tensor name");
+            if (!i.is_scalar() || i.value().size() > kName)
+                throw ConfigError(i.origin(), r.key_path(key),
+                                  "expected a tensor name (at most " + std::to_string(kName) +
+                                      " bytes)");
             out.push_back(i.value());
         }
     };
@@ -157,16 +180,19 @@ void read_custom(Reader& r, WorkloadSpec& s) {
     if (!ops.is_sequence() || ops.items().empty())
         throw ConfigError(ops.origin(), r.key_path("operators"),
                           "expected a non-empty list of operators");
+    if (ops.items().size() > kMaxCustomItems)
+        throw ConfigError(ops.origin(), r.key_path("operators"),
+                          "more than " + std::to_string(kMaxCustomItems) + " operators");
     for (size_t i = 0; i < ops.items().size(); ++i) {
         Reader o(ops.items()[i], r.key_path("operators") + "[" + std::to_string(i) + "]");
         CustomOperator op;
         // Errors in the Einsum point at its line.
         const ConfigNode* einsum = ops.items()[i].find("einsum");
         op.origin = einsum ? einsum->origin() : ops.items()[i].origin();
-        op.name = o.str("name");
+        op.name = o.str("name", kName);
         op.einsum = o.str("einsum");
-        op.kind = o.opt_str("kind").value_or("");
-        op.type = o.opt_str("type").value_or("custom");
+        op.kind = o.opt_str("kind", kName).value_or("");
+        op.type = o.opt_str("type", kName).value_or("custom");
         if (!op.kind.empty()) {
             OpKind k;
             if (!parse_op_kind(op.kind, k)) {
@@ -186,7 +212,7 @@ WorkloadSpec read_workload(const ConfigNode& node) {
     Reader r(node, "workload");
     WorkloadSpec s;
     s.origin = node.origin();
-    s.name = r.str("name");
+    s.name = r.str("name", kName);
     r.opt_str("description");
     s.model = r.choice("model", {"mamba1", "opt", "custom"});
     s.stage_origin = r.raw("stage").origin();
@@ -194,6 +220,14 @@ WorkloadSpec read_workload(const ConfigNode& node) {
     s.seq_len_origin = r.raw("seq_len").origin();
     s.seq_lens = r.integer_list("seq_len", 1, int64_t{1} << 24);
     s.batch = r.opt_integer("batch", 1, 1 << 16).value_or(1);
+    // Where each size came from: an operator too large to count is reported at the largest.
+    auto size_key = [&](const std::string& key, int64_t value) {
+        if (const ConfigNode* n = node.find(key); n && !n->is_null())
+            s.size_keys.push_back({"workload." + key, value, n->origin()});
+        return value;
+    };
+    size_key("batch", s.batch);
+    for (int64_t L : s.seq_lens) size_key("seq_len", L);
     const std::string precision = r.opt_str("precision").value_or("fp32");
     if (!parse_precision(precision, s.precision))
         r.fail("precision", "expected one of fp32, fp16, bf16, fp8, int8; got '" + precision + "'");
@@ -202,23 +236,26 @@ WorkloadSpec read_workload(const ConfigNode& node) {
     if (s.model == "mamba1") {
         MambaParams& p = s.mamba;
         p.layers = layers;
-        p.d_model = r.integer("d_model", 1, kBig);
-        const int64_t expand = r.opt_integer("expand", 1, 64).value_or(2);
-        p.d_inner = r.opt_integer("d_inner", 1, kBig).value_or(expand * p.d_model);
-        p.d_state = r.integer("d_state", 1, kBig);
-        p.d_conv = r.opt_integer("d_conv", 1, 1024).value_or(4);
-        p.dt_rank = r.opt_integer("dt_rank", 1, kBig).value_or((p.d_model + 15) / 16);
+        p.d_model = size_key("d_model", r.integer("d_model", 1, kMaxDim));
+        const int64_t expand = size_key("expand", r.opt_integer("expand", 1, 64).value_or(2));
+        p.d_inner =
+            size_key("d_inner", r.opt_integer("d_inner", 1, kMaxDim).value_or(expand * p.d_model));
+        p.d_state = size_key("d_state", r.integer("d_state", 1, kMaxDim));
+        p.d_conv = size_key("d_conv", r.opt_integer("d_conv", 1, 1024).value_or(4));
+        p.dt_rank = size_key("dt_rank",
+                             r.opt_integer("dt_rank", 1, kMaxDim).value_or((p.d_model + 15) / 16));
     } else if (s.model == "opt") {
         OptParams& p = s.opt;
         p.layers = layers;
-        p.d_model = r.integer("d_model", 1, kBig);
-        p.heads = r.integer("heads", 1, kBig);
-        p.head_dim = r.opt_integer("head_dim", 1, kBig).value_or(p.d_model / p.heads);
+        p.d_model = size_key("d_model", r.integer("d_model", 1, kMaxDim));
+        p.heads = size_key("heads", r.integer("heads", 1, kMaxDim));
+        p.head_dim = size_key("head_dim",
+                              r.opt_integer("head_dim", 1, kMaxDim).value_or(p.d_model / p.heads));
         if (p.heads * p.head_dim != p.d_model)
             r.fail("heads", "heads × head_dim (" + std::to_string(p.heads) + " × " +
                                 std::to_string(p.head_dim) + ") must equal d_model (" +
                                 std::to_string(p.d_model) + ")");
-        p.ffn = r.opt_integer("ffn", 1, kBig).value_or(4 * p.d_model);
+        p.ffn = size_key("ffn", r.opt_integer("ffn", 1, kMaxDim).value_or(4 * p.d_model));
     } else {
         read_custom(r, s);
         s.mamba.layers = layers;
@@ -233,10 +270,19 @@ WorkloadSpec read_workload(const ConfigNode& node) {
 
 Workload WorkloadSpec::build(Stage stage, int64_t seq_len) const {
     Workload w;
-    if (model == "mamba1") {
-        w = build_mamba1(mamba, stage, batch, seq_len, precision);
-    } else if (model == "opt") {
-        w = build_opt(opt, stage, batch, seq_len, precision);
+    if (model == "mamba1" || model == "opt") {
+        try {
+            w = model == "mamba1" ? build_mamba1(mamba, stage, batch, seq_len, precision)
+                                  : build_opt(opt, stage, batch, seq_len, precision);
+        } catch (const std::invalid_argument& e) {
+            // Sizes too large to count: named at the largest size the user gave.
+            const SizeKey* at = nullptr;
+            for (const SizeKey& k : size_keys)
+                if (!at || k.value > at->value) at = &k;
+            throw ConfigError(at ? at->origin : origin, at ? at->key : "workload",
+                              std::string(e.what()) +
+                                  "; lower the model's dimensions, seq_len or batch");
+        }
     } else {
         w.model = "custom";
         w.stage = stage;

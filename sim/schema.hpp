@@ -5,10 +5,12 @@
 
 #include "hw/hardware.hpp"
 #include "sim/config_tree.hpp"
+#include "sim/experiment.hpp"
 #include "workloads/mapping.hpp"
 #include "workloads/models.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,14 @@ struct WorkloadSpec {
     Stage single_stage() const;
     int64_t single_seq_len() const;
     Origin stage_origin, seq_len_origin;
+    // The sizes read (dimensions, seq_len, batch) with their keys and lines, for errors about
+    // operators too large to count.
+    struct SizeKey {
+        std::string key;
+        int64_t value;
+        Origin origin;
+    };
+    std::vector<SizeKey> size_keys;
 };
 
 WorkloadSpec read_workload(const ConfigNode& workload);
@@ -70,5 +80,26 @@ struct SimulationSpec {
     bool timeline = true;
 };
 SimulationSpec read_simulation(const ConfigNode* simulation);
+
+// The analysis section: `roofline_seq_len` (optional).
+std::optional<int64_t> read_analysis(const ConfigNode* analysis);
+
+// Every section of an experiment, read and checked: the hardware, each workload (built at every
+// stage and length), the mapping (against each workload's first stage and length), simulation
+// and analysis. Every command calls it first, so that no section goes unchecked.
+struct ExperimentSpec {
+    HardwareSpec hw;
+    std::vector<WorkloadSpec> workloads;
+    SimulationSpec simulation;
+    std::optional<int64_t> roofline_seq_len;
+};
+ExperimentSpec read_experiment(const ResolvedExperiment& e);
+
+// The timing simulation counts cycles on SystemC's 64-bit picosecond clock (1.8e16 cycles):
+// a generous estimate of the cycles of `layers` layers above kMaxSimulatedCycles is a
+// ConfigError (at hardware.dram.bandwidth) instead of an overflow that never ends.
+constexpr double kMaxSimulatedCycles = 1e14;
+void check_simulated_time(const Workload& w, const HardwareSpec& hw, int64_t layers,
+                          const ConfigNode& hardware);
 
 } // namespace fusesim

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <set>
 
 namespace fusesim {
 
@@ -106,6 +107,7 @@ MappingSpec read_mapping(const ConfigNode& node, const Workload& w, int64_t sram
             }
         } else if (f->is_sequence()) {
             m.fusion = "custom groups";
+            std::set<std::string> grouped; // an operator in two groups: found before any checks
             for (size_t i = 0; i < f->items().size(); ++i) {
                 const ConfigNode& g = f->items()[i];
                 const std::string key = "mapping.fusion[" + std::to_string(i) + "]";
@@ -121,8 +123,13 @@ MappingSpec read_mapping(const ConfigNode& node, const Workload& w, int64_t sram
                     throw ConfigError(list->origin(), key,
                                       "expected a list of operator names (or {ops: [...], on_chip: "
                                       "true})");
-                for (const auto& item : list->items())
-                    spec.ops.push_back(w.ops[op_or_fail(w, item, key)].name);
+                for (const auto& item : list->items()) {
+                    const std::string& name = w.ops[op_or_fail(w, item, key)].name;
+                    if (!grouped.insert(name).second)
+                        throw ConfigError(item.origin(), key,
+                                          "operator '" + name + "' is in two fusion groups");
+                    spec.ops.push_back(name);
+                }
                 if (gr) gr->finish();
                 try {
                     check_fusable(w, spec);

@@ -73,6 +73,11 @@ class Parser {
         size_t start = pos_;
         while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) ++pos_;
         if (start == pos_) fail("expected a number");
+        // Coefficients and offsets multiply dimension sizes: keep them far from overflow.
+        if (pos_ - start > 7 || std::stoll(s_.substr(start, pos_ - start)) > 1000000) {
+            pos_ = start;
+            fail("a number above 1000000");
+        }
         return std::stoll(s_.substr(start, pos_ - start));
     }
     void inputs(ParsedEinsum& e) {
@@ -94,6 +99,7 @@ class Parser {
             r.axes.push_back(axis());
             while (peek() == ',') {
                 ++pos_;
+                if (r.axes.size() == 16) fail("more than 16 axes");
                 r.axes.push_back(axis());
             }
         }
@@ -113,7 +119,8 @@ class Parser {
             sign = -1;
         }
         term(a, sign);
-        while (peek() == '+' || peek() == '-') {
+        for (int terms = 1; peek() == '+' || peek() == '-'; ++terms) {
+            if (terms == 8) fail("more than 8 terms in one index");
             sign = s_[pos_] == '+' ? 1 : -1;
             ++pos_;
             term(a, sign);

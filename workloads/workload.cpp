@@ -56,6 +56,15 @@ void Workload::finalize() {
         }
     }
     for (size_t t = 0; t < tensors.size(); ++t) {
+        // Byte counts are 64-bit: a tensor must stay countable, as a loop nest must.
+        double elements = 1;
+        for (int64_t s : tensors[t].shape) elements *= static_cast<double>(s);
+        if (elements > 1e17) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%.3g", elements);
+            throw std::invalid_argument("tensor '" + tensors[t].name + "' has " + text +
+                                        " elements (at most 1e17)");
+        }
         const bool produced = !producers[t].empty();
         if (!produced && tensors[t].role == TensorRole::Activation)
             throw std::invalid_argument("tensor '" + tensors[t].name +
@@ -197,8 +206,11 @@ Operator& WorkloadBuilder::add(const std::string& name, const std::string& einsu
     if (volume > 1e17) {
         char text[32];
         std::snprintf(text, sizeof text, "%.3g", volume);
-        throw std::invalid_argument("operator '" + name + "' has " + text +
-                                    " loop iterations (at most 1e17)");
+        std::string loops;
+        for (const auto& d : op.dims)
+            loops += (loops.empty() ? "" : " × ") + d.name + " " + std::to_string(d.size);
+        throw std::invalid_argument("operator '" + name + "' has " + text + " loop iterations (" +
+                                    loops + "; at most 1e17)");
     }
     for (const auto& in : e.inputs) op.inputs.push_back(operand(op, in, false));
     op.output = operand(op, e.output, true);

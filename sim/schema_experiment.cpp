@@ -1,0 +1,73 @@
+// Every section of a resolved experiment read at once, so that each command checks all of them
+// (a mistake in a section a command does not use is still a mistake), and the bound on the
+// simulated time that keeps the timing simulation finite.
+#include "sim/analytic.hpp"
+#include "sim/commands.hpp"
+#include "sim/config_reader.hpp"
+#include "sim/schema.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace fusesim {
+
+std::optional<int64_t> read_analysis(const ConfigNode* node) {
+    if (!node) return std::nullopt;
+    Reader r(*node, "analysis");
+    auto len = r.opt_integer("roofline_seq_len", 1, int64_t{1} << 24);
+    r.finish();
+    return len;
+}
+
+ExperimentSpec read_experiment(const ResolvedExperiment& e) {
+    ExperimentSpec x;
+    x.hw = read_hardware(*e.tree.find("hardware"));
+    for (const ConfigNode* n : experiment_workloads(e)) x.workloads.push_back(read_workload(*n));
+    const ConfigNode* mapping = e.tree.find("mapping");
+    for (const WorkloadSpec& ws : x.workloads) {
+        // Operator and dimension names are checked against each workload's first point.
+        const Workload w = ws.build(ws.stages.front(), ws.seq_lens.front());
+        if (mapping) read_mapping(*mapping, w, x.hw.core.sram_bytes);
+    }
+    x.simulation = read_simulation(e.tree.find("simulation"));
+    x.roofline_seq_len = read_analysis(e.tree.find("analysis"));
+    return x;
+}
+
+void check_simulated_time(const Workload& w, const HardwareSpec& hw, int64_t layers,
+                          const ConfigNode& hardware) {
+    // Generous per operator (no overlap of compute and transfers, every byte over every
+    // link) so that poor utilization or refetches stay below the kernel's 64-bit clock.
+    auto per = [](double bytes, double bytes_per_cycle) {
+        return bytes_per_cycle > 0 ? bytes / bytes_per_cycle : 0.0;
+    };
+    const double pes = static_cast<double>(hw.total_pes());
+    const double sram_bw = hw.core.sram_bytes_per_cycle * static_cast<double>(hw.core.sram_banks) *
+                           static_cast<double>(hw.cores);
+    double cycles = 0;
+    for (const Operator& op : w.ops) {
+        if (op.kind == OpKind::View) continue;
+        const Box box = op.full_box();
+        const double bytes = static_cast<double>(op_read_bytes(w, op, box)) +
+                             static_cast<double>(op_write_bytes(w, op, box));
+        const double cpo = static_cast<double>(hw.cpo[static_cast<int>(op.kind)]);
+        cycles +=
+            static_cast<double>(op.ops()) * cpo / pes + per(bytes, hw.dram.bytes_per_cycle) +
+            per(bytes, sram_bw) + per(bytes, hw.interconnect.bytes_per_cycle) +
+            2.0 * static_cast<double>(hw.dram.latency_cycles + hw.interconnect.latency_cycles);
+    }
+    cycles *= static_cast<double>(layers);
+    if (cycles <= kMaxSimulatedCycles) return;
+    // Named at the DRAM bandwidth, the usual reason; the message lists the other levers.
+    const ConfigNode* dram = hardware.find("dram");
+    const ConfigNode* bw = dram && dram->is_map() ? dram->find("bandwidth") : nullptr;
+    throw ConfigError(bw ? bw->origin() : hardware.origin(),
+                      bw ? "hardware.dram.bandwidth" : "hardware",
+                      fmt::format("the simulation would cover about {:.3g} cycles of {} layer(s) "
+                                  "(at most {:g}): raise the bandwidths, lower seq_len or batch, "
+                                  "or simulate one layer (simulation.layers: one)",
+                                  cycles, layers, kMaxSimulatedCycles));
+}
+
+} // namespace fusesim
