@@ -44,17 +44,19 @@ int64_t pick_roofline_len(const ResolvedExperiment& e, const std::vector<Point>&
 }
 
 // The roofline with every operator type at sequence length `len`: one panel per stage, a
-// labelled point per type, a colour per workload (the paper's Figure 4, middle).
-std::string roofline_script(const OutputDir& out, const HardwareSpec& hw,
-                            const std::vector<Point>& points, int64_t len) {
+// labelled point per type, a colour per workload (the paper's Figure 4, middle). Names go through
+// gnuplot_string (types as labels, not data); the data blocks hold numbers only.
+std::string roofline_script(const HardwareSpec& hw, const std::vector<Point>& points, int64_t len) {
     const double peak = static_cast<double>(hw.total_pes());
     const double bw = hw.dram.bytes_per_cycle;
-    std::string s = "set terminal svg size 1300,600 dynamic noenhanced font 'sans,13' background "
-                    "'white'\nset output '" +
-                    out.file("roofline.svg") + "'\nset multiplot layout 1,2 title 'Roofline of " +
-                    hw.name + " (" + std::to_string(hw.total_pes()) + " PEs, " + fixed(bw, 0) +
-                    " B/cycle, ridge " + fixed(peak / bw, 1) +
-                    " ops/byte), L = " + std::to_string(len) + "'\n";
+    std::string s =
+        "set terminal svg size 1300,600 dynamic noenhanced font 'sans,13' background "
+        "'white'\nset output " +
+        gnuplot_string("roofline.svg") + "\nset multiplot layout 1,2 title " +
+        gnuplot_string("Roofline of " + hw.name + " (" + std::to_string(hw.total_pes()) + " PEs, " +
+                       fixed(bw, 0) + " B/cycle, ridge " + fixed(peak / bw, 1) +
+                       " ops/byte), L = " + std::to_string(len)) +
+        "\n";
     s += "set logscale xy\nset xlabel 'operational intensity (ops/byte)'\n"
          "set ylabel 'attainable performance (ops/cycle)'\nset grid\nset key bottom right\n"
          "set xrange [0.03:3000]\nset yrange [1:" +
@@ -67,26 +69,29 @@ std::string roofline_script(const OutputDir& out, const HardwareSpec& hw,
             workloads.push_back(p.workload);
     int block = 0;
     for (Stage stage : {Stage::Prefill, Stage::Decode}) {
-        std::string plot = "set title '" + std::string(to_string(stage)) +
-                           "'\nplot roof(x) with lines lw 2 lc rgb 'black' title 'roofline'";
+        std::string plot = "set title " + gnuplot_string(to_string(stage)) +
+                           "\nplot roof(x) with lines lw 2 lc rgb 'black' title 'roofline'";
+        std::string labels;
         for (const auto& p : points) {
             if (p.seq_len != len || p.stage != stage) continue;
-            const auto colour =
-                std::find(workloads.begin(), workloads.end(), p.workload) - workloads.begin() + 1;
+            const std::string colour = std::to_string(
+                std::find(workloads.begin(), workloads.end(), p.workload) - workloads.begin() + 1);
             std::string rows;
             for (const auto& t : p.report.types)
-                if (t.ops > 0 && t.intensity > 0)
-                    rows += sci(t.intensity, 6) + " " + sci(t.attainable_ops_per_cycle, 6) + " \"" +
-                            t.type + "\"\n";
+                if (t.ops > 0 && t.intensity > 0) {
+                    const std::string x = sci(t.intensity, 6),
+                                      y = sci(t.attainable_ops_per_cycle, 6);
+                    rows += x + " " + y + "\n";
+                    labels += "set label " + gnuplot_string(t.type) + " at " + x + "," + y +
+                              " left offset char 0.8,0.6 font ',10' tc lt " + colour + "\n";
+                }
             if (rows.empty()) continue;
             const std::string name = "$P" + std::to_string(block++);
             s += name + " << EOD\n" + rows + "EOD\n";
-            plot += ", " + name + " using 1:2 with points pt 7 ps 1.4 lc " +
-                    std::to_string(colour) + " title '" + p.workload + "', " + name +
-                    " using 1:2:3 with labels offset char 0.8,0.6 left font ',10' tc lt " +
-                    std::to_string(colour) + " notitle";
+            plot += ", " + name + " using 1:2 with points pt 7 ps 1.4 lc " + colour + " title " +
+                    gnuplot_string(p.workload);
         }
-        s += plot + "\n";
+        s += labels + plot + "\nunset label\n";
     }
     return s + "unset multiplot\n";
 }
@@ -102,8 +107,8 @@ std::string panels_script(const std::string& svg, const std::string& layout, int
                           const std::vector<Point>& points, const std::vector<Panel>& panels) {
     std::string s =
         "set terminal svg size 1100," + std::to_string(height) +
-        " dynamic noenhanced font 'sans,13' background 'white'\nset output '" + svg +
-        "'\nset multiplot layout " + layout +
+        " dynamic noenhanced font 'sans,13' background 'white'\nset output " + gnuplot_string(svg) +
+        "\nset multiplot layout " + layout +
         "\nset logscale xy\nset grid\nset key top left\nset xlabel 'sequence length L'\n";
     int block = 0;
     for (const auto& panel : panels) {
@@ -113,13 +118,14 @@ std::string panels_script(const std::string& svg, const std::string& layout, int
                 series[p.workload] +=
                     std::to_string(p.seq_len) + " " + sci(panel.value(p), 6) + "\n";
         if (series.empty()) continue;
-        s += "set title '" + panel.title + "'\nset ylabel '" + panel.ylabel + "'\n";
+        s += "set title " + gnuplot_string(panel.title) + "\nset ylabel " +
+             gnuplot_string(panel.ylabel) + "\n";
         std::string plot = "plot ";
         for (const auto& [name, data] : series) {
             const std::string b = "$S" + std::to_string(block++);
             s += b + " << EOD\n" + data + "EOD\n";
             plot += std::string(plot == "plot " ? "" : ", ") + b +
-                    " using 1:2 with linespoints lw 2 title '" + name + "'";
+                    " using 1:2 with linespoints lw 2 title " + gnuplot_string(name);
         }
         s += plot + "\n";
     }
@@ -127,8 +133,8 @@ std::string panels_script(const std::string& svg, const std::string& layout, int
 }
 
 // Prefill time to first token and decode time per token (the paper's Figure 4, right).
-std::string latency_script(const OutputDir& out, const std::vector<Point>& points) {
-    return panels_script(out.file("latency.svg"), "1,2", 480, points,
+std::string latency_script(const std::vector<Point>& points) {
+    return panels_script("latency.svg", "1,2", 480, points,
                          {{Stage::Prefill, "Prefill: time to first token", "latency (s)",
                            [](const Point& p) { return p.seconds; }},
                           {Stage::Decode, "Decode: time per token", "latency (ms)",
@@ -136,13 +142,13 @@ std::string latency_script(const OutputDir& out, const std::vector<Point>& point
 }
 
 // The paper's Figure 1: total operations and DRAM traffic of the whole model by stage and L.
-std::string totals_script(const OutputDir& out, const std::vector<Point>& points) {
+std::string totals_script(const std::vector<Point>& points) {
     auto ops = [](const Point& p) { return static_cast<double>(p.report.layer_ops) * p.layers; };
     auto bytes = [](const Point& p) {
         return static_cast<double>(p.report.layer_dram_bytes) * p.layers;
     };
     return panels_script(
-        out.file("ops-bytes.svg"), "2,2", 900, points,
+        "ops-bytes.svg", "2,2", 900, points,
         {{Stage::Prefill, "Prefill: operations", "ops", ops},
          {Stage::Decode, "Decode (per token): operations", "ops", ops},
          {Stage::Prefill, "Prefill: DRAM traffic, layer by layer", "bytes", bytes},
@@ -245,12 +251,10 @@ int cmd_analyze(const CommandArgs& args) {
     out.write("analysis.csv", types.csv());
     out.write("latency.csv", totals_csv.csv());
     out.write("config.yaml", e.tree.to_yaml());
-    const std::string roof = out.write("roofline.gp", roofline_script(out, hw, points, roof_len));
-    const std::string lat = out.write("latency.gp", latency_script(out, points));
-    const std::string tot = out.write("ops-bytes.gp", totals_script(out, points));
-    run_gnuplot(roof);
-    run_gnuplot(lat);
-    run_gnuplot(tot);
+    out.plot("roofline.gp", roofline_script(hw, points, roof_len));
+    out.plot("latency.gp", latency_script(points));
+    out.plot("ops-bytes.gp", totals_script(points));
+    out.commit();
 
     if (!args.quiet) {
         std::cout << "fusesim analyze: " << e.name << " on " << hw.name << " (" << hw.total_pes()

@@ -16,7 +16,7 @@ int cmd_run(const CommandArgs& args) {
     options.lifetime_group = s->simulation.lifetime_group;
     options.lifetime_step = s->simulation.lifetime_step;
     options.timeline = s->simulation.timeline;
-    if (s->simulation.vcd) options.vcd_path = out.file("trace.vcd");
+    if (s->simulation.vcd) options.vcd_path = out.staged("trace.vcd"); // committed with the rest
     const TimingResult result = simulate(s->workload, s->hw, s->plan, s->mapping, options);
     RunContext c{s->experiment, s->workload,        s->hw, s->plan, s->mapping,
                  result,        s->simulated_layers};
@@ -34,8 +34,9 @@ int cmd_run(const CommandArgs& args) {
                               "no tile of a group named like '" + options.lifetime_group +
                                   "' has step " + std::to_string(options.lifetime_step));
         out.write("lifetimes.csv", lifetimes_csv(c));
-        run_gnuplot(out.write("lifetimes.gp", lifetimes_script(c, out.file("lifetimes.svg"))));
+        out.plot("lifetimes.gp", lifetimes_script(c, "lifetimes.svg"));
     }
+    out.commit();
     if (!args.quiet)
         std::cout << summary << "\nwrote " << out.path()
                   << "/{report.json, summary.txt, ops.csv, memory.csv"

@@ -130,6 +130,7 @@ int cmd_validate(const CommandArgs& args) {
     OutputDir out(args.output.empty() ? s->experiment.output + "-validate" : args.output);
     out.write("validate.json", j.dump(2) + "\n");
     out.write("validate.csv", t.csv());
+    out.commit();
     if (!args.quiet) {
         std::cout << "fusesim validate: " << s->experiment.name << " (" << s->workload.name << ", "
                   << to_string(s->workload.stage) << ", L = " << s->workload.seq_len

@@ -1,6 +1,7 @@
 #include "sim/experiment.hpp"
 
 #include "sim/config_reader.hpp"
+#include "sim/output.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -196,6 +197,9 @@ ResolvedExperiment load_experiment(const std::string& path,
     if (!final_name.is_scalar() || final_name.value().empty()) {
         throw ConfigError(final_name.origin(), "name", "expected a non-empty name");
     }
+    // The name is the default output folder (traces/<name>).
+    if (const std::string why = file_name_problem(final_name.value()); !why.empty())
+        throw ConfigError(final_name.origin(), "name", why);
     ResolvedExperiment result;
     result.name = final_name.value();
     result.file = path;

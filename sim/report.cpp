@@ -312,18 +312,21 @@ std::string lifetimes_csv(const RunContext& c) {
     return t.csv();
 }
 
-std::string lifetimes_script(const RunContext& c, const std::string& svg_path) {
+std::string lifetimes_script(const RunContext& c, const std::string& svg_name) {
     const auto& ls = c.result.lifetimes;
     const uint64_t from = c.result.lifetime_from, to = c.result.lifetime_to;
+    // Every string goes through gnuplot_string; the data block holds numbers only.
     std::string s = "set terminal svg size 1000," + std::to_string(160 + 26 * ls.size()) +
-                    " dynamic noenhanced font 'sans,12' background 'white'\nset output '" +
-                    svg_path + "'\n";
-    s += "set title 'Tensor lifetimes in SRAM, cycles " + std::to_string(from) + " to " +
-         std::to_string(to) + " (bars: resident; label: bytes)'\n";
+                    " dynamic noenhanced font 'sans,12' background 'white'\nset output " +
+                    gnuplot_string(svg_name) + "\n";
+    s += "set title " +
+         gnuplot_string("Tensor lifetimes in SRAM, cycles " + std::to_string(from) + " to " +
+                        std::to_string(to) + " (bars: resident; label: bytes)") +
+         "\n";
     s += "set xlabel 'cycle'\nset xrange [" + std::to_string(from) + ":" + std::to_string(to) +
          "]\nset yrange [0:" + std::to_string(ls.size() + 1) + "]\nset ytics (";
     for (size_t i = 0; i < ls.size(); ++i)
-        s += (i ? ", " : "") + std::string("'") + ls[i].tensor + "' " + std::to_string(i + 1);
+        s += (i ? ", " : "") + gnuplot_string(ls[i].tensor) + " " + std::to_string(i + 1);
     s += ")\nset grid xtics\nset style fill solid 0.7\n$L << EOD\n";
     for (size_t i = 0; i < ls.size(); ++i) {
         const uint64_t a = std::max(ls[i].start, from), b = std::min(ls[i].end, to);

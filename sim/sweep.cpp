@@ -1,6 +1,7 @@
 #include "sim/sweep.hpp"
 
 #include "sim/config_reader.hpp"
+#include "sim/output.hpp"
 #include "sim/report.hpp"
 #include "sim/run_setup.hpp"
 #include "sim/table.hpp"
@@ -55,6 +56,7 @@ SweepSpec read_sweep(const std::string& path) {
     SweepSpec s;
     s.file = path;
     s.name = r.opt_str("name").value_or(fs::path(path).stem().string());
+    if (const std::string why = file_name_problem(s.name); !why.empty()) r.fail("name", why);
     r.opt_str("description");
     const fs::path base = fs::path(path).parent_path();
     s.experiment = (base / r.str("experiment")).lexically_normal().string();
@@ -100,7 +102,13 @@ SweepSpec read_sweep(const std::string& path) {
         for (size_t i = 0; i < plots->items().size(); ++i) {
             Reader p(plots->items()[i], "plots[" + std::to_string(i) + "]");
             PlotSpec ps;
-            ps.name = p.str("name");
+            ps.name = p.str("name"); // becomes <name>.gp and <name>.svg
+            if (const std::string why = file_name_problem(ps.name); !why.empty())
+                p.fail("name", why);
+            for (size_t k = 0; k < s.plots.size(); ++k)
+                if (s.plots[k].name == ps.name)
+                    p.fail("name", "plots[" + std::to_string(k) + "] has the same name '" +
+                                       ps.name + "' (each plot writes <name>.gp and <name>.svg)");
             ps.x = p.str("x");
             ps.y = p.str("y");
             ps.series = p.opt_str("series").value_or("");

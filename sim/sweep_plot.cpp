@@ -29,12 +29,6 @@ int column(const std::vector<std::string>& head, const std::string& name, const 
     return static_cast<int>(it - head.begin());
 }
 
-std::string quote(const std::string& s) {
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\\\"") : std::string(1, c);
-    return q + "\"";
-}
-
 } // namespace
 
 bool same_value(const std::string& a, const std::string& b) {
@@ -79,56 +73,62 @@ void draw_sweep_plots(const SweepSpec& spec, const std::string& results_csv, con
             y[{s, r[xc]}] = r[yc];
         }
         if (xs.empty()) continue;
-        const bool numeric_x = std::all_of(xs.begin(), xs.end(), numeric) && p.style != "bars";
+        // Cells enter the script only as plain numbers (gnuplot_number) or as gnuplot_string
+        // labels.
+        const bool numeric_x = std::all_of(xs.begin(), xs.end(), plain_number) && p.style != "bars";
         std::string g = "set terminal svg size 1000,560 dynamic noenhanced font 'sans,13' "
                         "background 'white'\nset output " +
-                        quote(out.file(p.name + ".svg")) + "\nset title " + quote(p.title) +
-                        "\nset xlabel " + quote(p.x) + "\nset ylabel " + quote(p.y) +
-                        "\nset grid\nset key outside right\n";
+                        gnuplot_string(p.name + ".svg") + "\nset title " + gnuplot_string(p.title) +
+                        "\nset xlabel " + gnuplot_string(p.x) + "\nset ylabel " +
+                        gnuplot_string(p.y) + "\nset grid\nset key outside right\n";
         if (p.logy) g += "set logscale y\n";
         if (p.logx && numeric_x) g += "set logscale x\n";
         std::string plot = "plot ";
         if (p.style == "bars") {
             g += "set style data histograms\nset style histogram clustered gap 1\n"
-                 "set style fill solid 0.8 border -1\nset xtics rotate by -30\n$D << EOD\n";
-            for (const auto& x : xs) {
-                g += quote(x);
+                 "set style fill solid 0.8 border -1\nset xtics (";
+            for (size_t i = 0; i < xs.size(); ++i)
+                g += (i ? ", " : "") + gnuplot_string(xs[i]) + " " + std::to_string(i);
+            g += ") rotate by -30\n$D << EOD\n";
+            for (size_t i = 0; i < xs.size(); ++i) {
+                g += std::to_string(i);
                 for (const auto& s : series) {
-                    auto it = y.find({s, x});
-                    g += " " + (it == y.end() ? std::string("NaN") : it->second);
+                    auto it = y.find({s, xs[i]});
+                    g += " " + (it == y.end() ? std::string("NaN") : gnuplot_number(it->second));
                 }
                 g += "\n";
             }
             g += "EOD\n";
             for (size_t k = 0; k < series.size(); ++k)
                 plot += std::string(k ? ", " : "") + "$D using " + std::to_string(k + 2) +
-                        (k ? "" : ":xtic(1)") + " title " + quote(p.series + " = " + series[k]);
+                        " title " + gnuplot_string(p.series + " = " + series[k]);
         } else {
             for (size_t k = 0; k < series.size(); ++k) {
                 g += "$S" + std::to_string(k) + " << EOD\n";
                 for (size_t i = 0; i < xs.size(); ++i) {
                     auto it = y.find({series[k], xs[i]});
                     if (it == y.end()) continue;
-                    g += (numeric_x ? xs[i] : std::to_string(i)) + " " + it->second + "\n";
+                    g += (numeric_x ? xs[i] : std::to_string(i)) + " " +
+                         gnuplot_number(it->second) + "\n";
                 }
                 g += "EOD\n";
                 plot += std::string(k ? ", " : "") + "$S" + std::to_string(k) + " using 1:2 with " +
                         (p.style == "points" ? "points pt 7" : "linespoints lw 2 pt 7") +
-                        " title " + quote(sc >= 0 ? p.series + " = " + series[k] : p.y);
+                        " title " + gnuplot_string(sc >= 0 ? p.series + " = " + series[k] : p.y);
             }
             for (const auto& l : labels) {
-                if (!numeric_x) continue;
-                g += "set label " + quote(l.text) + " at " + l.x + "," + l.y +
+                if (!numeric_x || !plain_number(l.y)) continue;
+                g += "set label " + gnuplot_string(l.text) + " at " + l.x + "," + l.y +
                      " point pt 6 ps 2.5 lc rgb 'red' offset 1,1\n";
             }
             if (!numeric_x) {
                 g += "set xtics (";
                 for (size_t i = 0; i < xs.size(); ++i)
-                    g += (i ? ", " : "") + quote(xs[i]) + " " + std::to_string(i);
+                    g += (i ? ", " : "") + gnuplot_string(xs[i]) + " " + std::to_string(i);
                 g += ") rotate by -30\n";
             }
         }
-        run_gnuplot(out.write(p.name + ".gp", g + plot + "\n"));
+        out.plot(p.name + ".gp", g + plot + "\n");
     }
 }
 
