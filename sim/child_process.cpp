@@ -1,5 +1,6 @@
 #include "sim/child_process.hpp"
 
+#include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,13 +30,29 @@ Child start_child(const std::function<void(int fd)>& body) {
     if (pipe(fd) != 0) throw std::runtime_error("pipe failed");
     std::cout.flush();
     std::cerr.flush();
+    // Signals stay blocked across fork so that none reaches the child while it still has the
+    // parent's handlers (a sweep's handler only sets a flag: the child would run on).
+    sigset_t all, saved;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &saved);
     const pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid < 0) {
+        sigprocmask(SIG_SETMASK, &saved, nullptr);
+        close(fd[0]);
+        close(fd[1]);
+        throw std::runtime_error("fork failed");
+    }
     if (pid == 0) {
+        // Ctrl-C, kill and a parent that stops it end the child at once.
+        for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD}) std::signal(s, SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
         close(fd[0]);
         body(fd[1]);
         _exit(0);
     }
+    sigprocmask(SIG_SETMASK, &saved, nullptr);
     close(fd[1]);
     return {pid, fd[0]};
 }

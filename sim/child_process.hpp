@@ -13,7 +13,9 @@ namespace fusesim {
 std::string run_in_child(const std::function<std::string()>& body);
 
 // Forks a child that runs `body` with the write end of a pipe and exits; returns the child's pid
-// and the read end (for running several children at once).
+// and the read end (for running several children at once). The child starts with the default
+// action for SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE and SIGCHLD and no signal blocked, whatever
+// the parent had: a signal meant to stop it stops it.
 struct Child {
     int pid;
     int fd;

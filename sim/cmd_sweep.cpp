@@ -2,22 +2,27 @@
 // appended a whole line at a time, resumable, shardable, with plots.
 #include "sim/child_process.hpp"
 #include "sim/commands.hpp"
+#include "sim/folder_lock.hpp"
 #include "sim/output.hpp"
 #include "sim/schema.hpp"
 #include "sim/sweep.hpp"
 #include "sim/sweep_plot.hpp"
 #include "sim/table.hpp"
+#include "sim/timing.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,15 +30,21 @@ namespace fusesim {
 
 namespace {
 
-volatile std::sig_atomic_t g_interrupted = 0;
-void on_signal(int) {
-    g_interrupted = 1;
+// The signal that stops the sweep (SIGINT, SIGTERM), 0 while it runs.
+volatile std::sig_atomic_t g_stop = 0;
+void on_stop(int s) {
+    g_stop = s;
 }
+void on_child(int) {} // only wakes sigsuspend
 
-std::string csv_line(const std::vector<std::string>& cells) {
-    std::string s;
-    for (size_t i = 0; i < cells.size(); ++i) s += (i ? "," : "") + csv_escape(cells[i]);
-    return s + "\n";
+// What a point's `status` says. A point that died by a signal (kill -9, the OOM killer) has no
+// result and runs again on resume; the others are final.
+enum class Outcome { Ok, Infeasible, Error, Died };
+Outcome outcome(const std::string& status) {
+    if (status == "ok") return Outcome::Ok;
+    if (status.rfind("infeasible: ", 0) == 0) return Outcome::Infeasible;
+    if (status.rfind("died: ", 0) == 0) return Outcome::Died;
+    return Outcome::Error;
 }
 
 std::string one_line(std::string s) {
@@ -42,10 +53,27 @@ std::string one_line(std::string s) {
     return s;
 }
 
+// One physical line per row (cells never hold a newline), so that a torn row is one line.
+std::string csv_line(const std::vector<std::string>& cells) {
+    std::string s;
+    for (size_t i = 0; i < cells.size(); ++i) s += (i ? "," : "") + csv_escape(one_line(cells[i]));
+    return s + "\n";
+}
+
 std::string point_key(const std::vector<std::string>& values) {
     std::string k;
-    for (const auto& v : values) k += v + '\x1f';
+    for (const auto& v : values) k += one_line(v) + '\x1f';
     return k;
+}
+
+std::string signal_text(int sig) {
+    static const std::map<int, const char*> names = {
+        {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"}, {SIGILL, "SIGILL"},
+        {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},   {SIGKILL, "SIGKILL"},
+        {SIGSEGV, "SIGSEGV"}, {SIGPIPE, "SIGPIPE"}, {SIGTERM, "SIGTERM"}, {SIGXCPU, "SIGXCPU"}};
+    auto it = names.find(sig);
+    return "signal " + std::to_string(sig) +
+           (it != names.end() ? std::string(" (") + it->second + ")" : "");
 }
 
 // Runs one point in a child: its result line comes back through a pipe.
@@ -54,13 +82,16 @@ struct Running {
     size_t point;
 };
 
-Running spawn(const SweepSpec& spec, const SweepPoint& p) {
+Running spawn(const SweepSpec& spec, const SweepPoint& p, std::vector<int> close_in_child) {
     const Child c = start_child([&](int fd) {
-        std::signal(SIGINT, SIG_DFL);
+        for (int f : close_in_child) ::close(f); // the folder's lock stays with the parent
         std::vector<std::string> cells = p.values;
         try {
             const auto r = run_point(spec.experiment, p.overrides);
             cells.insert(cells.end(), r.begin(), r.end());
+        } catch (const ScheduleError& e) { // the mapping does not fit: a result, not a failure
+            cells.push_back("infeasible: " + one_line(e.what()));
+            cells.resize(p.values.size() + result_columns().size());
         } catch (const std::exception& e) {
             cells.push_back("error: " + one_line(e.what()));
             cells.resize(p.values.size() + result_columns().size());
@@ -92,28 +123,79 @@ std::vector<std::string> header(const SweepSpec& spec) {
     return h;
 }
 
-// Rows of a results file by point key (the later row wins); the header must match.
-std::map<std::string, std::vector<std::string>> read_rows(const std::string& path,
-                                                          const std::vector<std::string>& head) {
-    std::map<std::string, std::vector<std::string>> rows;
-    const auto table = read_csv_file(path);
-    if (table.empty()) return rows;
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The whole rows of a results file (header first, rows of the wrong width left out); the header
+// must match this sweep's.
+std::vector<std::vector<std::string>> whole_rows(const std::string& path, const std::string& text,
+                                                 const std::vector<std::string>& head) {
+    auto table = parse_csv(text).rows;
+    if (table.empty()) return table;
     if (table.front() != head)
         throw ConfigError("'" + path + "' has other columns than this sweep's results: " +
                           "it belongs to another sweep (choose another folder with -o)");
-    const size_t n_axes = head.size() - result_columns().size();
-    for (size_t i = 1; i < table.size(); ++i) {
-        if (table[i].size() != head.size()) continue; // a line cut short by a crash
+    std::vector<std::vector<std::string>> out;
+    for (auto& r : table)
+        if (r.size() == head.size()) out.push_back(std::move(r));
+    return out;
+}
+
+using Rows = std::map<std::string, std::vector<std::string>>;
+
+// Rows by point key (the later row wins).
+Rows by_point(const std::vector<std::vector<std::string>>& table, size_t n_axes) {
+    Rows rows;
+    for (size_t i = 1; i < table.size(); ++i)
         rows[point_key({table[i].begin(), table[i].begin() + static_cast<long>(n_axes)})] =
             table[i];
-    }
     return rows;
+}
+
+Rows read_rows(const std::string& path, const std::vector<std::string>& head) {
+    return by_point(whole_rows(path, read_text(path), head), head.size() - result_columns().size());
+}
+
+// Before a sweep appends to its results: a file that is not exactly its whole rows (a torn last
+// line from a full disk or a kill, a row cut inside a quoted cell) is rewritten with the whole
+// rows only, so that appended rows start on a fresh line; the torn points run again.
+Rows repair_results(const std::string& path, const std::vector<std::string>& head) {
+    const std::string text = read_text(path);
+    const auto table = whole_rows(path, text, head);
+    if (table.empty()) {
+        write_file_atomic(path, csv_line(head));
+        return {};
+    }
+    std::string clean;
+    for (const auto& r : table) clean += csv_line(r);
+    if (clean != text) {
+        write_file_atomic(path, clean);
+        std::cerr << "fusesim sweep: repaired " << path << ": kept its " << table.size() - 1
+                  << " whole rows, dropped what a crash left half-written (those points run "
+                     "again)\n";
+    }
+    return by_point(table, head.size() - result_columns().size());
+}
+
+// Appends one whole line with one write. A write cut short (a full disk) is undone, so the file
+// never ends in half a row; std::runtime_error then.
+void append_line(int fd, const std::string& path, const std::string& line) {
+    struct stat st {};
+    const bool sized = ::fstat(fd, &st) == 0;
+    if (::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size())) return;
+    const int err = errno;
+    if (sized) {
+        const int undone = ::ftruncate(fd, st.st_size);
+        (void)undone; // if even that fails, the next run repairs the torn line
+    }
+    throw std::runtime_error("cannot append to '" + path + "': " + std::strerror(err));
 }
 
 // Rewrites the results in point order (so that a resumed or merged sweep equals a straight one).
 void write_sorted(const std::string& path, const SweepSpec& spec,
-                  const std::vector<SweepPoint>& points,
-                  const std::map<std::string, std::vector<std::string>>& rows) {
+                  const std::vector<SweepPoint>& points, const Rows& rows) {
     const auto head = header(spec);
     std::string text = csv_line(head);
     // The same rows as JSON (results.json beside results.csv): numbers as numbers.
@@ -158,6 +240,60 @@ bool parse_shard(const std::string& s, size_t& i, size_t& n) {
     return n > 0 && i < n;
 }
 
+// SIGINT and SIGTERM set g_stop; they, and SIGCHLD, are blocked except while the loop waits in
+// sigsuspend, so a signal is never missed between a check and the wait. Restored on scope exit.
+class SignalScope {
+  public:
+    SignalScope() {
+        struct sigaction stop {
+        }, child{};
+        stop.sa_handler = on_stop; // no SA_RESTART: the wait returns at once
+        child.sa_handler = on_child;
+        sigemptyset(&stop.sa_mask);
+        sigemptyset(&child.sa_mask);
+        sigaction(SIGINT, &stop, &old_int_);
+        sigaction(SIGTERM, &stop, &old_term_);
+        sigaction(SIGCHLD, &child, &old_chld_);
+        sigset_t block;
+        sigemptyset(&block);
+        for (int s : {SIGINT, SIGTERM, SIGCHLD}) sigaddset(&block, s);
+        sigprocmask(SIG_BLOCK, &block, &old_mask_);
+        wait_mask_ = old_mask_;
+        for (int s : {SIGINT, SIGTERM, SIGCHLD}) sigdelset(&wait_mask_, s);
+    }
+    ~SignalScope() {
+        sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
+        sigaction(SIGINT, &old_int_, nullptr);
+        sigaction(SIGTERM, &old_term_, nullptr);
+        sigaction(SIGCHLD, &old_chld_, nullptr);
+    }
+    void wait() const { sigsuspend(&wait_mask_); }
+    // A SIGINT or SIGTERM that arrived but is not delivered yet (blocked).
+    static bool stop_pending() {
+        sigset_t p;
+        sigpending(&p);
+        return sigismember(&p, SIGINT) == 1 || sigismember(&p, SIGTERM) == 1;
+    }
+
+  private:
+    struct sigaction old_int_ {
+    }, old_term_{}, old_chld_{};
+    sigset_t old_mask_{}, wait_mask_{};
+};
+
+struct Counts {
+    size_t ok = 0, infeasible = 0, error = 0, died = 0, missing = 0;
+};
+
+std::string counts_text(const Counts& c) {
+    std::string s = std::to_string(c.ok) + " ok";
+    if (c.infeasible) s += ", " + std::to_string(c.infeasible) + " infeasible";
+    if (c.error) s += ", " + std::to_string(c.error) + " failed";
+    if (c.died) s += ", " + std::to_string(c.died) + " died (run again to retry them)";
+    if (c.missing) s += ", " + std::to_string(c.missing) + " without a result";
+    return s;
+}
+
 } // namespace
 
 int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
@@ -180,18 +316,20 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
         if (p.index % shard_n == shard_i) mine.push_back(p);
 
     OutputDir out(args.output.empty() ? spec.output : args.output);
+    const FolderLock lock(out.path()); // held until the sweep returns
     const std::string results = out.file("results.csv");
     const auto head = header(spec);
-    auto rows = read_rows(results, head);
-    if (rows.empty()) write_file_atomic(results, csv_line(head));
+    const size_t n_axes = head.size() - result_columns().size();
+    auto rows = repair_results(results, head);
     std::vector<const SweepPoint*> todo;
-    for (const auto& p : mine)
-        if (!rows.count(point_key(p.values))) todo.push_back(&p);
+    for (const auto& p : mine) {
+        auto it = rows.find(point_key(p.values));
+        if (it == rows.end() || outcome(it->second[n_axes]) == Outcome::Died) todo.push_back(&p);
+    }
 
-    const int fd = ::open(results.c_str(), O_WRONLY | O_APPEND);
+    const int fd = ::open(results.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
     if (fd < 0) throw std::runtime_error("cannot append to '" + results + "'");
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    g_stop = 0;
     const bool tty = isatty(STDERR_FILENO);
     const auto start = std::chrono::steady_clock::now();
     size_t done = 0, failed = 0, next = 0;
@@ -214,46 +352,77 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
         else if (final || done % std::max<size_t>(1, todo.size() / 20) == 0)
             std::cerr << line << "\n";
     };
-    while ((next < todo.size() || !running.empty()) && !g_interrupted) {
-        while (next < todo.size() && static_cast<int>(running.size()) < jobs && !g_interrupted) {
-            const Running c = spawn(spec, *todo[next++]);
-            running.emplace(c.child.pid, c);
-        }
+    // Takes one finished child's line and appends it; false if no child has finished. While
+    // stopping (`keep` false on an error) only whole lines count: a killed point is no result.
+    auto reap = [&](bool block, bool keep) {
         int status = 0;
-        const pid_t pid = waitpid(-1, &status, 0);
-        if (pid < 0) continue; // interrupted by a signal
+        const pid_t pid = waitpid(-1, &status, block ? 0 : WNOHANG);
+        if (pid <= 0) return false;
         auto it = running.find(pid);
-        if (it == running.end()) continue;
+        if (it == running.end()) return true;
         const Running c = it->second;
         running.erase(it);
         std::string data = read_all(c.child.fd);
-        close(c.child.fd);
-        const SweepPoint& p = points[c.point];
-        if (data.empty() || data.back() != '\n') {
-            if (g_interrupted) break; // killed by Ctrl-C: not a result
-            std::vector<std::string> cells = p.values;
-            cells.push_back("error: the point's process died (" +
-                            std::string(WIFSIGNALED(status)
-                                            ? "signal " + std::to_string(WTERMSIG(status))
-                                            : "exit " + std::to_string(WEXITSTATUS(status))) +
-                            ")");
+        ::close(c.child.fd);
+        const CsvRows line = parse_csv(data);
+        const bool whole = WIFEXITED(status) && line.torn == 0 && line.rows.size() == 1 &&
+                           line.rows[0].size() == head.size();
+        if (!keep || (!whole && (g_stop || SignalScope::stop_pending()))) return true;
+        std::string status_cell = whole ? line.rows[0][n_axes] : "";
+        if (!whole) {
+            status_cell = WIFSIGNALED(status)
+                              ? "died: " + signal_text(WTERMSIG(status))
+                              : "error: the point's process exited with status " +
+                                    std::to_string(WEXITSTATUS(status)) + " and no result";
+            std::vector<std::string> cells = points[c.point].values;
+            cells.push_back(status_cell);
             cells.resize(head.size());
             data = csv_line(cells);
+            if (WIFSIGNALED(status))
+                std::cerr << (tty ? "\n" : "") << "point " << c.point << " died ("
+                          << signal_text(WTERMSIG(status)) << "); it runs again on resume\n";
         }
-        if (data.find(",error: ") != std::string::npos) ++failed;
-        // One write of one whole line: a reader never sees half a row.
-        if (::write(fd, data.data(), data.size()) != static_cast<ssize_t>(data.size()))
-            throw std::runtime_error("cannot append to '" + results + "'");
+        const Outcome o = outcome(status_cell);
+        if (o == Outcome::Error || o == Outcome::Died) ++failed;
+        append_line(fd, results, data);
         ++done;
         report(false);
+        return true;
+    };
+    {
+        const SignalScope signals;
+        try {
+            while (!g_stop) {
+                if (SignalScope::stop_pending()) signals.wait(); // deliver it now
+                if (g_stop) break;
+                while (!g_stop && next < todo.size() && static_cast<int>(running.size()) < jobs) {
+                    const Running c = spawn(spec, *todo[next++], {fd, lock.fd()});
+                    running.emplace(c.child.pid, c);
+                }
+                if (running.empty()) break;
+                if (!reap(false, true) && !g_stop) signals.wait();
+            }
+        } catch (...) {
+            for (auto& [pid, c] : running) kill(pid, SIGKILL);
+            while (!running.empty() && reap(true, false)) {
+            }
+            ::close(fd);
+            throw;
+        }
+        if (g_stop) {
+            // Stop promptly: the running points are lost anyway, so kill them now and wait.
+            for (auto& [pid, c] : running) kill(pid, SIGKILL);
+            while (!running.empty() && reap(true, true)) {
+            }
+        }
     }
     ::close(fd);
-    if (g_interrupted) {
-        for (auto& [pid, c] : running) kill(pid, SIGTERM);
-        for (auto& [pid, c] : running) waitpid(pid, nullptr, 0);
-        std::cerr << "\ninterrupted: " << done << " points finished and kept in " << results
+    if (g_stop) {
+        const int sig = g_stop;
+        std::cerr << "\ninterrupted by " << signal_text(sig) << ": " << done
+                  << " points finished in this run, kept in " << results
                   << "; run the same command again to resume\n";
-        return 130;
+        return 128 + sig;
     }
     report(true);
     rows = read_rows(results, head);
@@ -262,9 +431,32 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
         draw_sweep_plots(spec, results, out);
         std::cout << write_best_tables(spec, results, out);
     }
-    std::cerr << "wrote " << results << (failed ? " (" + std::to_string(failed) + " failed)" : "")
+    Counts n;
+    for (const auto& p : mine) {
+        auto it = rows.find(point_key(p.values));
+        if (it == rows.end()) {
+            ++n.missing;
+            continue;
+        }
+        switch (outcome(it->second[n_axes])) {
+        case Outcome::Ok:
+            ++n.ok;
+            break;
+        case Outcome::Infeasible:
+            ++n.infeasible;
+            break;
+        case Outcome::Error:
+            ++n.error;
+            break;
+        case Outcome::Died:
+            ++n.died;
+            break;
+        }
+    }
+    std::cerr << "wrote " << results << ": " << mine.size() << " points: " << counts_text(n)
               << "\n";
-    return 0;
+    // 0 only when every point has a result (ok or infeasible).
+    return n.error || n.died || n.missing ? 1 : 0;
 }
 
 int cmd_merge(const std::string& spec_path, const std::vector<std::string>& inputs,
@@ -278,6 +470,7 @@ int cmd_merge(const std::string& spec_path, const std::vector<std::string>& inpu
         for (auto& [k, v] : read_rows(in, head)) rows[k] = v;
     }
     OutputDir out(output.empty() ? spec.output : output);
+    const FolderLock lock(out.path());
     const std::string results = out.file("results.csv");
     write_sorted(results, spec, points, rows);
     draw_sweep_plots(spec, results, out);

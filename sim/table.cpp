@@ -50,46 +50,70 @@ std::string csv_escape(const std::string& cell) {
     return out + "\"";
 }
 
+namespace {
+
+// Parses the row that starts at `i`; on return `i` is past its newline. False if the row is torn:
+// a quoted cell whose quote never closes (or closes in the middle of a cell), or text that ends
+// before the row's newline. Reading then goes on after the first newline that follows the tear.
+bool parse_row(const std::string& text, size_t& i, std::vector<std::string>& row) {
+    const size_t n = text.size();
+    auto resync = [&](size_t from) {
+        const size_t nl = text.find('\n', from);
+        i = nl == std::string::npos ? n : nl + 1;
+        return false;
+    };
+    std::string cell;
+    while (true) {
+        if (i < n && text[i] == '"') { // a quoted cell: "" is a quote, the cell ends at a quote
+            const size_t open = i++;
+            while (true) {
+                if (i >= n) return resync(open);
+                if (text[i] == '"') {
+                    if (i + 1 < n && text[i + 1] == '"') {
+                        cell += '"';
+                        i += 2;
+                        continue;
+                    }
+                    ++i;
+                    break;
+                }
+                cell += text[i++];
+            }
+            while (i < n && text[i] == '\r') ++i;
+            if (i < n && text[i] != ',' && text[i] != '\n') return resync(open);
+        } else {
+            while (i < n && text[i] != ',' && text[i] != '\n') {
+                if (text[i] != '\r') cell += text[i];
+                ++i;
+            }
+        }
+        if (i >= n) return false; // no newline: the row may have been cut anywhere
+        row.push_back(cell);
+        cell.clear();
+        if (text[i++] == '\n') return true;
+    }
+}
+
+} // namespace
+
+CsvRows parse_csv(const std::string& text) {
+    CsvRows out;
+    size_t i = 0;
+    while (i < text.size()) {
+        std::vector<std::string> row;
+        if (parse_row(text, i, row))
+            out.rows.push_back(std::move(row));
+        else
+            ++out.torn;
+    }
+    return out;
+}
+
 std::vector<std::vector<std::string>> read_csv_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    std::vector<std::vector<std::string>> rows;
-    if (!in) return rows;
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::vector<std::string> row;
-    std::string cell;
-    bool quoted = false, any = false;
-    for (size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-                cell += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                cell += c;
-            }
-        } else if (c == '"') {
-            quoted = any = true;
-        } else if (c == ',') {
-            row.push_back(cell);
-            cell.clear();
-        } else if (c == '\n') {
-            row.push_back(cell);
-            rows.push_back(row);
-            row.clear();
-            cell.clear();
-            any = false;
-        } else if (c != '\r') {
-            cell += c;
-            any = true;
-        }
-    }
-    if (any || !cell.empty() || !row.empty()) { // a last line without its newline: incomplete
-        row.push_back(cell);
-        rows.push_back(row);
-    }
-    return rows;
+    if (!in) return {};
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return parse_csv(text).rows;
 }
 
 std::string Table::csv() const {

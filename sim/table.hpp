@@ -20,7 +20,16 @@ class Table {
 };
 
 std::string csv_escape(const std::string& cell);
-// Reads a CSV file (quoted cells allowed); an absent file is an empty table.
+// CSV text parsed into rows (quoted cells allowed, "" for a quote, newlines inside quotes). A row
+// that cannot be whole is torn and left out (counted): the last line without its newline (a full
+// disk or a kill leaves that), or a quote that never closes or closes inside a cell. Reading goes
+// on at the next line, so a torn row never takes the rows after it.
+struct CsvRows {
+    std::vector<std::vector<std::string>> rows;
+    size_t torn = 0;
+};
+CsvRows parse_csv(const std::string& text);
+// The whole rows of a CSV file; an absent file is an empty table.
 std::vector<std::vector<std::string>> read_csv_file(const std::string& path);
 // Fixed formatting helpers so that output is byte-identical across runs.
 std::string fixed(double v, int decimals);

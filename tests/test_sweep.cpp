@@ -37,7 +37,8 @@ std::string write_spec(const TempDir& d) {
 
 } // namespace
 
-TEST_CASE("A sweep writes one row per point in point order, failures included", "[sweep]") {
+TEST_CASE("A sweep writes one row per point in point order, infeasible points included",
+          "[sweep]") {
     TempDir d("sweep");
     const std::string spec = write_spec(d);
     const CliResult r = run_cli({"sweep", spec, "-j", "2", "-o", d.file("out")});
@@ -54,7 +55,7 @@ TEST_CASE("A sweep writes one row per point in point order, failures included", 
     CHECK(rows[12][1] == "1024");
     for (size_t i = 1; i < rows.size(); ++i) CHECK(rows[i][2] == "ok");
 
-    // A point that fails is recorded with its error and the sweep goes on.
+    // A point whose tiles do not fit is recorded as infeasible (a result) and the sweep goes on.
     TempDir e("sweep-fail");
     const std::string bad = e.file("spec.yaml");
     write_file(bad,
@@ -65,7 +66,7 @@ TEST_CASE("A sweep writes one row per point in point order, failures included", 
     CHECK(f.exit_code == 0);
     const auto frows = read_csv_file(e.file("out/results.csv"));
     REQUIRE(frows.size() == 3);
-    CHECK_THAT(frows[1][2], Catch::StartsWith("error: the schedule cannot progress"));
+    CHECK_THAT(frows[1][2], Catch::StartsWith("infeasible: the schedule cannot progress"));
     CHECK(frows[2][2] == "ok");
 }
 
