@@ -30,8 +30,11 @@ std::vector<ConfigNode> range_values(Reader& r) {
     r.finish();
     if (to < from) r.fail("to", "must not be below 'from'");
     std::vector<ConfigNode> out;
-    const auto n = static_cast<int64_t>(std::floor((to - from) / step + 1e-9));
-    if (n > 100000) r.fail("step", "makes more than 100,000 values");
+    // `intervals` steps from `from` reach `to`: one value more than that. Checked as a double
+    // first so that a huge count never overflows the integer.
+    const double intervals = std::floor((to - from) / step + 1e-9);
+    if (intervals + 1 > 100000) r.fail("step", "makes more than 100,000 values");
+    const auto n = static_cast<int64_t>(intervals);
     for (int64_t i = 0; i <= n; ++i) {
         const double v = from + static_cast<double>(i) * step;
         out.push_back(ConfigNode::scalar(sci(std::round(v * 1e9) / 1e9, 10), r.node().origin()));
