@@ -390,3 +390,33 @@ TEST_CASE("Plot scripts name their outputs by file name and run from their own f
     ::close(fd);
     CHECK(fs::is_regular_file(out + "/roofline.svg"));
 }
+
+TEST_CASE("run writes trace.vcd and its reports by rename and a late error changes nothing",
+          "[hostile]") {
+    TempDir d("hostile-run");
+    write_file(d.file("e.yaml"), "name: r\nhardware: " + kHardware + "\nworkload: " + kGemm +
+                                     "\nset:\n  workload.dims.k: 64\n  workload.dims.d: 64\n"
+                                     "  workload.seq_len: 16\nsimulation:\n  vcd: true\n");
+    REQUIRE(run_cli_in(d.path(), {"run", "e.yaml", "-q", "-o", "out"}).exit_code == 0);
+    REQUIRE(fs::is_regular_file(d.file("out/trace.vcd")));
+    write_file(d.file("victim"), "mine\n");
+    for (const char* name : {"trace.vcd", "report.json"}) {
+        fs::remove(d.file(std::string("out/") + name));
+        fs::create_symlink("../victim", d.file(std::string("out/") + name));
+    }
+    const CliResult r = run_cli_in(d.path(), {"run", "e.yaml", "-q", "-o", "out"});
+    SHOW(r);
+    CHECK(r.exit_code == 0);
+    CHECK(read_file(d.file("victim")) == "mine\n");
+    CHECK(fs::is_regular_file(fs::symlink_status(d.file("out/trace.vcd"))));
+    CHECK(fs::is_regular_file(fs::symlink_status(d.file("out/report.json"))));
+
+    // An error found after the simulation (no tile of the lifetimes group) writes nothing.
+    const auto before = contents(d.file("out"));
+    const CliResult late =
+        run_cli_in(d.path(), {"run", "e.yaml", "-q", "-o", "out", "--set", "workload.seq_len=32",
+                              "--set", "simulation.lifetimes={group: nothing, step: 0}"});
+    SHOW(late);
+    CHECK(late.exit_code == 2);
+    CHECK(contents(d.file("out")) == before);
+}
