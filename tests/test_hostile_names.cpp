@@ -420,3 +420,51 @@ TEST_CASE("run writes trace.vcd and its reports by rename and a late error chang
     CHECK(late.exit_code == 2);
     CHECK(contents(d.file("out")) == before);
 }
+
+TEST_CASE("OutputDir commits staged files on success and discards them on an exception",
+          "[hostile]") {
+    TempDir d("outputdir");
+    const std::string out = d.file("out");
+    {
+        OutputDir o(out);
+        CHECK(o.write("a.txt", "1\n") == out + "/a.txt");
+        CHECK_FALSE(fs::exists(out + "/a.txt")); // staged until the run succeeds
+        o.commit();
+    }
+    CHECK(read_file(out + "/a.txt") == "1\n");
+    try {
+        OutputDir o(out);
+        o.write("a.txt", "2\n");
+        o.write("b.txt", "x\n");
+        write_file(o.staged("c.txt"), "y\n"); // another writer's file, committed with the rest
+        throw std::runtime_error("the run failed");
+    } catch (const std::runtime_error&) {
+    }
+    CHECK(read_file(out + "/a.txt") == "1\n");
+    CHECK(tree(out) == std::vector<std::string>{".fusesim-output", "a.txt"});
+    {
+        OutputDir o(out); // committed when the scope ends normally
+        o.write("a.txt", "first\n");
+        o.write("a.txt", "3\n"); // a second write of a name replaces the first
+        write_file(o.staged("c.txt"), "y\n");
+    }
+    CHECK(read_file(out + "/a.txt") == "3\n");
+    CHECK(read_file(out + "/c.txt") == "y\n");
+    // The staging folder of a killed run (its process is gone) is removed by the next one.
+    fs::create_directory(out + "/.fusesim-staging.999999999.0");
+    write_file(out + "/.fusesim-staging.999999999.0/a.txt", "stale\n");
+    { OutputDir o(out); }
+    CHECK(tree(out) == std::vector<std::string>{".fusesim-output", "a.txt", "c.txt"});
+}
+
+TEST_CASE("write_file_atomic replaces a symlink instead of writing through it", "[hostile]") {
+    TempDir d("atomic");
+    write_file(d.file("victim"), "mine\n");
+    fs::create_symlink("victim", d.file("link"));
+    write_file_atomic(d.file("link"), "new\n");
+    CHECK(read_file(d.file("victim")) == "mine\n");
+    CHECK(fs::is_regular_file(fs::symlink_status(d.file("link"))));
+    CHECK(read_file(d.file("link")) == "new\n");
+    CHECK(tree(d.path()) == std::vector<std::string>{"link", "victim"});
+    CHECK_THROWS_AS(write_file_atomic(d.file("missing/x"), "x"), std::runtime_error);
+}
