@@ -431,6 +431,7 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
         draw_sweep_plots(spec, results, out);
         std::cout << write_best_tables(spec, results, out);
     }
+    out.commit(); // the plots, while the folder is still locked
     Counts n;
     for (const auto& p : mine) {
         auto it = rows.find(point_key(p.values));
@@ -475,6 +476,7 @@ int cmd_merge(const std::string& spec_path, const std::vector<std::string>& inpu
     write_sorted(results, spec, points, rows);
     draw_sweep_plots(spec, results, out);
     std::cout << write_best_tables(spec, results, out);
+    out.commit();
     std::cerr << "merged " << rows.size() << " of " << points.size() << " points into " << results
               << "\n";
     return 0;

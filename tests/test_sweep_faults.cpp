@@ -234,31 +234,37 @@ TEST_CASE("A point whose process is killed is recorded and runs again on resume"
     CHECK(read_file(out + "/results.csv") == straight_run(d, spec));
 }
 
-TEST_CASE("SIGTERM stops a sweep at once and keeps the finished points", "[sweep][faults]") {
-    TempDir d("sweep-sigterm");
-    // Two quick points, then a slow one that is running when SIGTERM comes.
-    const std::string spec = write_spec(d, "unfused", "1, 64, 131072");
-    const std::string out = d.file("out");
-    const Background sweep = start_sweep(d, {spec, "-j", "1", "-o", out}, "sweep.err");
-    std::vector<pid_t> kids;
-    REQUIRE(wait_until([&] {
-        return lines_of(out + "/results.csv") == 3 && !(kids = children_of(sweep.pid)).empty();
-    }));
-    REQUIRE(kill(sweep.pid, SIGTERM) == 0);
-    CHECK(wait_exit(sweep.pid) == 143);
-    // The running child was killed, not waited for: no row for it, and it is gone.
-    for (pid_t k : kids) CHECK(!alive(k));
-    const auto rows = read_csv_file(out + "/results.csv");
-    REQUIRE(rows.size() == 3);
-    CHECK(rows[1][1] == "1");
-    CHECK(rows[2][1] == "64");
-    CHECK_THAT(read_file(sweep.err_path),
-               Catch::Contains("interrupted by signal 15 (SIGTERM)") &&
-                   Catch::Contains("run the same command again to resume"));
-    // Resuming runs only the slow point.
-    const CliResult again = run_cli({"sweep", spec, "-j", "1", "-o", out});
-    CHECK(again.exit_code == 0);
-    CHECK_THAT(again.err, Catch::Contains("2 already done, 1 to run"));
+TEST_CASE("SIGTERM or SIGINT stops a sweep at once and keeps the finished points",
+          "[sweep][faults]") {
+    for (const int sig : {SIGTERM, SIGINT}) {
+        INFO("signal " << sig);
+        TempDir d("sweep-signal");
+        // Two quick points, then a slow one that is running when the signal comes.
+        const std::string spec = write_spec(d, "unfused", "1, 64, 131072");
+        const std::string out = d.file("out");
+        const Background sweep = start_sweep(d, {spec, "-j", "1", "-o", out}, "sweep.err");
+        std::vector<pid_t> kids;
+        REQUIRE(wait_until([&] {
+            return lines_of(out + "/results.csv") == 3 && !(kids = children_of(sweep.pid)).empty();
+        }));
+        REQUIRE(kill(sweep.pid, sig) == 0);
+        CHECK(wait_exit(sweep.pid) == 128 + sig);
+        // The running child was killed, not waited for: no row for it, and it is gone.
+        for (pid_t k : kids) CHECK(!alive(k));
+        const auto rows = read_csv_file(out + "/results.csv");
+        REQUIRE(rows.size() == 3);
+        CHECK(rows[1][1] == "1");
+        CHECK(rows[2][1] == "64");
+        CHECK_THAT(read_file(sweep.err_path),
+                   Catch::Contains(sig == SIGTERM ? "interrupted by signal 15 (SIGTERM)"
+                                                  : "interrupted by signal 2 (SIGINT)") &&
+                       Catch::Contains("run the same command again to resume"));
+        if (sig == SIGINT) continue;
+        // Resuming runs only the slow point.
+        const CliResult again = run_cli({"sweep", spec, "-j", "1", "-o", out});
+        CHECK(again.exit_code == 0);
+        CHECK_THAT(again.err, Catch::Contains("2 already done, 1 to run"));
+    }
 }
 
 TEST_CASE("Failures are counted from the parsed rows and make the exit status 1",
