@@ -327,7 +327,7 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
         if (it == rows.end() || outcome(it->second[n_axes]) == Outcome::Died) todo.push_back(&p);
     }
 
-    const int fd = ::open(results.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    const int fd = ::open(results.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) throw std::runtime_error("cannot append to '" + results + "'");
     g_stop = 0;
     const bool tty = isatty(STDERR_FILENO);

@@ -468,3 +468,19 @@ TEST_CASE("write_file_atomic replaces a symlink instead of writing through it", 
     CHECK(tree(d.path()) == std::vector<std::string>{"link", "victim"});
     CHECK_THROWS_AS(write_file_atomic(d.file("missing/x"), "x"), std::runtime_error);
 }
+
+TEST_CASE("A sweep does not append to results.csv through a symlink", "[hostile]") {
+    TempDir d("hostile-results");
+    sweep_spec(d, "s", kPlots);
+    REQUIRE(run_cli_in(d.path(), {"sweep", "s.yaml", "-o", "out"}).exit_code == 0);
+    // A victim that reads as the sweep's results with one point missing, linked in their place.
+    std::string text = read_file(d.file("out/results.csv"));
+    text.erase(text.rfind('\n', text.size() - 2) + 1);
+    write_file(d.file("victim.csv"), text);
+    fs::remove(d.file("out/results.csv"));
+    fs::create_symlink("../victim.csv", d.file("out/results.csv"));
+    const CliResult r = run_cli_in(d.path(), {"sweep", "s.yaml", "-o", "out"});
+    SHOW(r);
+    CHECK(r.exit_code != 0);
+    CHECK(read_file(d.file("victim.csv")) == text);
+}
