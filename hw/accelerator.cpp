@@ -22,14 +22,9 @@ SharedPort* Accelerator::link_into(int core) {
     return links[links.size() == 1 ? 0 : static_cast<size_t>(core)].get();
 }
 
-void Accelerator::trace(sc_core::sc_trace_file* f) {
-    for (size_t c = 0; c < cores.size(); ++c) {
-        const std::string n = "core" + std::to_string(c);
-        sc_core::sc_trace(f, cores[c]->busy_, n + "_busy");
-        sc_core::sc_trace(f, cores[c]->op_, n + "_op");
-        sc_core::sc_trace(f, cores[c]->sram_bytes, n + "_sram_bytes");
-    }
-    sc_core::sc_trace(f, dram->in_flight, "dram_bytes_in_flight");
+void Accelerator::trace(VcdWriter& vcd) {
+    for (auto& core : cores) core->trace(vcd);
+    dram->trace(vcd, "dram_bytes_in_flight");
 }
 
 } // namespace fusesim

@@ -26,7 +26,7 @@ class Accelerator : public sc_core::sc_module {
     // The interconnect link that carries data into `core` (nullptr without an interconnect).
     SharedPort* link_into(int core);
     // VCD signals: per core busy, operator, SRAM bytes; DRAM bytes in flight.
-    void trace(sc_core::sc_trace_file* f);
+    void trace(VcdWriter& vcd);
 };
 
 } // namespace fusesim

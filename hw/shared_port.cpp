@@ -40,10 +40,20 @@ void SharedPort::transfer(int64_t bytes, Done done) {
     advance(now);
     ++transfers_;
     in_flight_bytes_ += bytes;
-    in_flight = static_cast<uint64_t>(in_flight_bytes_);
+    set_in_flight();
     const double remaining = bytes_per_cycle_ > 0 ? static_cast<double>(bytes) : 0.0;
     active_.push_back({remaining, bytes, next_id_++, std::move(done)});
     reschedule(now);
+}
+
+void SharedPort::set_in_flight() {
+    in_flight = static_cast<uint64_t>(in_flight_bytes_);
+    if (vcd_) vcd_->set(vcd_id_, in_flight, now_cycles());
+}
+
+void SharedPort::trace(VcdWriter& vcd, const std::string& name) {
+    vcd_ = &vcd;
+    vcd_id_ = vcd.add(name, 64);
 }
 
 void SharedPort::advance(uint64_t now) {
@@ -90,7 +100,7 @@ void SharedPort::on_wake() {
         delayed_.pop_front();
     }
     for (const auto& f : finished) in_flight_bytes_ -= f.bytes;
-    in_flight = static_cast<uint64_t>(in_flight_bytes_);
+    set_in_flight();
     reschedule(now);
     for (auto& f : finished) f.done();
 }

@@ -4,6 +4,8 @@
 // when the next transfer completes, never per cycle.
 #pragma once
 
+#include "hw/vcd_writer.hpp"
+
 #include <systemc>
 
 #include <cstdint>
@@ -27,8 +29,10 @@ class SharedPort : public sc_core::sc_module {
     int64_t bytes_in_flight() const { return in_flight_bytes_; }
     uint64_t transfers() const { return transfers_; }
     uint64_t busy_cycles() const { return busy_cycles_; } // cycles with at least one transfer
-    // Traced (a plain variable: VCD samples it at every time step): bytes still to arrive.
+    // Bytes still to arrive.
     uint64_t in_flight = 0;
+    // Records `in_flight` in `vcd` as the signal `name` from now on.
+    void trace(VcdWriter& vcd, const std::string& name);
 
   private:
     struct Active {
@@ -53,6 +57,9 @@ class SharedPort : public sc_core::sc_module {
     uint64_t busy_cycles_ = 0;
     int64_t in_flight_bytes_ = 0;
     sc_core::sc_event wake_;
+    VcdWriter* vcd_ = nullptr;
+    int vcd_id_ = -1;
+    void set_in_flight();
 
     void advance(uint64_t now);
     void reschedule(uint64_t now);

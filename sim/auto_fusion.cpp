@@ -1,6 +1,7 @@
 #include "sim/auto_fusion.hpp"
 
 #include "sim/child_process.hpp"
+#include "sim/memory_budget.hpp"
 
 #include "workloads/fusion.hpp"
 #include "workloads/tile_plan.hpp"
@@ -23,6 +24,14 @@ bool chainable(const Operator& op) {
 // Simulates one candidate in a child process; returns its cycles, or 0 and the error.
 uint64_t simulate_in_child(const Workload& w, const HardwareSpec& hw, const MappingSpec& m,
                            const SimOptions& options, std::string& error) {
+    // Refused before forking: a candidate plan that would not fit is not tried.
+    const std::string problem = memory_problem(
+        estimate_run_memory(w, m, hw, 1, options.timeline),
+        options.memory_limit > 0 ? options.memory_limit : memory_limit(0, 1, nullptr), "", false);
+    if (!problem.empty()) {
+        error = problem;
+        return 0;
+    }
     try {
         return std::stoull(run_in_child([&] {
             const TilePlan plan = build_tile_plan(w, m, hw.cores, 1);

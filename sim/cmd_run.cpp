@@ -1,6 +1,7 @@
 // `fusesim run`: the timing simulation of one experiment, with its reports and traces.
 #include "sim/report.hpp"
 #include "sim/run_setup.hpp"
+#include "sim/vcd_report.hpp"
 
 #include <iostream>
 
@@ -17,11 +18,12 @@ int cmd_run(const CommandArgs& args) {
     options.lifetime_step = s->simulation.lifetime_step;
     options.timeline = s->simulation.timeline;
     if (s->simulation.vcd) options.vcd_path = out.staged("trace.vcd"); // committed with the rest
+    options.vcd_limit = s->simulation.vcd_limit;
     const TimingResult result = simulate(s->workload, s->hw, s->plan, s->mapping, options);
     RunContext c{s->experiment, s->workload,        s->hw, s->plan, s->mapping,
                  result,        s->simulated_layers};
-    const std::string summary = summary_text(c);
-    out.write("report.json", report_json(c).dump(2) + "\n");
+    const std::string summary = summary_text(c) + vcd_note(result, options);
+    out.write("report.json", with_vcd(report_json(c), result, options).dump(2) + "\n");
     out.write("summary.txt", summary);
     out.write("ops.csv", ops_csv(c));
     out.write("memory.csv", memory_csv(c));

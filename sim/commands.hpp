@@ -4,6 +4,7 @@
 
 #include "sim/experiment.hpp"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@ struct CommandArgs {
     std::string output;              // -o DIR; empty: the experiment's default
     std::string dot;                 // graph: --dot FILE
     bool quiet = false;              // no terminal summary
+    int64_t max_memory = 0;          // --max-memory: refuse plans estimated above it; 0: default
+    int memory_share = 1;            // the default limit is divided by this (sweep -j)
 };
 
 int cmd_graph(const CommandArgs& args);

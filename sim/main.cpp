@@ -1,6 +1,7 @@
 // fusesim: the command line. Parses arguments, dispatches to a command, maps failures to exit
 // codes (2: configuration or usage error, 1: anything else).
 #include "sim/commands.hpp"
+#include "sim/config_reader.hpp"
 #include "sim/config_tree.hpp"
 #include "sim/timing.hpp"
 
@@ -16,6 +17,13 @@ int sc_main(int argc, char* argv[]) {
     CommandArgs args;
     std::vector<std::string> sets;
 
+    std::string max_memory;
+    auto memory_option = [&](CLI::App* c) {
+        c->add_option("--max-memory", max_memory,
+                      "refuse a run whose plan is estimated to need more memory (default: half "
+                      "of physical memory; 8GiB, 500MB)")
+            ->type_name("SIZE");
+    };
     auto common = [&](CLI::App* c, const char* what) {
         c->add_option("experiment", args.experiment, what)->required();
         c->add_option("--set", sets, "override a config key: --set workload.seq_len=2048")
@@ -34,6 +42,7 @@ int sc_main(int argc, char* argv[]) {
     common(run, "experiment YAML file");
     run->add_option("-o,--output", args.output, "output folder (default traces/<name>/)");
     run->add_flag("-q,--quiet", args.quiet, "no terminal summary");
+    memory_option(run);
 
     auto* validate =
         app.add_subcommand("validate", "analytical model vs timing simulation on the same plan");
@@ -41,6 +50,7 @@ int sc_main(int argc, char* argv[]) {
     validate->add_option("-o,--output", args.output,
                          "output folder (default traces/<name>-validate/)");
     validate->add_flag("-q,--quiet", args.quiet, "no terminal summary");
+    memory_option(validate);
 
     int jobs = 2;
     std::string shard;
@@ -49,6 +59,7 @@ int sc_main(int argc, char* argv[]) {
     sweep->add_option("-j,--jobs", jobs, "points run at the same time")->check(CLI::Range(1, 256));
     sweep->add_option("--shard", shard, "run only share i of n (i/n, 0-based), e.g. 0/4");
     sweep->add_option("-o,--output", args.output, "output folder (default traces/<name>/)");
+    memory_option(sweep);
 
     std::vector<std::string> merge_inputs;
     std::string merge_spec;
@@ -77,6 +88,16 @@ int sc_main(int argc, char* argv[]) {
     }
     try {
         for (const auto& s : sets) args.overrides.push_back(parse_override(s));
+        if (!max_memory.empty()) {
+            try {
+                args.max_memory = parse_bytes(max_memory);
+            } catch (const std::invalid_argument& e) {
+                throw ConfigError("--max-memory '" + max_memory + "': expected " + e.what());
+            }
+            if (args.max_memory <= 0) throw ConfigError("--max-memory must be above 0");
+        }
+        if (sweep->parsed()) args.memory_share = jobs; // points run -j at a time
+
         if (graph->parsed()) return cmd_graph(args);
         if (analyze->parsed()) return cmd_analyze(args);
         if (run->parsed()) return cmd_run(args);

@@ -243,8 +243,11 @@ std::string memory_csv(const RunContext& c) {
                  std::to_string(x.bytes) + "\n";
         return s;
     }
-    const uint64_t width = std::max<uint64_t>(1, c.result.cycles / 100000 + 1);
+    // A row per core per interval: fewer intervals with many cores (at most ~2,000,000 rows).
     const size_t cores = c.result.peak_sram.size();
+    const uint64_t intervals =
+        std::clamp<uint64_t>(2000000 / std::max<size_t>(cores, 1), 100, 100000);
+    const uint64_t width = std::max<uint64_t>(1, c.result.cycles / intervals + 1);
     std::vector<int64_t> current(cores, 0), best(cores, -1);
     uint64_t bucket = 0;
     auto flush = [&](uint64_t b) {

@@ -1,6 +1,7 @@
 #include "sim/run_setup.hpp"
 
 #include "sim/auto_fusion.hpp"
+#include "sim/memory_budget.hpp"
 
 #include <stdexcept>
 
@@ -28,6 +29,7 @@ std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_la
         SimOptions o;
         o.prefetch_depth = s->simulation.prefetch;
         o.cache_weights = s->simulation.cache_weights;
+        o.memory_limit = memory_limit(args.max_memory, args.memory_share, nullptr);
         const auto cands = search_fusion(s->workload, s->hw, s->mapping, o);
         if (cands.empty() || cands.front().cycles == 0)
             throw ConfigError(
@@ -45,6 +47,20 @@ std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_la
                              (chosen.fusion_note.empty() ? "" : "; " + chosen.fusion_note);
         chosen.fusion = "auto: " + cands.front().name;
         s->mapping = chosen;
+    }
+    // Estimated from the tiling before the plan is built: a plan that would exhaust the machine
+    // is a configuration error now, not std::bad_alloc minutes later.
+    const bool all_layers = s->simulated_layers > 1;
+    std::string why;
+    const int64_t limit = memory_limit(args.max_memory, args.memory_share, &why);
+    const MemoryEstimate estimate = estimate_run_memory(
+        s->workload, s->mapping, s->hw, s->simulated_layers, s->simulation.timeline);
+    const std::string problem = memory_problem(estimate, limit, why, all_layers);
+    // Past kMaxPlanTiles build_tile_plan says that the plan cannot be represented at all.
+    if (!problem.empty() && estimate.tiles <= kMaxPlanTiles) {
+        const ConfigNode* sim = tree.find("simulation");
+        throw ConfigError(all_layers && sim ? sim->origin() : mapping.origin(),
+                          all_layers ? "simulation.layers" : "mapping.tiling", problem);
     }
     try {
         s->plan = build_tile_plan(s->workload, s->mapping, s->hw.cores, s->simulated_layers);

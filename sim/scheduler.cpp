@@ -60,7 +60,7 @@ Scheduler::Scheduler(sc_core::sc_module_name name, Accelerator& accelerator, con
         };
     }
     mem_.on_change = [this](int core, int64_t bytes) {
-        hw_top_.cores[core]->sram_bytes = static_cast<uint64_t>(bytes);
+        hw_top_.cores[core]->set_sram_bytes(static_cast<uint64_t>(bytes));
     };
     SC_HAS_PROCESS(Scheduler);
     SC_METHOD(on_event);

@@ -77,6 +77,7 @@ struct SimulationSpec {
     std::string lifetime_group; // lifetimes chart: group name contains this (empty: none)
     int64_t lifetime_step = 0;  // ... for the tiles of this step (tile index in the operator)
     bool vcd = true;
+    int64_t vcd_limit = int64_t{256} << 20; // trace.vcd is cut before it passes this size
     bool timeline = true;
 };
 SimulationSpec read_simulation(const ConfigNode* simulation);

@@ -181,6 +181,7 @@ SimulationSpec read_simulation(const ConfigNode* node) {
         l->finish();
     }
     s.vcd = r.opt_boolean("vcd").value_or(true);
+    if (r.has("vcd_limit")) s.vcd_limit = r.bytes("vcd_limit", int64_t{1} << 20);
     s.timeline = r.opt_boolean("timeline").value_or(true);
     r.finish();
     return s;

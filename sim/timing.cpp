@@ -1,9 +1,11 @@
 #include "sim/timing.hpp"
 
+#include "hw/vcd_writer.hpp"
 #include "sim/scheduler.hpp"
 
 #include <systemc>
 
+#include <memory>
 #include <stdexcept>
 
 namespace fusesim {
@@ -46,21 +48,25 @@ TimingResult simulate(const Workload& w, const HardwareSpec& hw, const TilePlan&
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     Accelerator accelerator("accelerator", hw);
     Scheduler scheduler("scheduler", accelerator, w, hw, plan, mapping, options);
-    sc_core::sc_trace_file* vcd = nullptr;
+    // Our own writer, not sc_create_vcd_trace_file: see hw/vcd_writer.hpp. Removed again if the
+    // simulation throws.
+    std::unique_ptr<VcdWriter> vcd;
     if (!options.vcd_path.empty()) {
-        std::string base = options.vcd_path;
-        if (base.size() > 4 && base.substr(base.size() - 4) == ".vcd")
-            base = base.substr(0, base.size() - 4);
-        vcd = sc_core::sc_create_vcd_trace_file(base.c_str());
-        vcd->set_time_unit(1, sc_core::SC_NS);
-        accelerator.trace(vcd);
+        vcd = std::make_unique<VcdWriter>(options.vcd_path, options.vcd_limit);
+        accelerator.trace(*vcd);
     }
     sc_core::sc_start();
-    if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
     if (!scheduler.finished())
         throw ScheduleError("the schedule cannot progress; stuck tiles:" +
                             scheduler.stuck_report());
-    return scheduler.result();
+    TimingResult r = scheduler.result();
+    if (vcd) {
+        vcd->finish(r.cycles);
+        r.vcd_truncated = vcd->truncated();
+        r.vcd_cut_cycle = vcd->cut_cycle();
+        r.vcd_bytes = vcd->bytes();
+    }
+    return r;
 }
 
 } // namespace fusesim

@@ -22,9 +22,11 @@ struct SimOptions {
     // their operator's tile order) of the group whose name contains `lifetime_group` run, layer 0.
     std::string lifetime_group;
     int64_t lifetime_step = 0;
-    std::string vcd_path; // empty: no VCD
-    bool timeline = true; // collect compute slices for timeline.json
+    std::string vcd_path;                     // empty: no VCD
+    uint64_t vcd_limit = uint64_t{256} << 20; // the VCD stops before it would pass this size
+    bool timeline = true;                     // collect compute slices for timeline.json
     size_t timeline_limit = 400000;
+    int64_t memory_limit = 0; // auto fusion: candidates estimated above it are skipped; 0: default
 };
 
 struct OpStats {
@@ -79,6 +81,9 @@ struct TimingResult {
     uint64_t kernel_events = 0;      // SystemC delta cycles + timed notifications processed
     std::vector<Lifetime> lifetimes; // when SimOptions::lifetime_group is set
     uint64_t lifetime_from = 0, lifetime_to = 0; // the window of the chosen step
+    bool vcd_truncated = false;                  // trace.vcd reached SimOptions::vcd_limit
+    uint64_t vcd_cut_cycle = 0;                  // ... and holds the changes before this cycle only
+    uint64_t vcd_bytes = 0;
 };
 
 // A schedule that cannot progress (a tile's working set never fits, say): the hardware and the

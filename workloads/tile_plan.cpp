@@ -174,6 +174,13 @@ Box invert_output(const Operator& op, const Box& s) {
     return r;
 }
 
+double tiles_of(const Workload& w, const std::vector<OpTiling>& tiling, int layers) {
+    double total = 0;
+    for (size_t o = 0; o < w.ops.size(); ++o)
+        if (w.ops[o].kind != OpKind::View) total += static_cast<double>(tiling[o].tiles) * layers;
+    return total;
+}
+
 struct PlanBuilder {
     const Workload& w;
     const MappingSpec& m;
@@ -397,13 +404,10 @@ struct PlanBuilder {
                     throw std::invalid_argument("no operator has a dimension '" + kv.first + "'");
             }
         for (const auto& op : w.ops) plan.op_tiling.push_back(tiling_for(w, op, m));
-        // A plan this large would take more memory than a machine has: say so instead of trying.
-        constexpr double kMaxTiles = 2e8;
-        double total = 0;
-        for (size_t o = 0; o < w.ops.size(); ++o)
-            if (w.ops[o].kind != OpKind::View)
-                total += static_cast<double>(plan.op_tiling[o].tiles) * layers;
-        if (total > kMaxTiles)
+        // A plan past this bound cannot be represented (callers refuse smaller plans earlier,
+        // from their memory estimate).
+        const double total = tiles_of(w, plan.op_tiling, layers);
+        if (total > kMaxPlanTiles)
             throw std::invalid_argument(
                 "the tiling makes " + std::to_string(static_cast<int64_t>(total)) +
                 " tiles (at most 200,000,000): use larger tiles, or simulation.layers: one");
@@ -628,6 +632,12 @@ std::string TilePlan::tile_name(const Workload& w, const Tile& t) const {
         first = false;
     }
     return s + "]@layer" + std::to_string(t.layer);
+}
+
+double count_plan_tiles(const Workload& w, const MappingSpec& m, int layers) {
+    std::vector<OpTiling> tiling;
+    for (const auto& op : w.ops) tiling.push_back(tiling_for(w, op, m));
+    return tiles_of(w, tiling, layers);
 }
 
 TilePlan build_tile_plan(const Workload& w, const MappingSpec& m, int64_t cores, int layers) {

@@ -86,4 +86,13 @@ struct TilePlan {
 // dimension in the mapping (the config layer adds file and line).
 TilePlan build_tile_plan(const Workload& w, const MappingSpec& m, int64_t cores, int layers);
 
+// The number of tiles build_tile_plan would make (views excluded), from the tiling alone: no plan
+// is built, so the memory a plan needs can be estimated before it is tried (see
+// sim/memory_budget.hpp). A double: user input can make it overflow any integer.
+double count_plan_tiles(const Workload& w, const MappingSpec& m, int layers);
+
+// Tile and chunk ids are 32-bit: build_tile_plan refuses plans of more tiles than this whatever
+// memory the machine has.
+constexpr double kMaxPlanTiles = 2e8;
+
 } // namespace fusesim

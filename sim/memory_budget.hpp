@@ -1,0 +1,50 @@
+// How much memory a timing simulation will take, estimated before its tile plan is built, and
+// the limit it must stay under. The estimate counts tiles from the tiling alone (no plan is
+// built), so a run that would exhaust the machine is refused in milliseconds with exit 2 instead
+// of ending in std::bad_alloc after minutes. The constants were measured with /usr/bin/time -v
+// (README "Memory bound").
+#pragma once
+
+#include "hw/hardware.hpp"
+#include "workloads/mapping.hpp"
+#include "workloads/workload.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace fusesim {
+
+struct MemoryEstimate {
+    double tiles = 0;   // tiles of the plan (all simulated layers)
+    double bytes = 0;   // peak resident memory of the whole run, estimated
+    std::string detail; // "84,320 tiles × 400 B + 1 core × 8 KiB + ..."
+};
+
+// Measured constants (peak RSS over tiles, Mamba-2.8B presets, one and all layers).
+constexpr double kBytesPerTile = 400;           // plan + scheduler + memory-manager state
+constexpr double kBytesPerCore = 8 * 1024;      // SystemC modules, ports, per-core state
+constexpr double kTimelineBytesPerSlice = 400;  // timeline.json slices, in memory and as text
+constexpr double kTimelineSlices = 400000;      // SimOptions::timeline_limit
+constexpr double kBaseBytes = 16 * 1024 * 1024; // the process with SystemC loaded
+
+MemoryEstimate estimate_run_memory(const Workload& w, const MappingSpec& m, const HardwareSpec& hw,
+                                   int layers, bool timeline);
+
+// The default limit: half of physical memory, and at most 3/4 of RLIMIT_AS or of the cgroup's
+// memory.max when those are set (what the process may really use). `why` describes it.
+int64_t default_memory_limit(std::string* why = nullptr);
+
+// "12.4 GiB": a size for messages (format_bytes is exact, this one is short).
+std::string approx_bytes(double bytes);
+
+// The limit a run works under: `requested` (--max-memory) if above 0, else the default divided
+// by `share` (the points a sweep runs at once). `why` says where it comes from.
+int64_t memory_limit(int64_t requested, int share, std::string* why);
+
+// Why a run of this estimate cannot go ahead under `limit` (`why`: where the limit comes from,
+// may be empty), or "" if it fits: the estimate, the limit and how to get under it.
+// `all_layers`: the run simulates every layer (so `simulation.layers: one` is the first remedy).
+std::string memory_problem(const MemoryEstimate& e, int64_t limit, const std::string& why,
+                           bool all_layers);
+
+} // namespace fusesim
