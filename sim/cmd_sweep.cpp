@@ -285,6 +285,37 @@ struct Counts {
     size_t ok = 0, infeasible = 0, error = 0, died = 0, missing = 0;
 };
 
+Counts count(const std::vector<SweepPoint>& points, const Rows& rows, size_t n_axes) {
+    Counts n;
+    for (const auto& p : points) {
+        auto it = rows.find(point_key(p.values));
+        if (it == rows.end()) {
+            ++n.missing;
+            continue;
+        }
+        switch (outcome(it->second[n_axes])) {
+        case Outcome::Ok:
+            ++n.ok;
+            break;
+        case Outcome::Infeasible:
+            ++n.infeasible;
+            break;
+        case Outcome::Error:
+            ++n.error;
+            break;
+        case Outcome::Died:
+            ++n.died;
+            break;
+        }
+    }
+    return n;
+}
+
+// 0 only when every point has a result (ok or infeasible).
+int exit_status(const Counts& n) {
+    return n.error || n.died || n.missing ? 1 : 0;
+}
+
 std::string counts_text(const Counts& c) {
     std::string s = std::to_string(c.ok) + " ok";
     if (c.infeasible) s += ", " + std::to_string(c.infeasible) + " infeasible";
@@ -365,8 +396,8 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
         std::string data = read_all(c.child.fd);
         ::close(c.child.fd);
         const CsvRows line = parse_csv(data);
-        const bool whole = WIFEXITED(status) && line.torn == 0 && line.rows.size() == 1 &&
-                           line.rows[0].size() == head.size();
+        const bool whole =
+            line.torn == 0 && line.rows.size() == 1 && line.rows[0].size() == head.size();
         if (!keep || (!whole && (g_stop || SignalScope::stop_pending()))) return true;
         std::string status_cell = whole ? line.rows[0][n_axes] : "";
         if (!whole) {
@@ -432,32 +463,10 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
         std::cout << write_best_tables(spec, results, out);
     }
     out.commit(); // the plots, while the folder is still locked
-    Counts n;
-    for (const auto& p : mine) {
-        auto it = rows.find(point_key(p.values));
-        if (it == rows.end()) {
-            ++n.missing;
-            continue;
-        }
-        switch (outcome(it->second[n_axes])) {
-        case Outcome::Ok:
-            ++n.ok;
-            break;
-        case Outcome::Infeasible:
-            ++n.infeasible;
-            break;
-        case Outcome::Error:
-            ++n.error;
-            break;
-        case Outcome::Died:
-            ++n.died;
-            break;
-        }
-    }
+    const Counts n = count(mine, rows, n_axes);
     std::cerr << "wrote " << results << ": " << mine.size() << " points: " << counts_text(n)
               << "\n";
-    // 0 only when every point has a result (ok or infeasible).
-    return n.error || n.died || n.missing ? 1 : 0;
+    return exit_status(n);
 }
 
 int cmd_merge(const std::string& spec_path, const std::vector<std::string>& inputs,
@@ -465,10 +474,15 @@ int cmd_merge(const std::string& spec_path, const std::vector<std::string>& inpu
     const SweepSpec spec = read_sweep(spec_path);
     const auto points = expand_points(spec);
     const auto head = header(spec);
-    std::map<std::string, std::vector<std::string>> rows;
+    const size_t n_axes = head.size() - result_columns().size();
+    Rows rows;
     for (const auto& in : inputs) {
         if (!std::ifstream(in)) throw ConfigError("cannot read results file '" + in + "'");
-        for (auto& [k, v] : read_rows(in, head)) rows[k] = v;
+        for (auto& [k, v] : read_rows(in, head)) {
+            auto it = rows.find(k);
+            // A later file wins, except that a point that died never hides a result.
+            if (it == rows.end() || outcome(v[n_axes]) != Outcome::Died) rows[k] = v;
+        }
     }
     OutputDir out(output.empty() ? spec.output : output);
     const FolderLock lock(out.path());
@@ -477,9 +491,10 @@ int cmd_merge(const std::string& spec_path, const std::vector<std::string>& inpu
     draw_sweep_plots(spec, results, out);
     std::cout << write_best_tables(spec, results, out);
     out.commit();
+    const Counts n = count(points, rows, n_axes);
     std::cerr << "merged " << rows.size() << " of " << points.size() << " points into " << results
-              << "\n";
-    return 0;
+              << ": " << counts_text(n) << "\n";
+    return exit_status(n);
 }
 
 } // namespace fusesim

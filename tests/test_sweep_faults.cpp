@@ -292,6 +292,26 @@ TEST_CASE("Failures are counted from the parsed rows and make the exit status 1"
     CHECK_THAT(again.err, Catch::Contains("6 already done, 0 to run"));
 }
 
+TEST_CASE("A merge that lacks points or holds a died one exits 1", "[sweep][faults]") {
+    TempDir d("sweep-merge-partial");
+    const std::string spec = write_spec(d, "unfused, fuse-all", "1, 64");
+    REQUIRE(run_cli({"sweep", spec, "--shard", "0/2", "-o", d.file("s0")}).exit_code == 0);
+    REQUIRE(run_cli({"sweep", spec, "--shard", "1/2", "-o", d.file("s1")}).exit_code == 0);
+    const CliResult half = run_cli({"merge", spec, d.file("s0/results.csv"), "-o", d.file("m")});
+    CHECK(half.exit_code == 1);
+    CHECK_THAT(half.err, Catch::Contains("merged 2 of 4 points") &&
+                             Catch::Contains("2 ok, 2 without a result"));
+    // A shard's row of a point that died does not hide that point's result in another file.
+    const std::string s1 = read_file(d.file("s1/results.csv"));
+    const std::string died = "unfused,64,died: signal 9 (SIGKILL),,,,,,,,,,,,\n";
+    write_file(d.file("died.csv"), s1.substr(0, s1.find('\n') + 1) + died);
+    const CliResult all =
+        run_cli({"merge", spec, d.file("s0/results.csv"), d.file("s1/results.csv"),
+                 d.file("died.csv"), "-o", d.file("m")});
+    CHECK(all.exit_code == 0);
+    CHECK_THAT(all.err, Catch::Contains("merged 4 of 4 points") && Catch::Contains(": 4 ok"));
+}
+
 TEST_CASE("A sweep range allows 100,000 values and refuses 100,001", "[sweep][faults]") {
     TempDir d("sweep-range");
     const std::string spec = d.file("spec.yaml");
