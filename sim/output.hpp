@@ -75,7 +75,8 @@ void write_file_atomic(const std::string& path, const std::string& content);
 // working directory; `shown` names the script in messages. See OutputDir::plot.
 bool run_gnuplot(int dir_fd, const std::string& script, const std::string& shown);
 
-// The gnuplot executable found on PATH (absolute entries only), or "" if there is none.
+// The executable `program` found on PATH (absolute entries only, not the working folder), or ""
+// if there is none.
 std::string find_on_path(const std::string& program);
 
 } // namespace fusesim
