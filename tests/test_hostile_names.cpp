@@ -484,3 +484,17 @@ TEST_CASE("A sweep does not append to results.csv through a symlink", "[hostile]
     CHECK(r.exit_code != 0);
     CHECK(read_file(d.file("victim.csv")) == text);
 }
+
+TEST_CASE("A plot gnuplot fails on keeps its script and leaves no half figure", "[hostile]") {
+    TempDir d("gp-fail");
+    const std::string out = d.file("out");
+    {
+        OutputDir o(out);
+        CHECK_FALSE(o.plot("bad.gp", "set terminal svg\nset output \"bad.svg\"\n"
+                                     "plot no_such_function(x)\n"));
+        CHECK(o.plot("good.gp", "set terminal svg\nset output \"good.svg\"\nplot x\n"));
+        o.commit();
+    }
+    CHECK(tree(out) ==
+          std::vector<std::string>{".fusesim-output", "bad.gp", "good.gp", "good.svg"});
+}
