@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 namespace fusesim {
@@ -314,7 +315,7 @@ ConfigNode convert(const YAML::Node& node, const std::string& file, const std::s
     if (--budget < 0) {
         throw ConfigError(fallback, "",
                           "more than " + std::to_string(kMaxNodes) +
-                              " values (aliases expanding too much?)");
+                              " values (a file this large, or aliases expanding too much)");
     }
     Origin here = origin_of(node.Mark(), file);
     switch (node.Type()) {
@@ -381,6 +382,10 @@ ConfigNode convert_root(const YAML::Node& root, const std::string& file) {
 ConfigNode parse(const std::string& text, const std::string& file) {
     try {
         return convert_root(YAML::Load(text), file);
+    } catch (const YAML::DeepRecursion& e) { // yaml-cpp's own guard, far above kMaxDepth
+        throw ConfigError(origin_of(e.mark, file), "",
+                          "values nested more than " + std::to_string(kMaxDepth) +
+                              " levels deep");
     } catch (const YAML::ParserException& e) {
         throw ConfigError(origin_of(e.mark, file), "", e.msg);
     } catch (const YAML::Exception& e) {

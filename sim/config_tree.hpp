@@ -90,9 +90,9 @@ class ConfigNode {
 // Limits on what a configuration may contain (the README lists them).
 constexpr int kMaxPathParts = 32;                  // parts of a dotted key ("a.b.c": 3)
 constexpr int kMaxDepth = 200;                     // nesting of values in one document
-constexpr long kMaxNodes = 1000000;                // values in one document (aliases expanded)
+constexpr long kMaxNodes = 250000;                 // values in one document (aliases expanded)
 constexpr std::size_t kMaxFileBytes = 4u << 20;    // a configuration file: 4 MiB
-constexpr std::size_t kMaxScalarBytes = 64u << 10; // one value or key: 64 KiB
+constexpr std::size_t kMaxScalarBytes = 64u << 10; // one value: 64 KiB (a key: 4 KiB)
 
 // Splits "a.b.c" into its parts (empty parts kept); ConfigError at `origin` beyond
 // kMaxPathParts parts.

@@ -1,4 +1,5 @@
 // Configuration framework: YAML tree with origins, typed readers with units, experiments.
+#include "run_cli.hpp"
 #include "sim/config_reader.hpp"
 #include "sim/config_tree.hpp"
 #include "sim/experiment.hpp"
@@ -6,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <functional>
 #include <string>
+#include <sys/stat.h>
 
 using namespace fusesim;
 using Catch::Contains;
@@ -357,4 +359,226 @@ TEST_CASE("A misspelt required key is reported at the misspelling", "[config]") 
     CHECK(r.integer("pe_rows", 1, 100) == 16);
     CHECK_THROWS_WITH(r.integer("pe_cols", 1, 100),
                       Catch::Contains("hw.yaml:3:") && Catch::Contains("did you mean 'pe_cols'"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile inputs (issue 14): each ends in exit 2 naming file:line and the key, never a crash, a
+// hang or unbounded reading.
+
+namespace {
+
+using fusesim::test::CliResult;
+using fusesim::test::read_file;
+using fusesim::test::repo_path;
+using fusesim::test::run_cli;
+using fusesim::test::TempDir;
+using fusesim::test::write_file;
+
+#define SHOW_CLI(r)                                                                                \
+    INFO("$ " << (r).command << "\nstdout:\n" << (r).out << "\nstderr:\n" << (r).err)
+
+// An experiment in `dir` on the shipped MARCA hardware and Mamba-2.8B, with `set_lines`
+// ("  key: value\n" each) in its set: block from line 6 on.
+std::string hostile_experiment(const TempDir& dir, const std::string& set_lines) {
+    const std::string path = dir.file("exp.yaml");
+    write_file(path,
+               "name: hostile\nhardware: " + repo_path("configs/hardware/marca-aggregated.yaml") +
+                   "\nworkload: " + repo_path("configs/workloads/mamba-2.8b-paper.yaml") +
+                   "\nmapping: " + repo_path("configs/mappings/mamba-auto.yaml") +
+                   "\nset:\n  workload.seq_len: 64\n" + set_lines);
+    return path;
+}
+
+void check_exit2(const CliResult& r, const std::string& where, const std::string& key,
+                 const std::string& words) {
+    SHOW_CLI(r);
+    CHECK(!r.timed_out);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains(where));
+    CHECK_THAT(r.err, Contains(key));
+    CHECK_THAT(r.err, Contains(words));
+}
+
+} // namespace
+
+TEST_CASE("An empty seq_len list is refused by every command instead of crashing", "[config]") {
+    TempDir dir("empty-list");
+    const std::string exp = hostile_experiment(dir, "  workload.stage: prefill\n");
+    for (const char* cmd : {"graph", "analyze", "run"}) {
+        std::vector<std::string> args = {cmd, exp, "--set", "workload.seq_len=[]"};
+        if (std::string(cmd) != "graph") args.insert(args.end(), {"-q", "-o", dir.file("out")});
+        check_exit2(run_cli(args, 60), "--set: workload.seq_len", "workload.seq_len", "empty list");
+    }
+    const std::string in_file = hostile_experiment(dir, "  workload.stage: []\n");
+    check_exit2(run_cli({"graph", in_file}, 60), "exp.yaml:7:", "workload.stage",
+                "at least one stage");
+}
+
+TEST_CASE("A set key with 100000 dotted parts is refused before any tree is built", "[config]") {
+    std::string deep = "workload";
+    for (int i = 0; i < 100000; ++i) deep += ".a";
+    ConfigNode tree = parse_yaml_text("workload: {name: x}\n", "t.yaml");
+    CHECK_THAT(config_error([&] {
+                   apply_override(tree, deep, ConfigNode::scalar("1", Origin{"s.yaml", 3, 5}));
+               }),
+               Contains("s.yaml:3:5") && Contains("more than 32 parts"));
+    CHECK_THAT(config_error([&] {
+                   tree.set_path(deep, ConfigNode::scalar("1", Origin{"s.yaml", 4, 1}));
+               }),
+               Contains("more than 32 parts"));
+    // 32 parts still work.
+    std::string ok = "workload";
+    for (int i = 1; i < 32; ++i) ok += ".a";
+    apply_override(tree, ok, ConfigNode::scalar("1", Origin{"s.yaml", 5, 1}));
+    CHECK(tree.find_path(ok) != nullptr);
+
+    TempDir dir("deep-key");
+    // Through a file (an explicit key: plain keys stop at 1024 characters) and through --set.
+    std::string medium = "workload";
+    for (int i = 0; i < 1000; ++i) medium += ".a";
+    check_exit2(run_cli({"graph", hostile_experiment(dir, "  ? " + medium + "\n  : 1\n")}, 60),
+                "exp.yaml:8:", "workload.a.a", "more than 32 parts"); // at the value's line
+    std::string long_set = "workload";
+    for (int i = 0; i < 50000; ++i) long_set += ".a";
+    check_exit2(run_cli({"graph", hostile_experiment(dir, ""), "--set", long_set + "=1"}, 60),
+                "--set", "workload.a.a", "more than 32 parts");
+    check_exit2(run_cli({"graph", hostile_experiment(dir, "  ? " + deep + "\n  : 1\n")}, 60),
+                "exp.yaml:7:", "set", "a key of 200008 bytes");
+}
+
+TEST_CASE("Rates outside their ranges are refused with the key and the range", "[config]") {
+    TempDir dir("ranges");
+    const std::string exp = hostile_experiment(dir, "");
+    struct Case {
+        std::string set, key, words;
+    };
+    const std::vector<Case> cases = {
+        {"hardware.dram.bandwidth=1e-8B/cycle", "hardware.dram.bandwidth", "from 0.001 to 1e+09"},
+        {"hardware.dram.bandwidth=1ps", "hardware.dram.bandwidth", "expected a bandwidth"},
+        {"hardware.dram.bandwidth=1e12B/cycle", "hardware.dram.bandwidth", "from 0.001 to 1e+09"},
+        {"hardware.clock=1e300", "hardware.clock", "from 1 MHz to 100 GHz"},
+        {"hardware.clock=1kHz", "hardware.clock", "from 1 MHz to 100 GHz"},
+        {"hardware.core.sram_bandwidth=1e-9B/cycle", "hardware.core.sram_bandwidth", "0.001"},
+        {"hardware.interconnect.bandwidth=1ns", "hardware.interconnect.bandwidth",
+         "expected a bandwidth"},
+        {"hardware.dram.latency=1s", "hardware.dram.latency", "at most 1000000 cycles"},
+        {"hardware.dram.energy_per_bit=1e300pJ", "hardware.dram.energy_per_bit", "at most"},
+        {"hardware.core.sram=2TiB", "hardware.core.sram", "at most 1 TiB"},
+    };
+    for (const Case& c : cases) {
+        for (const char* cmd : {"graph", "run"}) {
+            std::vector<std::string> args = {cmd, exp, "--set", c.set};
+            if (std::string(cmd) == "run") args.insert(args.end(), {"-q", "-o", dir.file("out")});
+            check_exit2(run_cli(args, 60), "--set: " + c.key, c.key, c.words);
+        }
+    }
+    // In a file: the error names its line.
+    check_exit2(run_cli({"graph", hostile_experiment(dir, "  hardware.clock: 1e300\n")}, 60),
+                "exp.yaml:7:", "hardware.clock", "100 GHz");
+    // A bandwidth in range that would make the simulation overflow the kernel's clock.
+    check_exit2(run_cli({"run", hostile_experiment(dir, ""), "-q", "-o", dir.file("out"), "--set",
+                         "hardware.dram.bandwidth=0.001B/cycle", "--set", "workload.seq_len=2048",
+                         "--set", "simulation.layers=all"},
+                        60),
+                "--set: hardware.dram.bandwidth", "hardware.dram.bandwidth", "at most 1e+14");
+}
+
+TEST_CASE("Map lookup stays consistent and linear for many keys", "[config]") {
+    std::string text;
+    const int n = 200000;
+    for (int i = 0; i < n; ++i) text += "k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+    const ConfigNode root = parse_yaml_text(text, "many.yaml");
+    REQUIRE(root.entries().size() == static_cast<size_t>(n));
+    bool all = true;
+    for (int i = 0; i < n; i += 997)
+        all = all && root.find("k" + std::to_string(i)) &&
+              root.find("k" + std::to_string(i))->value() == std::to_string(i);
+    CHECK(all);
+    CHECK(root.find("k200000") == nullptr);
+    CHECK_THAT(config_error([&] { parse_yaml_text(text + "k17: again\n", "many.yaml"); }),
+               Contains("many.yaml:200001:1") && Contains("duplicate key 'k17'"));
+    // set and erase keep the index right as maps grow past the point where it is used.
+    ConfigNode m = ConfigNode::map(Origin{"m"});
+    for (int i = 0; i < 40; ++i) m.set("x" + std::to_string(i), ConfigNode::scalar("v", {}));
+    m.erase("x3");
+    m.set("x5", ConfigNode::scalar("w", {}));
+    CHECK(m.find("x3") == nullptr);
+    CHECK(m.find("x39")->value() == "v");
+    CHECK(m.find("x5")->value() == "w");
+    CHECK(m.entries().size() == 39);
+    CHECK(m.entries()[4].first == "x5"); // replaced in place
+    CHECK_THAT(config_error([&] {
+                   std::string seq = "[";
+                   for (int i = 0; i < 300000; ++i) seq += "0,";
+                   parse_yaml_text(seq + "0]", "seq.yaml");
+               }),
+               Contains("more than 250000 values"));
+}
+
+TEST_CASE("Config files that are not regular files or are too large are refused", "[config]") {
+    TempDir dir("files");
+    const std::string fifo = dir.file("fifo.yaml");
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    // A FIFO with no writer would block an ordinary open forever.
+    check_exit2(run_cli({"graph", fifo}, 30), fifo, "cannot read file", "not a regular file");
+    check_exit2(run_cli({"graph", "/dev/urandom"}, 30), "/dev/urandom", "cannot read file",
+                "not a regular file");
+    check_exit2(run_cli({"graph", dir.path()}, 30), dir.path(), "cannot read file", "a directory");
+    // As a section of an experiment: reported at the line that names it.
+    const std::string exp = dir.file("exp.yaml");
+    write_file(exp, "name: x\nhardware: " + fifo +
+                        "\nworkload: " + repo_path("configs/workloads/mamba-130m.yaml") + "\n");
+    check_exit2(run_cli({"graph", exp}, 30), "exp.yaml:2:11", "hardware", "not a regular file");
+    // 4 MiB at most, and one value at most 64 KiB; names at most 256 bytes.
+    const std::string big = dir.file("big.yaml");
+    write_file(big, "name: x\ndescription: " + std::string(5 << 20, 'd') + "\n");
+    check_exit2(run_cli({"graph", big}, 30), "big.yaml", "cannot read file", "larger than 4 MiB");
+    write_file(exp, "name: x\ndescription: " + std::string(70000, 'd') + "\nhardware: h\n");
+    check_exit2(run_cli({"graph", exp}, 30), "exp.yaml:2:14", "description",
+                "a value of 70000 bytes (at most 64 KiB)");
+    const std::string wl = read_file(repo_path("configs/workloads/mamba-130m.yaml"));
+    write_file(dir.file("wl.yaml"),
+               "name: " + std::string(1000, 'n') + "\n" + wl.substr(wl.find("model:")));
+    write_file(exp, "name: x\nhardware: " + repo_path("configs/hardware/marca-aggregated.yaml") +
+                        "\nworkload: wl.yaml\n");
+    check_exit2(run_cli({"graph", exp}, 30), "wl.yaml:1:7", "workload.name", "at most 256 bytes");
+}
+
+TEST_CASE("Sizes too large to count are exit 2 at the key that makes them", "[config]") {
+    TempDir dir("sizes");
+    check_exit2(run_cli({"graph", hostile_experiment(dir, "  workload.d_model: 2147483647\n")}, 60),
+                "exp.yaml:7:", "workload.d_model", "expected an integer in [1, 16777216]");
+    // Each size in range, their product not: named at the largest.
+    check_exit2(run_cli({"graph", hostile_experiment(dir, "  workload.d_model: 16000000\n  "
+                                                          "workload.batch: 65536\n")},
+                        60),
+                "exp.yaml:7:", "workload.d_model", "loop iterations");
+    check_exit2(run_cli({"analyze", hostile_experiment(dir, "  workload.batch: 65536\n"), "-q",
+                         "-o", dir.file("out"), "--set", "workload.seq_len=16777216"},
+                        60),
+                "--set: workload.seq_len", "workload.seq_len", "at most 1e17");
+}
+
+TEST_CASE("graph and analyze check the sections they do not use", "[config]") {
+    TempDir dir("sections");
+    const std::string exp = hostile_experiment(dir, "");
+    for (const char* cmd : {"graph", "analyze"}) {
+        std::vector<std::string> args = {cmd, exp};
+        if (std::string(cmd) == "analyze") args.insert(args.end(), {"-q", "-o", dir.file("out")});
+        for (const char* set : {"mapping.fusion=bogus", "mapping.tilng=1", "simulation.layers=3",
+                                "simulation.bogus=1", "analysis.bogus=1"}) {
+            std::vector<std::string> a = args;
+            a.insert(a.end(), {"--set", set});
+            const std::string key = std::string(set).substr(0, std::string(set).find('='));
+            check_exit2(run_cli(a, 60), "--set: " + key, key, "");
+        }
+    }
+    // run checks the analysis section it does not use either.
+    check_exit2(
+        run_cli({"run", exp, "-q", "-o", dir.file("run"), "--set", "analysis.roofline_seq_len=0"},
+                60),
+        "--set: analysis.roofline_seq_len", "analysis.roofline_seq_len", "");
+    // In a file, the line is named.
+    check_exit2(run_cli({"graph", hostile_experiment(dir, "  mapping.fusion: bogus\n")}, 60),
+                "exp.yaml:7:", "mapping.fusion", "expected a preset");
 }
