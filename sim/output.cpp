@@ -139,13 +139,13 @@ std::string file_name_problem(const std::string& name) {
         why = "it is empty";
     else if (name.size() > kMaxNameBytes)
         why = "it is longer than " + std::to_string(kMaxNameBytes) + " bytes";
-    else if (name.front() == '.' || name.front() == '-')
-        why = "it starts with '" + std::string(1, name.front()) + "'";
     else if (name.find_first_of("/\\") != std::string::npos)
         why = "it contains '" + std::string(1, name[name.find_first_of("/\\")]) + "'";
     else if (std::any_of(name.begin(), name.end(),
                          [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
         why = "it contains a control character";
+    else if (name.front() == '.' || name.front() == '-')
+        why = "it starts with '" + std::string(1, name.front()) + "'";
     if (why.empty()) return "";
     return "'" + shown_name(name) + "' cannot be a file name (" + why +
            "); names become file and folder names inside the output folder, so they must be 1 "
