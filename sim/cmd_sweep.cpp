@@ -1,5 +1,6 @@
 // `fusesim sweep` and `fusesim merge`: design points in parallel child processes, results.csv
-// appended a whole line at a time, resumable, shardable, with plots.
+// appended a whole line at a time under a lock on the folder, resumable (torn rows repaired,
+// killed points rerun), stopped promptly by SIGINT/SIGTERM, shardable, with plots.
 #include "sim/child_process.hpp"
 #include "sim/commands.hpp"
 #include "sim/folder_lock.hpp"
@@ -44,6 +45,8 @@ Outcome outcome(const std::string& status) {
     if (status == "ok") return Outcome::Ok;
     if (status.rfind("infeasible: ", 0) == 0) return Outcome::Infeasible;
     if (status.rfind("died: ", 0) == 0) return Outcome::Died;
+    // How earlier versions recorded a killed point: it runs again too.
+    if (status.rfind("error: the point's process died (signal ", 0) == 0) return Outcome::Died;
     return Outcome::Error;
 }
 

@@ -234,6 +234,24 @@ TEST_CASE("A point whose process is killed is recorded and runs again on resume"
     CHECK(read_file(out + "/results.csv") == straight_run(d, spec));
 }
 
+TEST_CASE("A killed point recorded by an earlier version runs again too", "[sweep][faults]") {
+    TempDir d("sweep-old-died");
+    const std::string spec = write_spec(d, "unfused, fuse-all", "1, 64");
+    const std::string straight = straight_run(d, spec);
+    const std::string out = d.file("out");
+    REQUIRE(run_cli({"sweep", spec, "-o", out}).exit_code == 0);
+    const size_t row = straight.find("fuse-all,1,");
+    const size_t next = straight.find('\n', row) + 1;
+    write_file(out + "/results.csv",
+               straight.substr(0, row) +
+                   "fuse-all,1,error: the point's process died (signal 9),,,,,,,,,,,,\n" +
+                   straight.substr(next));
+    const CliResult r = run_cli({"sweep", spec, "-o", out});
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Catch::Contains("3 already done, 1 to run"));
+    CHECK(read_file(out + "/results.csv") == straight);
+}
+
 TEST_CASE("SIGTERM or SIGINT stops a sweep at once and keeps the finished points",
           "[sweep][faults]") {
     for (const int sig : {SIGTERM, SIGINT}) {
