@@ -164,15 +164,24 @@ const std::vector<std::string>& odd_values() {
 // end of the line for a block value, to the next , } ] inside a flow collection).
 struct Slot {
     size_t line_begin, key_begin, colon, value_begin, value_end;
+    bool list_item = false; // "- value": no key (colon is the '-')
 };
 
 std::vector<Slot> slots(const std::string& text) {
     std::vector<Slot> out;
     size_t line_begin = 0;
     for (size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            line_begin = i + 1;
-            continue;
+        if (text[i] == '\n' || i == 0) {
+            line_begin = text[i] == '\n' ? i + 1 : 0;
+            // A block list item without a key of its own ("  - ../workloads/x.yaml").
+            size_t d = line_begin;
+            while (d < text.size() && text[d] == ' ') ++d;
+            const size_t end = text.find('\n', d);
+            const std::string line = text.substr(d, end == std::string::npos ? end : end - d);
+            if (line.rfind("- ", 0) == 0 && line.find(": ") == std::string::npos &&
+                line.find('#') == std::string::npos)
+                out.push_back({line_begin, d, d, d + 2, d + line.size(), true});
+            if (text[i] == '\n') continue;
         }
         if (text[i] != ':' || (i + 1 < text.size() && text[i + 1] != ' ' && text[i + 1] != '\n'))
             continue;
@@ -204,9 +213,41 @@ std::string mutate(const std::string& text, Rng& rng, std::string& what) {
     const std::vector<Slot> s = slots(text);
     if (s.empty()) return text;
     const Slot& at = s[rng.below(s.size())];
-    const std::string key = text.substr(at.key_begin, at.colon - at.key_begin);
+    const std::string key = at.list_item ? "-" : text.substr(at.key_begin, at.colon - at.key_begin);
     std::string out = text;
-    switch (rng.below(10)) {
+    const size_t kind = rng.below(11);
+    if (kind == 10 && text.find("\nset:\n") != std::string::npos) {
+        // An override in the set: block, of a key any command reads.
+        static const std::vector<std::string> keys = {"hardware.clock",
+                                                      "hardware.cores",
+                                                      "hardware.core.sram",
+                                                      "hardware.core.pe_rows",
+                                                      "hardware.core.sram_bandwidth",
+                                                      "hardware.dram.bandwidth",
+                                                      "hardware.dram.latency",
+                                                      "hardware.interconnect.bandwidth",
+                                                      "workload.seq_len",
+                                                      "workload.batch",
+                                                      "workload.layers",
+                                                      "workload.stage",
+                                                      "workload.d_model",
+                                                      "workload.d_state",
+                                                      "mapping.fusion",
+                                                      "mapping.tiling.auto",
+                                                      "mapping.tiling.default.l",
+                                                      "simulation.layers",
+                                                      "simulation.prefetch",
+                                                      "analysis.roofline_seq_len",
+                                                      "name",
+                                                      "workload.x.y",
+                                                      "hardware"};
+        const std::string& k = keys[rng.below(keys.size())];
+        const std::string& v = odd_values()[rng.below(odd_values().size())];
+        what = "set " + k + ": '" + v.substr(0, 60) + "'";
+        out.insert(text.find("\nset:\n") + 6, "  " + k + ": " + v + "\n");
+        return out;
+    }
+    switch (at.list_item && kind == 2 ? 3 : kind) {
     case 0: { // delete the key's line
         const size_t end = line_end(text, at.line_begin);
         what = "delete line '" + text.substr(at.line_begin, end - at.line_begin) + "'";
