@@ -12,6 +12,10 @@
 
 namespace fusesim {
 
+namespace {
+constexpr size_t kMaxPoints = 4096;
+} // namespace
+
 std::optional<int64_t> read_analysis(const ConfigNode* node) {
     if (!node) return std::nullopt;
     Reader r(*node, "analysis");
@@ -23,7 +27,17 @@ std::optional<int64_t> read_analysis(const ConfigNode* node) {
 ExperimentSpec read_experiment(const ResolvedExperiment& e) {
     ExperimentSpec x;
     x.hw = read_hardware(*e.tree.find("hardware"));
-    for (const ConfigNode* n : experiment_workloads(e)) x.workloads.push_back(read_workload(*n));
+    size_t points = 0;
+    for (const ConfigNode* n : experiment_workloads(e)) {
+        // Every point is built here and analysed by `analyze`: their number bounds the time.
+        x.workloads.push_back(read_workload(*n));
+        const WorkloadSpec& ws = x.workloads.back();
+        points += ws.stages.size() * ws.seq_lens.size();
+        if (points > kMaxPoints)
+            throw ConfigError(ws.seq_len_origin, "workload.seq_len",
+                              "the experiment has more than " + std::to_string(kMaxPoints) +
+                                  " points (workloads × stages × seq_len values)");
+    }
     const ConfigNode* mapping = e.tree.find("mapping");
     for (const WorkloadSpec& ws : x.workloads) {
         // Operator and dimension names are checked against each workload's first point.

@@ -582,3 +582,25 @@ TEST_CASE("graph and analyze check the sections they do not use", "[config]") {
     check_exit2(run_cli({"graph", hostile_experiment(dir, "  mapping.fusion: bogus\n")}, 60),
                 "exp.yaml:7:", "mapping.fusion", "expected a preset");
 }
+
+TEST_CASE("The points of an experiment and the values of a list are bounded", "[config]") {
+    TempDir dir("points");
+    const std::string exp = dir.file("three.yaml");
+    write_file(exp,
+               "name: three\nhardware: " + repo_path("configs/hardware/marca-aggregated.yaml") +
+                   "\nworkload:\n" + "  - " + repo_path("configs/workloads/mamba-130m.yaml") +
+                   "\n  - " + repo_path("configs/workloads/mamba-370m.yaml") + "\n  - " +
+                   repo_path("configs/workloads/opt-2.7b.yaml") +
+                   "\nset:\n  workload.stage: [prefill, decode]\n");
+    std::string list = "[1";
+    for (int i = 2; i <= 1000; ++i) list += "," + std::to_string(i);
+    check_exit2(run_cli({"analyze", exp, "-q", "-o", dir.file("out"), "--set",
+                         "workload.seq_len=" + list + "]"},
+                        60),
+                "--set: workload.seq_len", "workload.seq_len", "more than 4096 points");
+    check_exit2(run_cli({"graph", exp, "--set",
+                         "workload.seq_len=" + list + ",1,2,3,4,5,6,7,8,9," +
+                             "10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25]"},
+                        60),
+                "--set: workload.seq_len", "workload.seq_len", "at most 1024 values");
+}
