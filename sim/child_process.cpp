@@ -43,8 +43,15 @@ Child start_child(const std::function<void(int fd)>& body) {
         throw std::runtime_error("fork failed");
     }
     if (pid == 0) {
-        // Ctrl-C, kill and a parent that stops it end the child at once.
-        for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD}) std::signal(s, SIG_DFL);
+        // Ctrl-C, kill and a parent that stops it end the child at once. A signal the parent
+        // ignores (nohup, a background job) stays ignored, as it would across exec.
+        for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+            struct sigaction old {};
+            if (sigaction(s, nullptr, &old) == 0 && old.sa_handler != SIG_IGN)
+                std::signal(s, SIG_DFL);
+        }
+        for (int s : {SIGPIPE, SIGCHLD})
+            std::signal(s, SIG_DFL); // a write to a dead parent ends it
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, nullptr);

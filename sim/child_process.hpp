@@ -13,9 +13,10 @@ namespace fusesim {
 std::string run_in_child(const std::function<std::string()>& body);
 
 // Forks a child that runs `body` with the write end of a pipe and exits; returns the child's pid
-// and the read end (for running several children at once). The child starts with the default
-// action for SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE and SIGCHLD and no signal blocked, whatever
-// the parent had: a signal meant to stop it stops it.
+// and the read end (for running several children at once). The child starts with no signal
+// blocked and the default action for SIGINT, SIGTERM, SIGHUP and SIGQUIT (unless the parent
+// ignores them), SIGPIPE and SIGCHLD, whatever handlers the parent had: a signal meant to stop
+// it stops it.
 struct Child {
     int pid;
     int fd;

@@ -254,8 +254,11 @@ class SignalScope {
         child.sa_handler = on_child;
         sigemptyset(&stop.sa_mask);
         sigemptyset(&child.sa_mask);
-        sigaction(SIGINT, &stop, &old_int_);
-        sigaction(SIGTERM, &stop, &old_term_);
+        // A signal ignored at start (nohup, a background job of a script) stays ignored.
+        sigaction(SIGINT, nullptr, &old_int_);
+        sigaction(SIGTERM, nullptr, &old_term_);
+        if (old_int_.sa_handler != SIG_IGN) sigaction(SIGINT, &stop, nullptr);
+        if (old_term_.sa_handler != SIG_IGN) sigaction(SIGTERM, &stop, nullptr);
         sigaction(SIGCHLD, &child, &old_chld_);
         sigset_t block;
         sigemptyset(&block);
