@@ -25,14 +25,16 @@ bool chainable(const Operator& op) {
 uint64_t simulate_in_child(const Workload& w, const HardwareSpec& hw, const MappingSpec& m,
                            const SimOptions& options, std::string& error) {
     // Refused before forking: a candidate plan that would not fit is not tried.
-    const std::string problem = memory_problem(
-        estimate_run_memory(w, m, hw, 1, options.timeline),
-        options.memory_limit > 0 ? options.memory_limit : memory_limit(0, 1, nullptr), "", false);
-    if (!problem.empty()) {
-        error = problem;
-        return 0;
-    }
     try {
+        const int64_t limit =
+            options.memory_limit > 0 ? options.memory_limit : memory_limit(0, 1, nullptr);
+        const std::string problem = memory_problem(
+            estimate_run_memory(w, m, hw, 1, options.timeline, static_cast<double>(limit)), limit,
+            "", false);
+        if (!problem.empty()) {
+            error = problem;
+            return 0;
+        }
         return std::stoull(run_in_child([&] {
             const TilePlan plan = build_tile_plan(w, m, hw.cores, 1);
             return std::to_string(simulate(w, hw, plan, m, options).cycles);

@@ -1,7 +1,7 @@
 // `fusesim run`: the timing simulation of one experiment, with its reports and traces.
+#include "sim/bounds_report.hpp"
 #include "sim/report.hpp"
 #include "sim/run_setup.hpp"
-#include "sim/vcd_report.hpp"
 
 #include <iostream>
 
@@ -23,7 +23,8 @@ int cmd_run(const CommandArgs& args) {
     RunContext c{s->experiment, s->workload,        s->hw, s->plan, s->mapping,
                  result,        s->simulated_layers};
     const std::string summary = summary_text(c) + vcd_note(result, options);
-    out.write("report.json", with_vcd(report_json(c), result, options).dump(2) + "\n");
+    out.write("report.json",
+              with_bounds(report_json(c), result, options, s->memory).dump(2) + "\n");
     out.write("summary.txt", summary);
     out.write("ops.csv", ops_csv(c));
     out.write("memory.csv", memory_csv(c));

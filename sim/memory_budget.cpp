@@ -52,21 +52,29 @@ std::string approx_bytes(double bytes) {
 }
 
 MemoryEstimate estimate_run_memory(const Workload& w, const MappingSpec& m, const HardwareSpec& hw,
-                                   int layers, bool timeline) {
+                                   int layers, bool timeline, double limit) {
     MemoryEstimate e;
-    e.tiles = count_plan_tiles(w, m, layers);
     const double cores = static_cast<double>(hw.cores);
-    // Slices merge runs of tiles of one operator on one core: at most one per tile.
-    const double slices = timeline ? std::min(e.tiles, kTimelineSlices) : 0;
-    e.bytes = kBaseBytes + e.tiles * kBytesPerTile + cores * kBytesPerCore +
-              slices * kTimelineBytesPerSlice;
-    e.detail = with_commas(e.tiles) + " tiles × " + with_commas(kBytesPerTile) + " B + " +
-               with_commas(cores) + (hw.cores == 1 ? " core" : " cores") + " × " +
-               approx_bytes(kBytesPerCore) +
-               (timeline ? " + " + with_commas(slices) + " timeline slices × " +
-                               with_commas(kTimelineBytesPerSlice) + " B"
-                         : "") +
-               " + " + approx_bytes(kBaseBytes);
+    auto total = [&](const PlanCount& pc) {
+        // Slices merge runs of tiles of one operator on one core: at most one per tile.
+        const double slices = timeline ? std::min(pc.tiles, kTimelineSlices) : 0;
+        e.tiles = pc.tiles;
+        e.input_refs = pc.input_refs;
+        e.bytes = kBaseBytes + pc.tiles * kBytesPerTile + pc.input_refs * kBytesPerRef +
+                  cores * kBytesPerCore + slices * kTimelineBytesPerSlice;
+        e.detail = with_commas(pc.tiles) + " tiles × " + with_commas(kBytesPerTile) + " B + " +
+                   (pc.input_refs > 0 ? with_commas(pc.input_refs) + " tile reads × " +
+                                            with_commas(kBytesPerRef) + " B + "
+                                      : "") +
+                   with_commas(cores) + (hw.cores == 1 ? " core" : " cores") + " × " +
+                   approx_bytes(kBytesPerCore) +
+                   (timeline ? " + " + with_commas(slices) + " timeline slices × " +
+                                   with_commas(kTimelineBytesPerSlice) + " B"
+                             : "") +
+                   " + " + approx_bytes(kBaseBytes);
+    };
+    total(count_plan(w, m, layers, 0));
+    if (e.bytes <= limit) total(count_plan(w, m, layers));
     return e;
 }
 

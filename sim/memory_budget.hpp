@@ -10,25 +10,30 @@
 #include "workloads/workload.hpp"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 namespace fusesim {
 
 struct MemoryEstimate {
-    double tiles = 0;   // tiles of the plan (all simulated layers)
-    double bytes = 0;   // peak resident memory of the whole run, estimated
-    std::string detail; // "84,320 tiles × 400 B + 1 core × 8 KiB + ..."
+    double tiles = 0;      // tiles of the plan (all simulated layers)
+    double input_refs = 0; // their reads of chunks (0: not counted, the tiles alone are too many)
+    double bytes = 0;      // peak resident memory of the whole run, estimated
+    std::string detail;    // "84,320 tiles × 300 B + 170,000 tile reads × 40 B + ..."
 };
 
-// Measured constants (peak RSS over tiles, Mamba-2.8B presets, one and all layers).
-constexpr double kBytesPerTile = 400;           // plan + scheduler + memory-manager state
+// Measured constants (peak RSS, Mamba-2.8B presets, one and all layers; README "Memory bound").
+constexpr double kBytesPerTile = 300;           // tile, chunk, scheduler and memory-manager state
+constexpr double kBytesPerRef = 40;             // a tile's read of a chunk (plan, CSR, pins)
 constexpr double kBytesPerCore = 8 * 1024;      // SystemC modules, ports, per-core state
 constexpr double kTimelineBytesPerSlice = 400;  // timeline.json slices, in memory and as text
 constexpr double kTimelineSlices = 400000;      // SimOptions::timeline_limit
 constexpr double kBaseBytes = 16 * 1024 * 1024; // the process with SystemC loaded
 
+// `limit`: when the tiles alone exceed it, their reads are not counted (the answer is no anyway).
 MemoryEstimate estimate_run_memory(const Workload& w, const MappingSpec& m, const HardwareSpec& hw,
-                                   int layers, bool timeline);
+                                   int layers, bool timeline,
+                                   double limit = std::numeric_limits<double>::infinity());
 
 // The default limit: half of physical memory, and at most 3/4 of RLIMIT_AS or of the cgroup's
 // memory.max when those are set (what the process may really use). `why` describes it.

@@ -53,16 +53,16 @@ std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_la
     const bool all_layers = s->simulated_layers > 1;
     std::string why;
     const int64_t limit = memory_limit(args.max_memory, args.memory_share, &why);
-    const MemoryEstimate estimate = estimate_run_memory(
-        s->workload, s->mapping, s->hw, s->simulated_layers, s->simulation.timeline);
-    const std::string problem = memory_problem(estimate, limit, why, all_layers);
-    // Past kMaxPlanTiles build_tile_plan says that the plan cannot be represented at all.
-    if (!problem.empty() && estimate.tiles <= kMaxPlanTiles) {
-        const ConfigNode* sim = tree.find("simulation");
-        throw ConfigError(all_layers && sim ? sim->origin() : mapping.origin(),
-                          all_layers ? "simulation.layers" : "mapping.tiling", problem);
-    }
     try {
+        s->memory = estimate_run_memory(s->workload, s->mapping, s->hw, s->simulated_layers,
+                                        s->simulation.timeline, static_cast<double>(limit));
+        const std::string problem = memory_problem(s->memory, limit, why, all_layers);
+        // Past kMaxPlanTiles build_tile_plan says that the plan cannot be represented at all.
+        if (!problem.empty() && s->memory.tiles <= kMaxPlanTiles) {
+            const ConfigNode* sim = tree.find("simulation");
+            throw ConfigError(all_layers && sim ? sim->origin() : mapping.origin(),
+                              all_layers ? "simulation.layers" : "mapping.tiling", problem);
+        }
         s->plan = build_tile_plan(s->workload, s->mapping, s->hw.cores, s->simulated_layers);
     } catch (const std::invalid_argument& e) {
         throw ConfigError(mapping.origin(), "mapping", e.what());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "sim/commands.hpp"
+#include "sim/memory_budget.hpp"
 #include "sim/schema.hpp"
 #include "workloads/tile_plan.hpp"
 
@@ -19,6 +20,7 @@ struct RunSetup {
     SimulationSpec simulation;
     TilePlan plan;
     int simulated_layers = 1;
+    MemoryEstimate memory; // of the run, made before the plan was built
 };
 
 // `force_one_layer`: simulate one layer whatever the experiment says (validate compares layers).

@@ -382,7 +382,8 @@ struct PlanBuilder {
         }
     }
 
-    void build(int layers) {
+    // Checks the mapping's names and derives every operator's tiling.
+    void prepare(int layers) {
         plan.layers = layers;
         op_rank.assign(w.ops.size(), 0);
         for (size_t i = 0; i < w.topo_order.size(); ++i)
@@ -404,6 +405,82 @@ struct PlanBuilder {
                     throw std::invalid_argument("no operator has a dimension '" + kv.first + "'");
             }
         for (const auto& op : w.ops) plan.op_tiling.push_back(tiling_for(w, op, m));
+    }
+
+    void name_sequential() {
+        for (const auto& g : plan.groups) {
+            std::string name;
+            for (int o : g.ops)
+                if (w.ops[o].sequential_dim >= 0)
+                    name = w.ops[o].dims[w.ops[o].sequential_dim].name;
+            sequential_name.push_back(name);
+        }
+    }
+
+    // Input references of the tile of `o` at grid index `i` in layer 0 (after merging reads of one
+    // chunk), as build() derives them.
+    size_t count_refs(int o, int64_t i) {
+        const Operator& op = w.ops[o];
+        const Box box = box_of(o, coords(o, i));
+        refs.clear();
+        for (const auto& in : op.inputs)
+            resolve(0, in.tensor, operand_slice(op, in, w.tensors[in.tensor], box));
+        std::sort(refs.begin(), refs.end());
+        size_t n = 0;
+        for (size_t r = 0; r < refs.size(); ++r)
+            if (r + 1 == refs.size() || refs[r + 1].first != refs[r].first) ++n;
+        return n;
+    }
+
+    PlanCount count(int layers, int samples) {
+        prepare(layers);
+        PlanCount pc;
+        pc.tiles = tiles_of(w, plan.op_tiling, layers);
+        for (size_t o = 0; o < w.ops.size(); ++o) {
+            if (w.ops[o].kind == OpKind::View) continue;
+            const OpTiling& t = plan.op_tiling[o];
+            double n = 1;
+            for (size_t d = 0; d < t.count.size(); ++d)
+                if (!t.reduction[d]) n *= static_cast<double>(t.count[d]);
+            pc.produced_chunks += n * layers;
+        }
+        if (pc.tiles > kMaxPlanTiles || samples <= 0) return pc; // too large: refused outright
+        make_groups();
+        name_sequential();
+        // Chunk ids of layer 0 only: the sampled tiles read nothing later (ids of external
+        // chunks made while sampling are off, but only their number matters here).
+        int64_t next = 0;
+        for (int o = 0; o < ops(); ++o) {
+            chunk_base.push_back(next);
+            const OpTiling& t = plan.op_tiling[o];
+            if (w.ops[o].kind == OpKind::View) continue;
+            int64_t n = 1;
+            for (size_t d = 0; d < t.count.size(); ++d)
+                if (!t.reduction[d]) n *= t.count[d];
+            next += n;
+        }
+        for (int o = 0; o < ops(); ++o) {
+            if (w.ops[o].kind == OpKind::View) continue;
+            const int64_t tiles = plan.op_tiling[o].tiles;
+            const int64_t k = std::min<int64_t>(tiles, std::max(samples, 1));
+            // Evenly spread, first and last tile included; a few samples suffice when each tile
+            // reads very many chunks (the work stays bounded).
+            double sum = 0;
+            int64_t used = 0;
+            while (used < k && (used == 0 || sum < 1e6)) {
+                sum +=
+                    static_cast<double>(count_refs(o, k == 1 ? 0 : used * (tiles - 1) / (k - 1)));
+                ++used;
+            }
+            if (used > 0)
+                pc.input_refs +=
+                    sum / static_cast<double>(used) * static_cast<double>(tiles) * layers;
+        }
+        return pc;
+    }
+
+    void build(int layers) {
+        prepare(layers);
         // A plan past this bound cannot be represented (callers refuse smaller plans earlier,
         // from their memory estimate).
         const double total = tiles_of(w, plan.op_tiling, layers);
@@ -412,13 +489,7 @@ struct PlanBuilder {
                 "the tiling makes " + std::to_string(static_cast<int64_t>(total)) +
                 " tiles (at most 200,000,000): use larger tiles, or simulation.layers: one");
         make_groups();
-        for (const auto& g : plan.groups) {
-            std::string name;
-            for (int o : g.ops)
-                if (w.ops[o].sequential_dim >= 0)
-                    name = w.ops[o].dims[w.ops[o].sequential_dim].name;
-            sequential_name.push_back(name);
-        }
+        name_sequential();
 
         // Produced chunks, per layer and operator.
         for (int layer = 0; layer < layers; ++layer)
@@ -634,10 +705,9 @@ std::string TilePlan::tile_name(const Workload& w, const Tile& t) const {
     return s + "]@layer" + std::to_string(t.layer);
 }
 
-double count_plan_tiles(const Workload& w, const MappingSpec& m, int layers) {
-    std::vector<OpTiling> tiling;
-    for (const auto& op : w.ops) tiling.push_back(tiling_for(w, op, m));
-    return tiles_of(w, tiling, layers);
+PlanCount count_plan(const Workload& w, const MappingSpec& m, int layers, int samples) {
+    PlanBuilder b{w, m, 1, {}, {}, {}, {}, {}, {}};
+    return b.count(layers, samples);
 }
 
 TilePlan build_tile_plan(const Workload& w, const MappingSpec& m, int64_t cores, int layers) {

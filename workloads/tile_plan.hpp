@@ -86,10 +86,19 @@ struct TilePlan {
 // dimension in the mapping (the config layer adds file and line).
 TilePlan build_tile_plan(const Workload& w, const MappingSpec& m, int64_t cores, int layers);
 
-// The number of tiles build_tile_plan would make (views excluded), from the tiling alone: no plan
-// is built, so the memory a plan needs can be estimated before it is tried (see
-// sim/memory_budget.hpp). A double: user input can make it overflow any integer.
-double count_plan_tiles(const Workload& w, const MappingSpec& m, int layers);
+// The size of the plan build_tile_plan would make, found without building it, so that the memory
+// a plan needs can be estimated before it is tried (sim/memory_budget.hpp). Tiles are counted
+// from the tiling; input references (a tile's reads of chunks, the bulk of a plan whose tiles
+// read many small chunks) are counted exactly for up to `samples` tiles per operator, spread
+// over its grid, and scaled to all of its tiles. Doubles: user input can overflow any integer.
+// `samples` 0: tiles and chunks only. Throws std::invalid_argument like build_tile_plan for names
+// the mapping gets wrong.
+struct PlanCount {
+    double tiles = 0;
+    double input_refs = 0;
+    double produced_chunks = 0;
+};
+PlanCount count_plan(const Workload& w, const MappingSpec& m, int layers, int samples = 64);
 
 // Tile and chunk ids are 32-bit: build_tile_plan refuses plans of more tiles than this whatever
 // memory the machine has.

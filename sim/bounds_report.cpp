@@ -1,6 +1,6 @@
-#include "sim/vcd_report.hpp"
+#include "sim/bounds_report.hpp"
 
-#include "sim/memory_budget.hpp"
+#include <cmath>
 
 namespace fusesim {
 
@@ -12,8 +12,13 @@ std::string vcd_note(const TimingResult& r, const SimOptions& o) {
            " (simulation.vcd_limit); later changes are not in it\n";
 }
 
-nlohmann::ordered_json with_vcd(nlohmann::ordered_json report, const TimingResult& r,
-                                const SimOptions& o) {
+nlohmann::ordered_json with_bounds(nlohmann::ordered_json report, const TimingResult& r,
+                                   const SimOptions& o, const MemoryEstimate& memory) {
+    nlohmann::ordered_json m;
+    m["bytes"] = std::llround(memory.bytes);
+    m["tiles"] = std::llround(memory.tiles);
+    m["tile_reads"] = std::llround(memory.input_refs);
+    report["memory_estimate"] = m;
     if (o.vcd_path.empty()) return report;
     nlohmann::ordered_json v;
     v["bytes"] = r.vcd_bytes;
