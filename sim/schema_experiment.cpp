@@ -13,7 +13,49 @@
 namespace fusesim {
 
 namespace {
+
 constexpr size_t kMaxPoints = 4096;
+constexpr double kMaxCountedCycles = 1e18; // uint64_t holds 1.8e19
+
+// Where a bandwidth error is reported: the DRAM bandwidth if written, else the hardware section.
+std::pair<Origin, std::string> bandwidth_key(const ConfigNode& hardware) {
+    const ConfigNode* dram = hardware.find("dram");
+    const ConfigNode* bw = dram && dram->is_map() ? dram->find("bandwidth") : nullptr;
+    if (bw) return {bw->origin(), "hardware.dram.bandwidth"};
+    return {hardware.origin(), "hardware"};
+}
+
+// An upper bound of the analytical model's cycles of the whole model: every op on one PE at
+// its CPO, every byte over the DRAM port.
+void check_countable(const WorkloadSpec& ws, const Workload& w, const HardwareSpec& hw,
+                     const ConfigNode& hardware) {
+    double compute = 0, memory = 0;
+    for (const Operator& op : w.ops) {
+        if (op.kind == OpKind::View) continue;
+        const Box box = op.full_box();
+        compute +=
+            static_cast<double>(op.ops()) * static_cast<double>(hw.cpo[static_cast<int>(op.kind)]);
+        memory += (static_cast<double>(op_read_bytes(w, op, box)) +
+                   static_cast<double>(op_write_bytes(w, op, box))) /
+                  hw.dram.bytes_per_cycle;
+    }
+    const double layers = static_cast<double>(w.layers);
+    if ((compute + memory) * layers <= kMaxCountedCycles) return;
+    const std::string what =
+        fmt::format("a point of about {:.3g} cycles ({} layers, L = {}) cannot be counted (at "
+                    "most {:g})",
+                    (compute + memory) * layers, w.layers, w.seq_len, kMaxCountedCycles);
+    if (memory > compute) {
+        const auto [origin, key] = bandwidth_key(hardware);
+        throw ConfigError(origin, key, what + ": raise the bandwidth or lower the sizes");
+    }
+    const WorkloadSpec::SizeKey* at = nullptr;
+    for (const auto& k : ws.size_keys)
+        if (!at || k.value > at->value) at = &k;
+    throw ConfigError(at ? at->origin : ws.origin, at ? at->key : "workload",
+                      what + ": lower the model's dimensions, seq_len, batch, layers or the cpo");
+}
+
 } // namespace
 
 std::optional<int64_t> read_analysis(const ConfigNode* node) {
@@ -44,6 +86,11 @@ ExperimentSpec read_experiment(const ResolvedExperiment& e) {
         const Workload w = ws.build(ws.stages.front(), ws.seq_lens.front());
         if (mapping) read_mapping(*mapping, w, x.hw.core.sram_bytes);
     }
+    // The analytical model counts cycles in 64 bits: every point must stay countable.
+    for (const WorkloadSpec& ws : x.workloads)
+        for (Stage st : ws.stages)
+            for (int64_t L : ws.seq_lens)
+                check_countable(ws, ws.build(st, L), x.hw, *e.tree.find("hardware"));
     x.simulation = read_simulation(e.tree.find("simulation"));
     x.roofline_seq_len = read_analysis(e.tree.find("analysis"));
     return x;
@@ -74,10 +121,8 @@ void check_simulated_time(const Workload& w, const HardwareSpec& hw, int64_t lay
     cycles *= static_cast<double>(layers);
     if (cycles <= kMaxSimulatedCycles) return;
     // Named at the DRAM bandwidth, the usual reason; the message lists the other levers.
-    const ConfigNode* dram = hardware.find("dram");
-    const ConfigNode* bw = dram && dram->is_map() ? dram->find("bandwidth") : nullptr;
-    throw ConfigError(bw ? bw->origin() : hardware.origin(),
-                      bw ? "hardware.dram.bandwidth" : "hardware",
+    const auto [origin, key] = bandwidth_key(hardware);
+    throw ConfigError(origin, key,
                       fmt::format("the simulation would cover about {:.3g} cycles of {} layer(s) "
                                   "(at most {:g}): raise the bandwidths, lower seq_len or batch, "
                                   "or simulate one layer (simulation.layers: one)",

@@ -481,6 +481,12 @@ TEST_CASE("Rates outside their ranges are refused with the key and the range", "
                          "--set", "simulation.layers=all"},
                         60),
                 "--set: hardware.dram.bandwidth", "hardware.dram.bandwidth", "at most 1e+14");
+    // ... or the analytical model's 64-bit cycle counts.
+    check_exit2(run_cli({"analyze", hostile_experiment(dir, "  workload.batch: 65536\n"), "-q",
+                         "-o", dir.file("out"), "--set", "hardware.dram.bandwidth=0.001B/cycle"},
+                        60),
+                "--set: hardware.dram.bandwidth", "hardware.dram.bandwidth",
+                "cannot be counted (at most 1e+18)");
 }
 
 TEST_CASE("Map lookup stays consistent and linear for many keys", "[config]") {
