@@ -74,7 +74,10 @@ MemoryEstimate estimate_run_memory(const Workload& w, const MappingSpec& m, cons
                    " + " + approx_bytes(kBaseBytes);
     };
     total(count_plan(w, m, layers, 0));
-    if (e.bytes <= limit) total(count_plan(w, m, layers));
+    if (e.bytes <= limit) {
+        total(count_plan(w, m, layers));
+        e.reads_counted = true;
+    }
     return e;
 }
 
@@ -115,8 +118,9 @@ int64_t memory_limit(int64_t requested, int share, std::string* why) {
 std::string memory_problem(const MemoryEstimate& e, int64_t limit, const std::string& why,
                            bool all_layers) {
     if (e.bytes <= static_cast<double>(limit)) return "";
-    return "this run would need about " + approx_bytes(e.bytes) + " of memory (" + e.detail +
-           "), more than the limit of " + approx_bytes(static_cast<double>(limit)) + " (" +
+    return "this run would need " + std::string(e.reads_counted ? "about " : "at least ") +
+           approx_bytes(e.bytes) + " of memory (" + e.detail + "), more than the limit of " +
+           approx_bytes(static_cast<double>(limit)) + " (" +
            (why.empty() ? "--max-memory SIZE changes it"
             : why.find("--max-memory") != std::string::npos
                 ? why

@@ -19,7 +19,8 @@ struct MemoryEstimate {
     double tiles = 0;      // tiles of the plan (all simulated layers)
     double input_refs = 0; // their reads of chunks (0: not counted, the tiles alone are too many)
     double bytes = 0;      // peak resident memory of the whole run, estimated
-    std::string detail;    // "84,320 tiles × 300 B + 170,000 tile reads × 40 B + ..."
+    bool reads_counted = false; // false: `bytes` is a lower bound (the tiles alone are too many)
+    std::string detail;         // "84,320 tiles × 300 B + 170,000 tile reads × 40 B + ..."
 };
 
 // Measured constants (peak RSS, Mamba-2.8B presets, one and all layers; README "Memory bound").
