@@ -3,6 +3,7 @@
 #include "sim/commands.hpp"
 #include "sim/config_reader.hpp"
 #include "sim/config_tree.hpp"
+#include "sim/memory_budget.hpp"
 #include "sim/timing.hpp"
 
 #include <CLI/CLI.hpp>
@@ -97,6 +98,7 @@ int sc_main(int argc, char* argv[]) {
             if (args.max_memory <= 0) throw ConfigError("--max-memory must be above 0");
         }
         if (sweep->parsed()) args.memory_share = jobs; // points run -j at a time
+        set_process_memory_limit(args.max_memory, args.memory_share);
 
         if (graph->parsed()) return cmd_graph(args);
         if (analyze->parsed()) return cmd_analyze(args);

@@ -102,7 +102,21 @@ int64_t default_memory_limit(std::string* why) {
     return static_cast<int64_t>(limit);
 }
 
+namespace {
+int64_t process_requested = 0;
+int process_share = 1;
+} // namespace
+
+void set_process_memory_limit(int64_t requested, int share) {
+    process_requested = requested;
+    process_share = std::max(share, 1);
+}
+
 int64_t memory_limit(int64_t requested, int share, std::string* why) {
+    if (requested <= 0 && share <= 1) {
+        requested = process_requested;
+        share = process_share;
+    }
     if (requested > 0) {
         if (why) *why = "set by --max-memory";
         return requested;

@@ -44,8 +44,12 @@ int64_t default_memory_limit(std::string* why = nullptr);
 std::string approx_bytes(double bytes);
 
 // The limit a run works under: `requested` (--max-memory) if above 0, else the default divided
-// by `share` (the points a sweep runs at once). `why` says where it comes from.
+// by `share` (the points a sweep runs at once). `why` says where it comes from. Without a request
+// of its own (0, 1) a caller gets what set_process_memory_limit set.
 int64_t memory_limit(int64_t requested, int share, std::string* why);
+// The command line's --max-memory (0: none) and -j for the whole process and the children it
+// forks (a sweep's points build their own arguments).
+void set_process_memory_limit(int64_t requested, int share);
 
 // Why a run of this estimate cannot go ahead under `limit` (`why`: where the limit comes from,
 // may be empty), or "" if it fits: the estimate, the limit and how to get under it.

@@ -328,3 +328,20 @@ TEST_CASE("VcdWriter cuts by bytes at a time step and names the step", "[bounds]
                                     ": the file reached its size limit (simulation.vcd_limit) "
                                     "$end\n"));
 }
+
+TEST_CASE("A sweep point over the memory limit is recorded as an error and the others run",
+          "[bounds]") {
+    TempDir d("bounds-sweep");
+    const std::string spec = d.file("s.yaml");
+    write_file(spec, "name: mem-sweep\nexperiment: " + repo_path(kExperiment) +
+                         "\nset:\n  simulation.layers: one\n  simulation.vcd: false\n"
+                         "  simulation.timeline: false\naxes:\n  workload.seq_len: [64, 65536]\n");
+    const CliResult r =
+        run_cli({"sweep", spec, "-o", d.file("out"), "-j", "2", "--max-memory", "60MiB"});
+    INFO(r.err);
+    const std::string csv = read_file(d.file("out") + "/results.csv");
+    CHECK_THAT(csv, Catch::Contains("\n64,ok,"));
+    CHECK_THAT(csv, Catch::Contains("\n65536,\"error: ") &&
+                        Catch::Contains("mapping.tiling: this run would need at least") &&
+                        Catch::Contains("(set by --max-memory)"));
+}
