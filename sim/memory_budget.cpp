@@ -112,6 +112,13 @@ void set_process_memory_limit(int64_t requested, int share) {
     process_share = std::max(share, 1);
 }
 
+std::string reads_problem(const MemoryEstimate& e) {
+    if (e.input_refs <= kMaxPlanReads) return "";
+    return "the tiles would read chunks about " + with_commas(e.input_refs) +
+           " times (at most 2,000,000,000, whatever the memory limit): use larger tiles "
+           "(mapping.tiling), or a smaller workload.batch or seq_len";
+}
+
 int64_t memory_limit(int64_t requested, int share, std::string* why) {
     if (requested <= 0 && share <= 1) {
         requested = process_requested;

@@ -47,6 +47,10 @@ std::string approx_bytes(double bytes);
 // by `share` (the points a sweep runs at once). `why` says where it comes from. Without a request
 // of its own (0, 1) a caller gets what set_process_memory_limit set.
 int64_t memory_limit(int64_t requested, int share, std::string* why);
+// Why a plan this estimate describes cannot be represented whatever the memory (its tile reads
+// pass kMaxPlanReads), or "".
+std::string reads_problem(const MemoryEstimate& e);
+
 // The command line's --max-memory (0: none) and -j for the whole process and the children it
 // forks (a sweep's points build their own arguments).
 void set_process_memory_limit(int64_t requested, int share);

@@ -63,6 +63,8 @@ std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_la
             throw ConfigError(all_layers && sim ? sim->origin() : mapping.origin(),
                               all_layers ? "simulation.layers" : "mapping.tiling", problem);
         }
+        const std::string reads = reads_problem(s->memory);
+        if (!reads.empty()) throw ConfigError(mapping.origin(), "mapping.tiling", reads);
         s->plan = build_tile_plan(s->workload, s->mapping, s->hw.cores, s->simulated_layers);
     } catch (const std::invalid_argument& e) {
         throw ConfigError(mapping.origin(), "mapping", e.what());

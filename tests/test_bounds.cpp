@@ -128,6 +128,13 @@ TEST_CASE("A batch of 65536 is refused by the memory estimate of its tile reads"
     const Limited r = run_limited(with_limit, kFourGB, 60);
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("tile reads") && Catch::Contains("set by --max-memory"));
+    // Whatever the limit, reads past the plan's 32-bit indices are refused (this once took 17 GB
+    // and two minutes before failing).
+    auto huge = args;
+    huge.insert(huge.end(), {"--max-memory", "1000GiB"});
+    const Limited h = run_limited(huge, kFourGB, 60);
+    CHECK(h.exit_code == 2);
+    CHECK_THAT(h.err, Catch::Contains("at most 2,000,000,000, whatever the memory limit"));
 }
 
 TEST_CASE("4096 cores finish in bounded memory with a bounded memory.csv", "[bounds]") {

@@ -103,5 +103,8 @@ PlanCount count_plan(const Workload& w, const MappingSpec& m, int layers, int sa
 // Tile and chunk ids are 32-bit: build_tile_plan refuses plans of more tiles than this whatever
 // memory the machine has.
 constexpr double kMaxPlanTiles = 2e8;
+// Input references are indexed with 32 bits too (Tile::in_begin); callers refuse plans whose
+// counted reads pass this (half the range: the count is sampled).
+constexpr double kMaxPlanReads = 2e9;
 
 } // namespace fusesim
