@@ -98,14 +98,14 @@ ExperimentSpec read_experiment(const ResolvedExperiment& e) {
 
 void check_simulated_time(const Workload& w, const HardwareSpec& hw, int64_t layers,
                           const ConfigNode& hardware) {
-    // Generous per operator (no overlap of compute and transfers, every byte over every
-    // link) so that poor utilization or refetches stay below the kernel's 64-bit clock.
+    // Generous per operator (no overlap of compute and transfers, every byte over every link,
+    // all the work on one core) so that poor utilization or refetches stay below the kernel's
+    // 64-bit clock.
     auto per = [](double bytes, double bytes_per_cycle) {
         return bytes_per_cycle > 0 ? bytes / bytes_per_cycle : 0.0;
     };
-    const double pes = static_cast<double>(hw.total_pes());
-    const double sram_bw = hw.core.sram_bytes_per_cycle * static_cast<double>(hw.core.sram_banks) *
-                           static_cast<double>(hw.cores);
+    const double pes = static_cast<double>(hw.core.pes());
+    const double sram_bw = hw.core.sram_bytes_per_cycle * static_cast<double>(hw.core.sram_banks);
     double cycles = 0;
     for (const Operator& op : w.ops) {
         if (op.kind == OpKind::View) continue;
