@@ -384,8 +384,7 @@ ConfigNode parse(const std::string& text, const std::string& file) {
         return convert_root(YAML::Load(text), file);
     } catch (const YAML::DeepRecursion& e) { // yaml-cpp's own guard, far above kMaxDepth
         throw ConfigError(origin_of(e.mark, file), "",
-                          "values nested more than " + std::to_string(kMaxDepth) +
-                              " levels deep");
+                          "values nested more than " + std::to_string(kMaxDepth) + " levels deep");
     } catch (const YAML::ParserException& e) {
         throw ConfigError(origin_of(e.mark, file), "", e.msg);
     } catch (const YAML::Exception& e) {
