@@ -25,6 +25,9 @@
 #include <set>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <unistd.h>
 
 namespace fusesim {
@@ -85,23 +88,45 @@ struct Running {
     size_t point;
 };
 
+// A status message cut to a size that keeps a child's whole reply within one pipe buffer (the
+// parent reads it after the child exits, so a longer reply would block the child for good).
+std::string status_text(const std::string& kind, const std::string& message) {
+    constexpr size_t kMax = 4000;
+    std::string s = kind + one_line(message);
+    if (s.size() > kMax) s = s.substr(0, kMax) + " [...]";
+    return s;
+}
+
+// Runs one point in a child, in a process group of its own (so that stopping it stops whatever
+// it started) that dies with the sweep. The child sends back its result cells only.
 Running spawn(const SweepSpec& spec, const SweepPoint& p, std::vector<int> close_in_child) {
+    const pid_t parent = ::getpid();
     const Child c = start_child([&](int fd) {
         for (int f : close_in_child) ::close(f); // the folder's lock stays with the parent
-        std::vector<std::string> cells = p.values;
+        ::setpgid(0, 0);
+#ifdef __linux__
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) ::_exit(1); // the sweep is already gone
+#endif
+        std::vector<std::string> cells;
         try {
-            const auto r = run_point(spec.experiment, p.overrides);
-            cells.insert(cells.end(), r.begin(), r.end());
+            cells = run_point(spec.experiment, p.overrides);
         } catch (const ScheduleError& e) { // the mapping does not fit: a result, not a failure
-            cells.push_back("infeasible: " + one_line(e.what()));
-            cells.resize(p.values.size() + result_columns().size());
+            cells = {status_text("infeasible: ", e.what())};
         } catch (const std::exception& e) {
-            cells.push_back("error: " + one_line(e.what()));
-            cells.resize(p.values.size() + result_columns().size());
+            cells = {status_text("error: ", e.what())};
         }
+        cells.resize(result_columns().size());
         write_all(fd, csv_line(cells));
     });
+    ::setpgid(c.pid, c.pid); // also here: kill(-pid) must work as soon as spawn returns
     return {c, p.index};
+}
+
+// Kills a point's child (not reaped yet, so the pid is still its) and anything it started.
+void kill_point(pid_t pid) {
+    ::kill(-pid, SIGKILL);
+    ::kill(pid, SIGKILL);
 }
 
 std::string bar(size_t done, size_t total) {
@@ -392,21 +417,41 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
     // Takes one finished child's line and appends it; false if no child has finished. While
     // stopping (`keep` false on an error) only whole lines count: a killed point is no result.
     auto reap = [&](bool block, bool keep) {
-        int status = 0;
-        const pid_t pid = waitpid(-1, &status, block ? 0 : WNOHANG);
+        // Which child ended, without reaping it yet: while its zombie holds the pid, killing
+        // its process group (whatever it started) cannot hit another process.
+        siginfo_t info{};
+        if (waitid(P_ALL, 0, &info, WEXITED | WNOWAIT | (block ? 0 : WNOHANG)) != 0) {
+            if (errno == ECHILD) { // no child left to wait for: never wait for one
+                for (auto& [p, c] : running) ::close(c.child.fd);
+                running.clear();
+            }
+            return false;
+        }
+        const pid_t pid = info.si_pid;
         if (pid <= 0) return false;
+        ::kill(-pid, SIGKILL);
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
         auto it = running.find(pid);
         if (it == running.end()) return true;
         const Running c = it->second;
         running.erase(it);
+        // The child has exited: its reply is in the pipe. Read without waiting for the end of
+        // file, which a process it started (and that outlived it) could hold back.
+        ::fcntl(c.child.fd, F_SETFL, O_NONBLOCK);
         std::string data = read_all(c.child.fd);
         ::close(c.child.fd);
         const CsvRows line = parse_csv(data);
-        const bool whole =
-            line.torn == 0 && line.rows.size() == 1 && line.rows[0].size() == head.size();
+        const bool whole = line.torn == 0 && line.rows.size() == 1 &&
+                           line.rows[0].size() == result_columns().size();
         if (!keep || (!whole && (g_stop || SignalScope::stop_pending()))) return true;
-        std::string status_cell = whole ? line.rows[0][n_axes] : "";
-        if (!whole) {
+        std::string status_cell = whole ? line.rows[0][0] : "";
+        if (whole) {
+            std::vector<std::string> cells = points[c.point].values;
+            cells.insert(cells.end(), line.rows[0].begin(), line.rows[0].end());
+            data = csv_line(cells);
+        } else {
             status_cell = WIFSIGNALED(status)
                               ? "died: " + signal_text(WTERMSIG(status))
                               : "error: the point's process exited with status " +
@@ -440,7 +485,7 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
                 if (!reap(false, true) && !g_stop) signals.wait();
             }
         } catch (...) {
-            for (auto& [pid, c] : running) kill(pid, SIGKILL);
+            for (auto& [pid, c] : running) kill_point(pid);
             while (!running.empty() && reap(true, false)) {
             }
             ::close(fd);
@@ -448,7 +493,7 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
         }
         if (g_stop) {
             // Stop promptly: the running points are lost anyway, so kill them now and wait.
-            for (auto& [pid, c] : running) kill(pid, SIGKILL);
+            for (auto& [pid, c] : running) kill_point(pid);
             while (!running.empty() && reap(true, true)) {
             }
         }

@@ -310,6 +310,24 @@ TEST_CASE("Failures are counted from the parsed rows and make the exit status 1"
     CHECK_THAT(again.err, Catch::Contains("6 already done, 0 to run"));
 }
 
+TEST_CASE("A point whose error is longer than a pipe holds is recorded and the sweep ends",
+          "[sweep][faults]") {
+    // The middle length is 60,000 letters: the error names it, so the child's reply would be
+    // larger than a pipe buffer (the child then blocked for good, and so did the sweep).
+    TempDir d("sweep-long-error");
+    const std::string spec = write_spec(d, "unfused", "1, \"" + std::string(60000, 'x') + "\", 64");
+    const CliResult r = run_cli({"sweep", spec, "-o", d.file("out")}, 120);
+    INFO(r.err.substr(0, 2000));
+    REQUIRE(!r.timed_out);
+    CHECK(r.exit_code == 1);
+    const auto rows = read_csv_file(d.file("out/results.csv"));
+    REQUIRE(rows.size() == 4);
+    CHECK(rows[2][1] == std::string(60000, 'x'));
+    CHECK_THAT(rows[2][2], Catch::StartsWith("error: ") && Catch::EndsWith(" [...]"));
+    CHECK(rows[2][2].size() < 4100);
+    CHECK(rows[3][2] == "ok");
+}
+
 TEST_CASE("A merge that lacks points or holds a died one exits 1", "[sweep][faults]") {
     TempDir d("sweep-merge-partial");
     const std::string spec = write_spec(d, "unfused, fuse-all", "1, 64");
