@@ -104,6 +104,7 @@ Running spawn(const SweepSpec& spec, const SweepPoint& p, std::vector<int> close
     const Child c = start_child([&](int fd) {
         for (int f : close_in_child) ::close(f); // the folder's lock stays with the parent
         ::setpgid(0, 0);
+        std::signal(SIGTTOU, SIG_IGN); // a background group may still write to the terminal
 #ifdef __linux__
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent) ::_exit(1); // the sweep is already gone
