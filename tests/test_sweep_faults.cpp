@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fstream>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -161,6 +162,45 @@ TEST_CASE("A resume repairs a torn last line and reruns that point", "[sweep][fa
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.err, Catch::Contains("4 already done, 2 to run") && Catch::Contains("repaired"));
+    CHECK(read_file(out + "/results.csv") == straight);
+}
+
+TEST_CASE("A sweep that runs out of disk space leaves only whole rows", "[sweep][faults]") {
+    TempDir d("sweep-full-disk");
+    const std::string spec = write_spec(d, "unfused, fuse-all", "1, 64, 512");
+    const std::string straight = straight_run(d, spec);
+    const std::string out = d.file("out");
+    REQUIRE(run_cli({"sweep", spec, "-o", out}).exit_code == 0);
+    // A file-size limit stands in for a full disk: the write of the fourth row stops part-way.
+    const std::string header = straight.substr(0, straight.find('\n') + 1);
+    write_file(out + "/results.csv", header);
+    size_t limit = header.size();
+    for (int i = 0; i < 3; ++i) limit = straight.find('\n', limit) + 1;
+    limit += 30;
+    const pid_t pid = fork();
+    if (pid == 0) {
+        setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+        const int null = ::open("/dev/null", O_RDWR);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        const struct rlimit lim = {static_cast<rlim_t>(limit), static_cast<rlim_t>(limit)};
+        setrlimit(RLIMIT_FSIZE, &lim);
+        std::signal(SIGXFSZ, SIG_IGN); // the write fails instead of killing the process
+        execl(FUSESIM_BINARY, FUSESIM_BINARY, "sweep", spec.c_str(), "-j", "1", "-o", out.c_str(),
+              static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    CHECK(wait_exit(pid) == 1);
+    const std::string text = read_file(out + "/results.csv");
+    CHECK(text.size() < limit);
+    CHECK(text.back() == '\n');
+    const CsvRows rows = parse_csv(text);
+    CHECK(rows.torn == 0);
+    CHECK(rows.rows.size() == 4); // the header and three whole rows
+    // With room again, a resume finishes the sweep.
+    const CliResult again = run_cli({"sweep", spec, "-o", out});
+    CHECK(again.exit_code == 0);
+    CHECK_THAT(again.err, Catch::Contains("3 already done, 3 to run"));
     CHECK(read_file(out + "/results.csv") == straight);
 }
 
