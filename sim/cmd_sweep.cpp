@@ -93,8 +93,10 @@ struct Running {
 std::string status_text(const std::string& kind, const std::string& message) {
     constexpr size_t kMax = 4000;
     std::string s = kind + one_line(message);
-    if (s.size() > kMax) s = s.substr(0, kMax) + " [...]";
-    return s;
+    if (s.size() <= kMax) return s;
+    size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut; // whole UTF-8
+    return s.substr(0, cut) + " [...]";
 }
 
 // Runs one point in a child, in a process group of its own (so that stopping it stops whatever
