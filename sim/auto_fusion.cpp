@@ -21,9 +21,10 @@ bool chainable(const Operator& op) {
     return op.kind != OpKind::View && (op.type == "elementwise" || op.type == "norm");
 }
 
-// Simulates one candidate in a child process; returns its cycles, or 0 and the error.
+// Simulates one candidate in a child process; returns its cycles, or 0 and the error (and
+// whether it was a schedule that cannot progress).
 uint64_t simulate_in_child(const Workload& w, const HardwareSpec& hw, const MappingSpec& m,
-                           const SimOptions& options, std::string& error) {
+                           const SimOptions& options, std::string& error, bool& infeasible) {
     // Refused before forking: a candidate plan that would not fit is not tried.
     try {
         const int64_t limit =
@@ -35,10 +36,20 @@ uint64_t simulate_in_child(const Workload& w, const HardwareSpec& hw, const Mapp
             error = problem;
             return 0;
         }
-        return std::stoull(run_in_child([&] {
+        const std::string reply = run_in_child([&] {
             const TilePlan plan = build_tile_plan(w, m, hw.cores, 1);
-            return std::to_string(simulate(w, hw, plan, m, options).cycles);
-        }));
+            try {
+                return std::to_string(simulate(w, hw, plan, m, options).cycles);
+            } catch (const ScheduleError& e) {
+                return std::string("infeasible ") + e.what();
+            }
+        });
+        if (reply.rfind("infeasible ", 0) == 0) {
+            infeasible = true;
+            error = reply.substr(11);
+            return 0;
+        }
+        return std::stoull(reply);
     } catch (const std::exception& e) {
         error = e.what();
         return 0;
@@ -139,7 +150,7 @@ std::vector<FusionCandidate> search_fusion(const Workload& w, const HardwareSpec
     o.timeline = false;
     o.vcd_path.clear();
     o.lifetime_group.clear();
-    for (auto& c : cands) c.cycles = simulate_in_child(w, hw, c.mapping, o, c.error);
+    for (auto& c : cands) c.cycles = simulate_in_child(w, hw, c.mapping, o, c.error, c.infeasible);
     // Best first; a candidate that failed goes last; ties keep the simpler (earlier) one.
     std::stable_sort(cands.begin(), cands.end(),
                      [](const FusionCandidate& a, const FusionCandidate& b) {

@@ -21,6 +21,7 @@ struct FusionCandidate {
     MappingSpec mapping;
     uint64_t cycles = 0; // one simulated layer; 0 when it could not run
     std::string error;
+    bool infeasible = false; // it failed because its tiles do not fit (a ScheduleError)
 };
 
 // Chains of elementwise operators (and the operator feeding each chain) joined by

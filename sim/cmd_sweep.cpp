@@ -8,6 +8,7 @@
 #include "sim/schema.hpp"
 #include "sim/sweep.hpp"
 #include "sim/sweep_plot.hpp"
+#include "sim/sweep_settings.hpp"
 #include "sim/table.hpp"
 #include "sim/timing.hpp"
 
@@ -367,11 +368,11 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
     auto points = expand_points(spec);
     // Mistakes common to every point (the experiment's path, a misspelt axis key) stop the sweep
     // here, with their file and line, instead of failing each point.
+    std::string settings; // the resolved config of the first point (see sweep_settings.hpp)
     for (const auto& p : {points.front(), points.back()}) {
         const ResolvedExperiment e = load_experiment(spec.experiment, p.overrides);
-        read_hardware(*e.tree.find("hardware"));
-        read_workload(*e.tree.find("workload"));
-        read_simulation(e.tree.find("simulation"));
+        read_experiment(e);
+        if (settings.empty()) settings = e.tree.to_yaml();
     }
     size_t shard_i = 0, shard_n = 1;
     if (!shard.empty() && !parse_shard(shard, shard_i, shard_n))
@@ -386,6 +387,7 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
     const auto head = header(spec);
     const size_t n_axes = head.size() - result_columns().size();
     auto rows = repair_results(results, head);
+    check_sweep_settings(out.path(), settings, !rows.empty());
     std::vector<const SweepPoint*> todo;
     for (const auto& p : mine) {
         auto it = rows.find(point_key(p.values));

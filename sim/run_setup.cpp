@@ -3,6 +3,7 @@
 #include "sim/auto_fusion.hpp"
 #include "sim/memory_budget.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace fusesim {
@@ -31,6 +32,15 @@ std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_la
         o.cache_weights = s->simulation.cache_weights;
         o.memory_limit = memory_limit(args.max_memory, args.memory_share, nullptr);
         const auto cands = search_fusion(s->workload, s->hw, s->mapping, o);
+        // No candidate fits the hardware: the point is infeasible (a result in a sweep), like a
+        // preset whose tiles do not fit. Candidates refused for other reasons (the memory
+        // limit) make it a configuration error below.
+        if (!cands.empty() && cands.front().cycles == 0 &&
+            std::all_of(cands.begin(), cands.end(), [](const auto& c) { return c.infeasible; }))
+            throw ScheduleError(mapping.origin().str() +
+                                ": mapping.fusion: fusion: auto found no plan that runs on this "
+                                "hardware (" +
+                                cands.front().error + ")");
         if (cands.empty() || cands.front().cycles == 0)
             throw ConfigError(
                 mapping.origin(), "mapping.fusion",

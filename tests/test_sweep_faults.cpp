@@ -328,21 +328,21 @@ TEST_CASE("SIGTERM or SIGINT stops a sweep at once and keeps the finished points
 TEST_CASE("Failures are counted from the parsed rows and make the exit status 1",
           "[sweep][faults]") {
     TempDir d("sweep-failing");
-    // With 64 KiB of SRAM no tile fits: the preset is infeasible (a result) and fusion: auto
-    // finds no plan (an error). The middle length is no integer: an error whose message holds a
-    // comma, so its cell is quoted (the old count searched the text for ",error: ").
+    // With 64 KiB of SRAM no tile fits: the preset is infeasible (a result), and so is fusion:
+    // auto, whose candidates all are. The middle length is no integer: an error whose message holds
+    // a comma, so its cell is quoted (the old count searched the text for ",error: ").
     const std::string spec = write_spec(d, "unfused, auto", "1, \"2,0\", 64");
     const CliResult r =
         run_cli({"sweep", spec, "--set", "hardware.core.sram=64KiB", "-o", d.file("out")});
     INFO(r.err);
     CHECK(r.exit_code == 1);
-    CHECK_THAT(r.err, Catch::Contains("6 points: 0 ok, 2 infeasible, 4 failed"));
+    CHECK_THAT(r.err, Catch::Contains("6 points: 0 ok, 4 infeasible, 2 failed"));
     CHECK_THAT(read_file(d.file("out/results.csv")), Catch::Contains(",\"error: "));
     const auto rows = read_csv_file(d.file("out/results.csv"));
     REQUIRE(rows.size() == 7);
     CHECK_THAT(rows[1][2], Catch::StartsWith("infeasible: the schedule cannot progress"));
     CHECK_THAT(rows[2][2], Catch::StartsWith("error: ") && Catch::Contains("got '2,0'"));
-    CHECK_THAT(rows[4][2], Catch::StartsWith("error: ") && Catch::Contains("found no plan"));
+    CHECK_THAT(rows[4][2], Catch::StartsWith("infeasible: ") && Catch::Contains("found no plan"));
     // A resume skips deterministic errors and says the same.
     const CliResult again =
         run_cli({"sweep", spec, "--set", "hardware.core.sram=64KiB", "-o", d.file("out")});
@@ -404,4 +404,25 @@ TEST_CASE("A sweep range allows 100,000 values and refuses 100,001", "[sweep][fa
                           Catch::Contains("makes more than 100,000 values"));
     // A count far beyond any integer is refused the same way.
     CHECK_THROWS_AS(read_sweep(with_range("{from: 0, to: 1e18, step: 1e-12}")), ConfigError);
+}
+
+TEST_CASE("A resume with other settings is refused instead of mixing results", "[sweep][faults]") {
+    TempDir d("sweep-settings");
+    const std::string spec = write_spec(d, "unfused", "1, 64");
+    const std::string out = d.file("out");
+    REQUIRE(run_cli({"sweep", spec, "-o", out}).exit_code == 0);
+    const std::string before = read_file(out + "/results.csv");
+
+    // Another SRAM size changes every point's result: the old rows must not be reused.
+    const CliResult other = run_cli({"sweep", spec, "-o", out, "--set", "hardware.core.sram=8MiB"});
+    INFO(other.err);
+    CHECK(other.exit_code == 2);
+    CHECK_THAT(other.err, Catch::Contains("other settings") && Catch::Contains("sram"));
+    CHECK(read_file(out + "/results.csv") == before);
+
+    // The same settings resume (nothing left to run).
+    const CliResult same = run_cli({"sweep", spec, "-o", out});
+    INFO(same.err);
+    CHECK(same.exit_code == 0);
+    CHECK_THAT(same.err, Catch::Contains("2 already done, 0 to run"));
 }
