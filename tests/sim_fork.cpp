@@ -1,7 +1,7 @@
 #include "sim_fork.hpp"
 
-#include "sim/child_process.hpp"
-#include "workloads/tile_plan.hpp"
+#include "sim/engine/child_process.hpp"
+#include "workloads/plan/tile_plan.hpp"
 
 #include <stdexcept>
 

@@ -2,7 +2,7 @@
 // which sends back a few numbers as text.
 #pragma once
 
-#include "sim/timing.hpp"
+#include "sim/engine/timing.hpp"
 
 #include <functional>
 #include <map>

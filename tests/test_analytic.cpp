@@ -1,6 +1,6 @@
 // The analytical model against hand derivations (REFERENCE.md §1 "How the paper counts").
-#include "sim/analytic.hpp"
-#include "workloads/models.hpp"
+#include "sim/analytic/analytic.hpp"
+#include "workloads/models/models.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -2,7 +2,7 @@
 // the reproductions of issue 14 (runs that ended in std::bad_alloc after seconds and gigabytes
 // are now refused by their memory estimate in milliseconds), the estimate against the measured
 // peak, the VCD size cap, its determinism, and its creation (never through a symlink).
-#include "hw/vcd_writer.hpp"
+#include "hw/modules/vcd_writer.hpp"
 #include "run_cli.hpp"
 
 #include <catch2/catch.hpp>

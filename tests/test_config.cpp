@@ -1,8 +1,8 @@
 // Configuration framework: YAML tree with origins, typed readers with units, experiments.
 #include "run_cli.hpp"
-#include "sim/config_reader.hpp"
-#include "sim/config_tree.hpp"
-#include "sim/experiment.hpp"
+#include "sim/config/config_reader.hpp"
+#include "sim/config/config_tree.hpp"
+#include "sim/config/experiment.hpp"
 
 #include <catch2/catch.hpp>
 #include <functional>

@@ -1,9 +1,9 @@
 // Fusion schemes on the paper's Mamba-2.8B (N = 64, fp32) and the MARCA model: Eq. 2 and 3,
 // the fusion-depth ordering, the speedup, the memory staircase and Mem-Aware.
 #include "run_cli.hpp"
-#include "sim/table.hpp"
-#include "workloads/fusion.hpp"
-#include "workloads/models.hpp"
+#include "sim/report/table.hpp"
+#include "workloads/models/models.hpp"
+#include "workloads/plan/fusion.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

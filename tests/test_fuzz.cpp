@@ -14,12 +14,12 @@
 // mutant runs for long legitimately. Sweep specs are read and expanded, and their first point
 // loaded the same way. No timing simulation runs.
 #include "run_cli.hpp"
-#include "sim/commands.hpp"
-#include "sim/config_reader.hpp"
-#include "sim/memory_budget.hpp"
-#include "sim/schema.hpp"
-#include "sim/sweep.hpp"
-#include "workloads/tile_plan.hpp"
+#include "sim/cli/commands.hpp"
+#include "sim/config/config_reader.hpp"
+#include "sim/config/schema.hpp"
+#include "sim/config/sweep.hpp"
+#include "sim/engine/memory_budget.hpp"
+#include "workloads/plan/tile_plan.hpp"
 
 #include <catch2/catch.hpp>
 

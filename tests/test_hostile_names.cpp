@@ -3,7 +3,7 @@
 // files are written only inside the output folder, never through a symlink, and not at all by a
 // run that fails. Each test runs the binary in a fresh folder and looks at everything in it.
 #include "run_cli_in.hpp"
-#include "sim/output.hpp"
+#include "sim/report/output.hpp"
 
 #include <catch2/catch.hpp>
 

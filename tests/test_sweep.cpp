@@ -1,9 +1,9 @@
 // Sweeps: results.csv written a whole line at a time, resumable after a kill, shardable and
 // mergeable; and the area model of the design-space study.
-#include "hw/area.hpp"
+#include "hw/cost/area.hpp"
 #include "run_cli.hpp"
-#include "sim/sweep.hpp"
-#include "sim/table.hpp"
+#include "sim/config/sweep.hpp"
+#include "sim/report/table.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -2,9 +2,9 @@
 // never share a folder, a point whose process is killed runs again, SIGTERM stops the children
 // at once and keeps what finished, and the exit status says whether every point has a result.
 #include "run_cli.hpp"
-#include "sim/config_tree.hpp"
-#include "sim/sweep.hpp"
-#include "sim/table.hpp"
+#include "sim/config/config_tree.hpp"
+#include "sim/config/sweep.hpp"
+#include "sim/report/table.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // The timing simulation against first principles. Each simulation runs in a forked child.
-#include "hw/shared_port.hpp"
+#include "hw/modules/shared_port.hpp"
 #include "sim_fork.hpp"
-#include "workloads/workload.hpp"
+#include "workloads/graph/workload.hpp"
 
 #include <catch2/catch.hpp>
 

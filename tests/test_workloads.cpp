@@ -1,6 +1,6 @@
 // Workload graphs: the Einsum parser, shapes, ops and dependencies through views.
-#include "sim/analytic.hpp"
-#include "workloads/models.hpp"
+#include "sim/analytic/analytic.hpp"
+#include "workloads/models/models.hpp"
 
 #include <catch2/catch.hpp>
 

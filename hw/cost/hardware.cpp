@@ -1,0 +1,73 @@
+#include "hw/cost/hardware.hpp"
+
+#include <cmath>
+
+namespace fusesim {
+
+double HardwareSpec::peak_ops_per_cycle(OpKind kind) const {
+    const int64_t c = cpo[static_cast<int>(kind)];
+    return c > 0 ? static_cast<double>(total_pes()) / static_cast<double>(c) : 0.0;
+}
+
+HardwareSpec default_cpo_table(HardwareSpec hw) {
+    hw.cpo.fill(1);
+    hw.cpo[static_cast<int>(OpKind::View)] = 0;
+    return hw;
+}
+
+namespace {
+int64_t ceil_div(int64_t a, int64_t b) {
+    return (a + b - 1) / b;
+}
+} // namespace
+
+uint64_t tile_cycles(const CoreSpec& core, int64_t cpo, const Coords& extents,
+                     const SpatialMapping& mapping) {
+    if (cpo == 0) return 0;
+    int64_t steps = 1;
+    for (size_t d = 0; d < extents.size(); ++d) {
+        const int64_t e = extents[d];
+        if (e <= 0) return 0;
+        if (static_cast<int>(d) == mapping.row_dim)
+            steps *= ceil_div(e, core.pe_rows);
+        else if (static_cast<int>(d) == mapping.col_dim)
+            steps *= ceil_div(e, core.pe_cols);
+        else
+            steps *= e;
+    }
+    return static_cast<uint64_t>(steps * cpo);
+}
+
+SpatialMapping best_mapping(const CoreSpec& core, const Coords& extents) {
+    const int n = static_cast<int>(extents.size());
+    SpatialMapping best;
+    uint64_t best_cycles = tile_cycles(core, 1, extents, best);
+    for (int r = -1; r < n; ++r)
+        for (int c = -1; c < n; ++c) {
+            if (r == c) continue;
+            SpatialMapping m{r, c};
+            const uint64_t cyc = tile_cycles(core, 1, extents, m);
+            if (cyc < best_cycles) {
+                best_cycles = cyc;
+                best = m;
+            }
+        }
+    return best;
+}
+
+double spatial_utilization(const CoreSpec& core, const Coords& extents,
+                           const SpatialMapping& mapping) {
+    int64_t ops = 1;
+    for (int64_t e : extents) ops *= e;
+    const uint64_t steps = tile_cycles(core, 1, extents, mapping);
+    if (steps == 0) return 0.0;
+    return static_cast<double>(ops) /
+           (static_cast<double>(steps) * static_cast<double>(core.pes()));
+}
+
+uint64_t transfer_cycles(int64_t bytes, double bytes_per_cycle) {
+    if (bytes <= 0 || bytes_per_cycle <= 0) return 0;
+    return static_cast<uint64_t>(std::ceil(static_cast<double>(bytes) / bytes_per_cycle));
+}
+
+} // namespace fusesim

@@ -1,0 +1,78 @@
+// The hardware as plain values (read from the hardware YAML), and the cost math every model
+// uses: cycles of a tile on a PE array, time of bytes on a link. No SystemC here.
+#pragma once
+
+#include "workloads/graph/operator.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace fusesim {
+
+constexpr int kOpKindCount = static_cast<int>(OpKind::View) + 1;
+
+struct CoreSpec {
+    int64_t pe_rows = 16;
+    int64_t pe_cols = 16;
+    int64_t sram_bytes = 0;
+    double sram_bytes_per_cycle = 0; // 0: unlimited (never stalls the array)
+    int64_t sram_banks = 1;
+    int64_t pes() const { return pe_rows * pe_cols; }
+};
+
+struct DramSpec {
+    double bytes_per_cycle = 256;
+    uint64_t latency_cycles = 0;
+    double energy_pj_per_bit = 0;
+};
+
+struct InterconnectSpec {
+    std::string topology = "bus"; // bus (shared by all cores) or p2p (a link per core pair)
+    double bytes_per_cycle = 0;   // 0: unlimited
+    uint64_t latency_cycles = 0;
+};
+
+struct HardwareSpec {
+    std::string name;
+    double clock_hz = 1e9;
+    int64_t cores = 1;
+    CoreSpec core;
+    DramSpec dram;
+    InterconnectSpec interconnect;
+    std::array<int64_t, kOpKindCount> cpo{}; // cycles per op by kind; View is 0
+
+    int64_t total_pes() const { return cores * core.pes(); }
+    int64_t total_sram_bytes() const { return cores * core.sram_bytes; }
+    double dram_bytes_per_second() const { return dram.bytes_per_cycle * clock_hz; }
+    // Peak ops per cycle of the whole chip for a kind (PEs ÷ CPO).
+    double peak_ops_per_cycle(OpKind kind) const;
+};
+
+HardwareSpec default_cpo_table(HardwareSpec hw); // all compute kinds 1, View 0
+
+// How a tile's loop dims are laid onto the PE array: one dim along the rows, one along the
+// columns (-1: none); every other dim, and what does not fit, is iterated in time.
+struct SpatialMapping {
+    int row_dim = -1;
+    int col_dim = -1;
+};
+
+// Cycles of one tile (extents per loop dim) on one core's array:
+//   ceil(e_row / rows) · ceil(e_col / cols) · Π other extents · CPO.
+// Spatial under-utilization appears when an extent does not fill (or divide) the array.
+uint64_t tile_cycles(const CoreSpec& core, int64_t cpo, const Coords& extents,
+                     const SpatialMapping& mapping);
+
+// The mapping with the fewest cycles for these extents; ties keep the first pair in loop order
+// (rows before columns), so the choice is deterministic.
+SpatialMapping best_mapping(const CoreSpec& core, const Coords& extents);
+
+// Fraction of the array's PE-cycles doing useful ops: ops ÷ (cycles ÷ CPO × PEs).
+double spatial_utilization(const CoreSpec& core, const Coords& extents,
+                           const SpatialMapping& mapping);
+
+// Cycles to move `bytes` over a link of `bytes_per_cycle` (0: unlimited), without latency.
+uint64_t transfer_cycles(int64_t bytes, double bytes_per_cycle);
+
+} // namespace fusesim

@@ -1,0 +1,55 @@
+#include "hw/modules/core.hpp"
+
+#include "hw/modules/shared_port.hpp"
+
+#include <stdexcept>
+
+namespace fusesim {
+
+Core::Core(sc_core::sc_module_name name) : sc_module(name) {
+    SC_HAS_PROCESS(Core);
+    SC_METHOD(on_done);
+    sensitive << done_event_;
+    dont_initialize();
+}
+
+void Core::compute(uint64_t cycles, int op, std::function<void()> done) {
+    if (busy_) throw std::logic_error("a core computes one tile at a time");
+    busy_ = true;
+    op_ = op + 1;
+    busy_cycles_ += cycles;
+    traced_state();
+    done_ = std::move(done);
+    done_event_.notify(cycles_to_time(cycles));
+}
+
+void Core::on_done() {
+    busy_ = false;
+    op_ = 0;
+    traced_state();
+    auto done = std::move(done_);
+    done_ = nullptr;
+    if (done) done();
+}
+
+void Core::set_sram_bytes(uint64_t bytes) {
+    sram_bytes = bytes;
+    if (vcd_) vcd_->set(vcd_sram_, bytes, now_cycles());
+}
+
+void Core::trace(VcdWriter& vcd) {
+    vcd_ = &vcd;
+    const std::string n = basename();
+    vcd_busy_ = vcd.add(n + "_busy", 1);
+    vcd_op_ = vcd.add(n + "_op", 32);
+    vcd_sram_ = vcd.add(n + "_sram_bytes", 64);
+}
+
+void Core::traced_state() {
+    if (!vcd_) return;
+    const uint64_t now = now_cycles();
+    vcd_->set(vcd_busy_, busy_, now);
+    vcd_->set(vcd_op_, static_cast<uint64_t>(op_), now);
+}
+
+} // namespace fusesim

@@ -1,0 +1,108 @@
+#include "hw/modules/shared_port.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace fusesim {
+
+namespace {
+constexpr double kEpsilon = 1e-6; // bytes: below this a transfer counts as done
+}
+
+namespace {
+// Kernel ticks per cycle (1 ns), looked up once: building sc_time from units is slow.
+sc_core::sc_time::value_type ticks_per_cycle() {
+    static const sc_core::sc_time::value_type t = sc_core::sc_time(1, sc_core::SC_NS).value();
+    return t;
+}
+} // namespace
+
+uint64_t now_cycles() {
+    return static_cast<uint64_t>(sc_core::sc_time_stamp().value() / ticks_per_cycle());
+}
+
+sc_core::sc_time cycles_to_time(uint64_t cycles) {
+    return sc_core::sc_time::from_value(cycles * ticks_per_cycle());
+}
+
+SharedPort::SharedPort(sc_core::sc_module_name name, double bytes_per_cycle,
+                       uint64_t latency_cycles)
+    : sc_module(name), bytes_per_cycle_(bytes_per_cycle), latency_(latency_cycles) {
+    SC_HAS_PROCESS(SharedPort);
+    SC_METHOD(on_wake);
+    sensitive << wake_;
+    dont_initialize();
+}
+
+void SharedPort::transfer(int64_t bytes, Done done) {
+    const uint64_t now = now_cycles();
+    advance(now);
+    ++transfers_;
+    in_flight_bytes_ += bytes;
+    set_in_flight();
+    const double remaining = bytes_per_cycle_ > 0 ? static_cast<double>(bytes) : 0.0;
+    active_.push_back({remaining, bytes, next_id_++, std::move(done)});
+    reschedule(now);
+}
+
+void SharedPort::set_in_flight() {
+    in_flight = static_cast<uint64_t>(in_flight_bytes_);
+    if (vcd_) vcd_->set(vcd_id_, in_flight, now_cycles());
+}
+
+void SharedPort::trace(VcdWriter& vcd, const std::string& name) {
+    vcd_ = &vcd;
+    vcd_id_ = vcd.add(name, 64);
+}
+
+void SharedPort::advance(uint64_t now) {
+    const uint64_t elapsed = now - last_update_;
+    last_update_ = now;
+    if (elapsed == 0 || active_.empty()) return;
+    busy_cycles_ += elapsed;
+    const double share = bytes_per_cycle_ / static_cast<double>(active_.size());
+    for (auto& a : active_) a.remaining -= share * static_cast<double>(elapsed);
+}
+
+void SharedPort::reschedule(uint64_t now) {
+    uint64_t next = std::numeric_limits<uint64_t>::max();
+    if (!active_.empty()) {
+        double least = std::numeric_limits<double>::max();
+        for (const auto& a : active_) least = std::min(least, a.remaining);
+        uint64_t wait = 0;
+        if (least > kEpsilon && bytes_per_cycle_ > 0) {
+            const double share = bytes_per_cycle_ / static_cast<double>(active_.size());
+            wait = static_cast<uint64_t>(std::ceil(least / share - 1e-9));
+        }
+        next = now + wait;
+    }
+    if (!delayed_.empty()) next = std::min(next, delayed_.front().at);
+    wake_.cancel();
+    if (next != std::numeric_limits<uint64_t>::max()) wake_.notify(cycles_to_time(next - now));
+}
+
+void SharedPort::on_wake() {
+    const uint64_t now = now_cycles();
+    advance(now);
+    std::vector<Delayed> finished;
+    // Arrived in full: wait out the latency (in order of arrival, then of request).
+    for (auto it = active_.begin(); it != active_.end();) {
+        if (it->remaining <= kEpsilon) {
+            delayed_.push_back({now + latency_, it->id, it->bytes, std::move(it->done)});
+            it = active_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    while (!delayed_.empty() && delayed_.front().at <= now) {
+        finished.push_back(std::move(delayed_.front()));
+        delayed_.pop_front();
+    }
+    for (const auto& f : finished) in_flight_bytes_ -= f.bytes;
+    set_in_flight();
+    reschedule(now);
+    for (auto& f : finished) f.done();
+}
+
+} // namespace fusesim

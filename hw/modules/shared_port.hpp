@@ -1,0 +1,73 @@
+// A port of limited bandwidth shared by concurrent transfers (the off-chip DRAM port, a shared
+// bus): every active transfer gets an equal share of the bytes per cycle (processor sharing), and
+// each completes `latency` cycles after its last byte. Event-driven: one SC_METHOD wakes only
+// when the next transfer completes, never per cycle.
+#pragma once
+
+#include "hw/modules/vcd_writer.hpp"
+
+#include <systemc>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace fusesim {
+
+class SharedPort : public sc_core::sc_module {
+  public:
+    using Done = std::function<void()>;
+
+    // bytes_per_cycle 0: unlimited (transfers take only the latency).
+    SharedPort(sc_core::sc_module_name name, double bytes_per_cycle, uint64_t latency_cycles);
+
+    // Starts moving `bytes` now; `done` runs (inside the simulation) when it has arrived.
+    void transfer(int64_t bytes, Done done);
+
+    int64_t bytes_in_flight() const { return in_flight_bytes_; }
+    uint64_t transfers() const { return transfers_; }
+    uint64_t busy_cycles() const { return busy_cycles_; } // cycles with at least one transfer
+    // Bytes still to arrive.
+    uint64_t in_flight = 0;
+    // Records `in_flight` in `vcd` as the signal `name` from now on.
+    void trace(VcdWriter& vcd, const std::string& name);
+
+  private:
+    struct Active {
+        double remaining;
+        int64_t bytes;
+        uint64_t id;
+        Done done;
+    };
+    struct Delayed {
+        uint64_t at;
+        uint64_t id;
+        int64_t bytes;
+        Done done;
+    };
+    double bytes_per_cycle_;
+    uint64_t latency_;
+    std::vector<Active> active_;
+    std::deque<Delayed> delayed_; // ordered by time (latency is the same for all)
+    uint64_t last_update_ = 0;
+    uint64_t next_id_ = 0;
+    uint64_t transfers_ = 0;
+    uint64_t busy_cycles_ = 0;
+    int64_t in_flight_bytes_ = 0;
+    sc_core::sc_event wake_;
+    VcdWriter* vcd_ = nullptr;
+    int vcd_id_ = -1;
+    void set_in_flight();
+
+    void advance(uint64_t now);
+    void reschedule(uint64_t now);
+    void on_wake();
+};
+
+// Current simulation time in cycles (the kernel counts 1 ns per cycle; see README).
+uint64_t now_cycles();
+sc_core::sc_time cycles_to_time(uint64_t cycles);
+
+} // namespace fusesim

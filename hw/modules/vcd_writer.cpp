@@ -1,0 +1,173 @@
+#include "hw/modules/vcd_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+namespace fusesim {
+
+namespace {
+
+constexpr size_t kChunk = 1 << 20; // written to the file in pieces of this size
+// Room kept below the cap for the note that says where the trace was cut.
+constexpr uint64_t kNoteRoom = 160;
+
+std::string errno_text() {
+    return std::strerror(errno);
+}
+
+// Identifier codes: base 94 over the printable characters '!' … '~'.
+std::string code_of(size_t index) {
+    std::string code;
+    do {
+        code += static_cast<char>('!' + index % 94);
+        index /= 94;
+    } while (index > 0);
+    return code;
+}
+
+} // namespace
+
+VcdWriter::VcdWriter(std::string path, uint64_t max_bytes)
+    : path_(std::move(path)), max_bytes_(max_bytes) {
+    // A fresh name beside the final one, created exclusively: an existing file or a symlink
+    // planted under that name makes open fail instead of being followed.
+    for (unsigned attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
+        temp_ = path_ + ".part-" + std::to_string(getpid()) + "-" + std::to_string(attempt);
+        fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd_ < 0 && errno != EEXIST)
+            throw std::runtime_error("cannot create " + temp_ + ": " + errno_text());
+    }
+    if (fd_ < 0) throw std::runtime_error("cannot create a new file beside " + path_);
+}
+
+VcdWriter::~VcdWriter() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!finished_) ::unlink(temp_.c_str());
+}
+
+int VcdWriter::add(const std::string& name, int width) {
+    if (started_) throw std::logic_error("VCD signals are declared before the first change");
+    Signal s;
+    s.name = name;
+    s.code = code_of(signals_.size());
+    s.width = width;
+    signals_.push_back(s);
+    return static_cast<int>(signals_.size() - 1);
+}
+
+void VcdWriter::append_value(std::string& out, const Signal& s, uint64_t value) const {
+    if (s.width == 1) {
+        out += value ? '1' : '0';
+    } else {
+        out += 'b';
+        int top = 63;
+        while (top > 0 && !((value >> top) & 1)) --top;
+        for (int b = top; b >= 0; --b) out += ((value >> b) & 1) ? '1' : '0';
+        out += ' ';
+    }
+    out += s.code;
+    out += '\n';
+}
+
+void VcdWriter::start() {
+    // No $date: the same input gives the same file.
+    buffer_ += "$version fusesim $end\n"
+               "$comment one cycle is drawn as 1 ns $end\n"
+               "$timescale 1 ns $end\n"
+               "$scope module accelerator $end\n";
+    for (const auto& s : signals_)
+        buffer_ += "$var wire " + std::to_string(s.width) + " " + s.code + " " + s.name + " $end\n";
+    buffer_ += "$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n";
+    // The values at cycle 0 (after the changes made at 0) are the initial ones.
+    const bool at_zero = pending_ == 0;
+    for (auto& s : signals_) {
+        const uint64_t v = at_zero ? s.value : 0;
+        append_value(buffer_, s, v);
+        s.shown = v;
+    }
+    buffer_ += "$end\n";
+    if (at_zero) {
+        for (int id : dirty_) signals_[id].dirty = false;
+        dirty_.clear();
+    }
+    started_ = true;
+    drain(false);
+}
+
+void VcdWriter::flush_step() {
+    if (!started_) start();
+    if (dirty_.empty() || truncated_) return;
+    std::string step = "#" + std::to_string(pending_) + "\n";
+    const size_t header = step.size();
+    for (int id : dirty_) {
+        const Signal& s = signals_[static_cast<size_t>(id)];
+        if (s.value != s.shown) append_value(step, s, s.value);
+    }
+    if (step.size() > header) { // else every change was undone within the step
+        // The cap counts bytes, so where the trace is cut depends on the simulation alone.
+        if (bytes() + step.size() + kNoteRoom > max_bytes_) {
+            truncated_ = true;
+            cut_cycle_ = pending_;
+            buffer_ += "$comment trace cut at cycle " + std::to_string(pending_) +
+                       ": the file reached its size limit (simulation.vcd_limit) $end\n";
+            drain(true);
+            return;
+        }
+        buffer_ += step;
+        last_step_ = pending_;
+    }
+    for (int id : dirty_) {
+        Signal& s = signals_[static_cast<size_t>(id)];
+        s.dirty = false;
+        s.shown = s.value;
+    }
+    dirty_.clear();
+    drain(false);
+}
+
+void VcdWriter::set(int id, uint64_t value, uint64_t cycle) {
+    if (truncated_) return;
+    if (cycle != pending_ && !dirty_.empty()) flush_step();
+    if (truncated_) return;
+    pending_ = cycle;
+    Signal& s = signals_[static_cast<size_t>(id)];
+    s.value = value;
+    if (!s.dirty) {
+        s.dirty = true;
+        dirty_.push_back(id);
+    }
+}
+
+void VcdWriter::drain(bool all) {
+    if (buffer_.size() < kChunk && !all) return;
+    size_t off = 0;
+    while (off < buffer_.size()) {
+        const ssize_t n = ::write(fd_, buffer_.data() + off, buffer_.size() - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw std::runtime_error("cannot write " + temp_ + ": " + errno_text());
+        off += static_cast<size_t>(n);
+    }
+    written_ += buffer_.size();
+    buffer_.clear();
+}
+
+void VcdWriter::finish(uint64_t end_cycle) {
+    flush_step();
+    if (!truncated_ && end_cycle > last_step_) buffer_ += "#" + std::to_string(end_cycle) + "\n";
+    drain(true);
+    if (::close(fd_) != 0) {
+        fd_ = -1;
+        throw std::runtime_error("cannot write " + temp_ + ": " + errno_text());
+    }
+    fd_ = -1;
+    if (::rename(temp_.c_str(), path_.c_str()) != 0)
+        throw std::runtime_error("cannot rename " + temp_ + " to " + path_ + ": " + errno_text());
+    finished_ = true;
+}
+
+} // namespace fusesim

@@ -1,0 +1,96 @@
+#include "sim/analytic/analytic.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace fusesim {
+
+double OpCost::intensity() const {
+    const int64_t b = dram_bytes();
+    return b > 0 ? static_cast<double>(ops) / static_cast<double>(b) : 0.0;
+}
+
+int64_t op_read_bytes(const Workload& w, const Operator& op, const Box& box) {
+    int64_t bytes = 0;
+    std::vector<int> seen;
+    for (const auto& in : op.inputs) {
+        if (std::find(seen.begin(), seen.end(), in.tensor) != seen.end()) continue;
+        seen.push_back(in.tensor);
+        const Tensor& t = w.tensors[in.tensor];
+        bytes += operand_slice(op, in, t, box).volume() * t.bytes_per_element;
+    }
+    return bytes;
+}
+
+int64_t op_write_bytes(const Workload& w, const Operator& op, const Box& box) {
+    const Tensor& t = w.tensors[op.output.tensor];
+    return operand_slice(op, op.output, t, box).volume() * t.bytes_per_element;
+}
+
+OpCost cost_op_layer_by_layer(const Workload& w, const HardwareSpec& hw, int op_index) {
+    const Operator& op = w.ops[op_index];
+    OpCost c;
+    c.op = op_index;
+    c.name = op.name;
+    c.type = op.type;
+    c.kind = to_string(op.kind);
+    c.ops = op.ops();
+    if (op.kind == OpKind::View) return c;
+    const Box box = op.full_box();
+    c.read_bytes = op_read_bytes(w, op, box);
+    c.write_bytes = op_write_bytes(w, op, box);
+    Coords extents;
+    for (const auto& d : op.dims) extents.push_back(d.size);
+    c.mapping = best_mapping(hw.core, extents);
+    const int64_t cpo = hw.cpo[static_cast<int>(op.kind)];
+    const uint64_t one_core = tile_cycles(hw.core, cpo, extents, c.mapping);
+    // Spread evenly over the cores (the timing simulation tiles and places explicitly).
+    const uint64_t cores = static_cast<uint64_t>(hw.cores);
+    c.compute_cycles = (one_core + cores - 1) / cores;
+    c.memory_cycles = transfer_cycles(c.dram_bytes(), hw.dram.bytes_per_cycle);
+    c.cycles = std::max(c.compute_cycles, c.memory_cycles);
+    if (c.compute_cycles > 0)
+        c.utilization =
+            static_cast<double>(c.ops) * static_cast<double>(cpo) /
+            (static_cast<double>(c.compute_cycles) * static_cast<double>(hw.total_pes()));
+    c.attainable_ops_per_cycle =
+        std::min(hw.peak_ops_per_cycle(op.kind), c.intensity() * hw.dram.bytes_per_cycle);
+    return c;
+}
+
+AnalyticReport analyze_layer_by_layer(const Workload& w, const HardwareSpec& hw) {
+    AnalyticReport r;
+    std::map<std::string, size_t> type_index;
+    std::vector<double> weighted(0);
+    for (int o : w.topo_order) {
+        if (w.ops[o].kind == OpKind::View) continue;
+        OpCost c = cost_op_layer_by_layer(w, hw, o);
+        auto it = type_index.find(c.type);
+        if (it == type_index.end()) {
+            it = type_index.emplace(c.type, r.types.size()).first;
+            r.types.push_back(TypeCost{c.type});
+            weighted.push_back(0);
+        }
+        TypeCost& t = r.types[it->second];
+        t.ops += c.ops;
+        t.dram_bytes += c.dram_bytes();
+        t.cycles += c.cycles;
+        weighted[it->second] += c.intensity() * static_cast<double>(c.ops);
+        r.layer_cycles += c.cycles;
+        r.layer_ops += c.ops;
+        r.layer_dram_bytes += c.dram_bytes();
+        r.ops.push_back(std::move(c));
+    }
+    for (size_t i = 0; i < r.types.size(); ++i) {
+        TypeCost& t = r.types[i];
+        if (t.ops > 0) t.intensity = weighted[i] / static_cast<double>(t.ops);
+        if (t.dram_bytes > 0)
+            t.intensity_ratio = static_cast<double>(t.ops) / static_cast<double>(t.dram_bytes);
+        t.attainable_ops_per_cycle =
+            std::min(static_cast<double>(hw.total_pes()), t.intensity * hw.dram.bytes_per_cycle);
+    }
+    r.model_cycles = r.layer_cycles * static_cast<uint64_t>(w.layers);
+    return r;
+}
+
+} // namespace fusesim

@@ -1,0 +1,63 @@
+#include "sim/analytic/plan_analytic.hpp"
+
+#include "sim/engine/timing.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace fusesim {
+
+std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec& hw,
+                                           const TilePlan& plan,
+                                           const std::vector<SpatialMapping>& spatial) {
+    std::vector<GroupEstimate> est(plan.groups.size());
+    std::set<std::pair<int, int>> read; // (chunk, reader) already counted
+    std::vector<int> first(plan.groups.size(), -1), last(plan.groups.size(), -1);
+    for (size_t i = 0; i < plan.tiles.size(); ++i) {
+        const Tile& t = plan.tiles[i];
+        if (t.layer != 0) continue;
+        GroupEstimate& g = est[t.group];
+        const bool fused = plan.groups[t.group].on_chip;
+        const int reader = fused ? t.group : static_cast<int>(plan.groups.size()) + t.op;
+        ++g.tiles;
+        g.compute_cycles += tile_compute_cycles(w, hw, plan, t, spatial[t.op]);
+        int64_t ops = 1;
+        for (int64_t e : plan.tile_extents(w, t)) ops *= e;
+        g.useful_pe_cycles += static_cast<double>(ops) *
+                              static_cast<double>(hw.cpo[static_cast<int>(w.ops[t.op].kind)]);
+        for (uint32_t r = t.in_begin; r < t.in_end; ++r) {
+            const InputRef& ref = plan.inputs[r];
+            const Chunk& ch = plan.chunks[ref.chunk];
+            const bool on_chip = ch.producer_op >= 0 && ch.group == t.group && fused;
+            if (on_chip) continue;
+            if (ref.bytes == ch.bytes && !read.insert({ref.chunk, reader}).second) continue;
+            g.read_bytes += ref.bytes;
+        }
+        if (first[t.group] < 0) first[t.group] = static_cast<int>(i);
+        last[t.group] = static_cast<int>(i);
+    }
+    for (size_t c = 0; c < plan.chunks.size(); ++c) {
+        const Chunk& ch = plan.chunks[c];
+        if (ch.layer == 0 && ch.producer_op >= 0 && ch.writeback)
+            est[ch.group].write_bytes += ch.bytes;
+    }
+    for (size_t g = 0; g < est.size(); ++g) {
+        GroupEstimate& e = est[g];
+        e.memory_cycles = transfer_cycles(e.read_bytes + e.write_bytes, hw.dram.bytes_per_cycle);
+        e.cycles = std::max(e.compute_cycles, e.memory_cycles);
+        if (first[g] >= 0) {
+            int64_t in = 0;
+            const Tile& a = plan.tiles[first[g]];
+            for (uint32_t r = a.in_begin; r < a.in_end; ++r) in += plan.inputs[r].bytes;
+            const Tile& b = plan.tiles[last[g]];
+            const int64_t out =
+                plan.chunks[b.out_chunk].writeback ? plan.chunks[b.out_chunk].bytes : 0;
+            e.fill_cycles = transfer_cycles(in, hw.dram.bytes_per_cycle) +
+                            transfer_cycles(out, hw.dram.bytes_per_cycle) +
+                            2 * hw.dram.latency_cycles;
+        }
+    }
+    return est;
+}
+
+} // namespace fusesim

@@ -1,0 +1,286 @@
+// `fusesim analyze`: the roofline study of the paper's Section 4 (Figures 1 and 4) for every
+// workload, stage and sequence length of an experiment.
+#include "sim/analytic/analytic.hpp"
+#include "sim/cli/commands.hpp"
+#include "sim/config/config_reader.hpp"
+#include "sim/config/schema.hpp"
+#include "sim/report/output.hpp"
+#include "sim/report/table.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <functional>
+#include <iostream>
+#include <map>
+
+namespace fusesim {
+
+namespace {
+
+struct Point {
+    std::string workload;
+    Stage stage;
+    int64_t seq_len;
+    AnalyticReport report;
+    double seconds;
+    double layers;
+};
+
+// The roofline plot places operator types at one sequence length (the paper's Figure 4).
+int64_t pick_roofline_len(const ResolvedExperiment& e, const std::vector<Point>& points) {
+    if (const ConfigNode* a = e.tree.find("analysis")) {
+        Reader r(*a, "analysis");
+        auto len = r.opt_integer("roofline_seq_len", 1, int64_t{1} << 24);
+        r.finish();
+        if (len) {
+            for (const auto& p : points)
+                if (p.seq_len == *len) return *len;
+            throw ConfigError(a->find("roofline_seq_len")->origin(), "analysis.roofline_seq_len",
+                              "is not one of the workload's seq_len values");
+        }
+    }
+    return points.back().seq_len;
+}
+
+// The roofline with every operator type at sequence length `len`: one panel per stage, a
+// labelled point per type, a colour per workload (the paper's Figure 4, middle). Names go through
+// gnuplot_string (types as labels, not data); the data blocks hold numbers only.
+std::string roofline_script(const HardwareSpec& hw, const std::vector<Point>& points, int64_t len) {
+    const double peak = static_cast<double>(hw.total_pes());
+    const double bw = hw.dram.bytes_per_cycle;
+    std::string s =
+        "set terminal svg size 1300,600 dynamic noenhanced font 'sans,13' background "
+        "'white'\nset output " +
+        gnuplot_string("roofline.svg") + "\nset multiplot layout 1,2 title " +
+        gnuplot_string("Roofline of " + hw.name + " (" + std::to_string(hw.total_pes()) + " PEs, " +
+                       fixed(bw, 0) + " B/cycle, ridge " + fixed(peak / bw, 1) +
+                       " ops/byte), L = " + std::to_string(len)) +
+        "\n";
+    s += "set logscale xy\nset xlabel 'operational intensity (ops/byte)'\n"
+         "set ylabel 'attainable performance (ops/cycle)'\nset grid\nset key bottom right\n"
+         "set xrange [0.03:3000]\nset yrange [1:" +
+         fixed(peak * 4, 0) + "]\n";
+    s += "roof(x) = (x*" + fixed(bw, 6) + " < " + fixed(peak, 1) + ") ? x*" + fixed(bw, 6) + " : " +
+         fixed(peak, 1) + "\nset samples 2000\n";
+    std::vector<std::string> workloads;
+    for (const auto& p : points)
+        if (std::find(workloads.begin(), workloads.end(), p.workload) == workloads.end())
+            workloads.push_back(p.workload);
+    int block = 0;
+    for (Stage stage : {Stage::Prefill, Stage::Decode}) {
+        std::string plot = "set title " + gnuplot_string(to_string(stage)) +
+                           "\nplot roof(x) with lines lw 2 lc rgb 'black' title 'roofline'";
+        std::string labels;
+        for (const auto& p : points) {
+            if (p.seq_len != len || p.stage != stage) continue;
+            const std::string colour = std::to_string(
+                std::find(workloads.begin(), workloads.end(), p.workload) - workloads.begin() + 1);
+            std::string rows;
+            for (const auto& t : p.report.types)
+                if (t.ops > 0 && t.intensity > 0) {
+                    const std::string x = sci(t.intensity, 6),
+                                      y = sci(t.attainable_ops_per_cycle, 6);
+                    rows += x + " " + y + "\n";
+                    labels += "set label " + gnuplot_string(t.type) + " at " + x + "," + y +
+                              " left offset char 0.8,0.6 font ',10' tc lt " + colour + "\n";
+                }
+            if (rows.empty()) continue;
+            const std::string name = "$P" + std::to_string(block++);
+            s += name + " << EOD\n" + rows + "EOD\n";
+            plot += ", " + name + " using 1:2 with points pt 7 ps 1.4 lc " + colour + " title " +
+                    gnuplot_string(p.workload);
+        }
+        s += labels + plot + "\nunset label\n";
+    }
+    return s + "unset multiplot\n";
+}
+
+// Multi-panel plots against L, log-log, a line per workload.
+struct Panel {
+    Stage stage;
+    std::string title, ylabel;
+    std::function<double(const Point&)> value;
+};
+
+std::string panels_script(const std::string& svg, const std::string& layout, int height,
+                          const std::vector<Point>& points, const std::vector<Panel>& panels) {
+    std::string s =
+        "set terminal svg size 1100," + std::to_string(height) +
+        " dynamic noenhanced font 'sans,13' background 'white'\nset output " + gnuplot_string(svg) +
+        "\nset multiplot layout " + layout +
+        "\nset logscale xy\nset grid\nset key top left\nset xlabel 'sequence length L'\n";
+    int block = 0;
+    for (const auto& panel : panels) {
+        std::map<std::string, std::string> series;
+        for (const auto& p : points)
+            if (p.stage == panel.stage)
+                series[p.workload] +=
+                    std::to_string(p.seq_len) + " " + sci(panel.value(p), 6) + "\n";
+        if (series.empty()) continue;
+        s += "set title " + gnuplot_string(panel.title) + "\nset ylabel " +
+             gnuplot_string(panel.ylabel) + "\n";
+        std::string plot = "plot ";
+        for (const auto& [name, data] : series) {
+            const std::string b = "$S" + std::to_string(block++);
+            s += b + " << EOD\n" + data + "EOD\n";
+            plot += std::string(plot == "plot " ? "" : ", ") + b +
+                    " using 1:2 with linespoints lw 2 title " + gnuplot_string(name);
+        }
+        s += plot + "\n";
+    }
+    return s + "unset multiplot\n";
+}
+
+// Prefill time to first token and decode time per token (the paper's Figure 4, right).
+std::string latency_script(const std::vector<Point>& points) {
+    return panels_script("latency.svg", "1,2", 480, points,
+                         {{Stage::Prefill, "Prefill: time to first token", "latency (s)",
+                           [](const Point& p) { return p.seconds; }},
+                          {Stage::Decode, "Decode: time per token", "latency (ms)",
+                           [](const Point& p) { return p.seconds * 1e3; }}});
+}
+
+// The paper's Figure 1: total operations and DRAM traffic of the whole model by stage and L.
+std::string totals_script(const std::vector<Point>& points) {
+    auto ops = [](const Point& p) { return static_cast<double>(p.report.layer_ops) * p.layers; };
+    auto bytes = [](const Point& p) {
+        return static_cast<double>(p.report.layer_dram_bytes) * p.layers;
+    };
+    return panels_script(
+        "ops-bytes.svg", "2,2", 900, points,
+        {{Stage::Prefill, "Prefill: operations", "ops", ops},
+         {Stage::Decode, "Decode (per token): operations", "ops", ops},
+         {Stage::Prefill, "Prefill: DRAM traffic, layer by layer", "bytes", bytes},
+         {Stage::Decode, "Decode (per token): DRAM traffic, layer by layer", "bytes", bytes}});
+}
+
+} // namespace
+
+int cmd_analyze(const CommandArgs& args) {
+    ResolvedExperiment e = load_experiment(args.experiment, args.overrides);
+    ExperimentSpec x = read_experiment(e); // every section, also those analyze does not use
+    const HardwareSpec& hw = x.hw;
+    const std::vector<WorkloadSpec>& specs = x.workloads;
+
+    std::vector<Point> points;
+    for (const auto& ws : specs)
+        for (Stage stage : ws.stages)
+            for (int64_t L : ws.seq_lens) {
+                Workload w = ws.build(stage, L);
+                AnalyticReport r = analyze_layer_by_layer(w, hw);
+                const double secs = static_cast<double>(r.model_cycles) / hw.clock_hz;
+                points.push_back(
+                    {ws.name, stage, L, std::move(r), secs, static_cast<double>(w.layers)});
+            }
+    const int64_t roof_len = pick_roofline_len(e, points);
+    OutputDir out(args.output.empty() ? e.output : args.output);
+
+    Table totals({"workload", "stage", "L", "ops", "DRAM bytes", "latency", "dominant type"});
+    Table totals_csv(
+        {"workload", "stage", "seq_len", "ops", "dram_bytes", "latency_seconds", "dominant_type"});
+    Table types({"workload", "stage", "L", "type", "ops", "DRAM bytes", "intensity",
+                 "ops/byte (ratio)", "attainable ops/cycle", "latency s", "share"});
+    nlohmann::ordered_json j;
+    j["experiment"] = e.name;
+    j["hardware"] = {
+        {"name", hw.name},
+        {"pes", hw.total_pes()},
+        {"dram_bytes_per_cycle", hw.dram.bytes_per_cycle},
+        {"clock_hz", hw.clock_hz},
+        {"ridge_ops_per_byte", static_cast<double>(hw.total_pes()) / hw.dram.bytes_per_cycle}};
+    j["roofline_seq_len"] = roof_len;
+    j["points"] = nlohmann::ordered_json::array();
+    for (const auto& p : points) {
+        const double layers = p.layers;
+        std::string dominant;
+        uint64_t most = 0;
+        nlohmann::ordered_json jt = nlohmann::ordered_json::array();
+        for (const auto& t : p.report.types) {
+            const double secs = static_cast<double>(t.cycles) * layers / hw.clock_hz;
+            if (t.cycles > most) {
+                most = t.cycles;
+                dominant = t.type;
+            }
+            types.row({p.workload, to_string(p.stage), std::to_string(p.seq_len), t.type,
+                       sci(static_cast<double>(t.ops) * layers, 6),
+                       sci(static_cast<double>(t.dram_bytes) * layers, 6), fixed(t.intensity, 4),
+                       fixed(t.intensity_ratio, 4), fixed(t.attainable_ops_per_cycle, 2),
+                       sci(secs, 6), fixed(secs / p.seconds, 4)});
+            jt.push_back({{"type", t.type},
+                          {"ops", static_cast<double>(t.ops) * layers},
+                          {"dram_bytes", static_cast<double>(t.dram_bytes) * layers},
+                          {"intensity", t.intensity},
+                          {"intensity_ratio", t.intensity_ratio},
+                          {"attainable_ops_per_cycle", t.attainable_ops_per_cycle},
+                          {"latency_seconds", secs}});
+        }
+        totals.row({p.workload, to_string(p.stage), std::to_string(p.seq_len),
+                    sci(static_cast<double>(p.report.layer_ops) * layers, 4),
+                    sci(static_cast<double>(p.report.layer_dram_bytes) * layers, 4),
+                    seconds_text(p.seconds), dominant});
+        totals_csv.row({p.workload, to_string(p.stage), std::to_string(p.seq_len),
+                        fixed(static_cast<double>(p.report.layer_ops) * layers, 0),
+                        fixed(static_cast<double>(p.report.layer_dram_bytes) * layers, 0),
+                        sci(p.seconds, 10), dominant});
+        nlohmann::ordered_json jo = nlohmann::ordered_json::array();
+        for (const auto& c : p.report.ops)
+            jo.push_back({{"name", c.name},
+                          {"type", c.type},
+                          {"kind", c.kind},
+                          {"ops", c.ops},
+                          {"dram_bytes", c.dram_bytes()},
+                          {"intensity", c.intensity()},
+                          {"cycles", c.cycles},
+                          {"bound", c.compute_bound() ? "compute" : "memory"},
+                          {"spatial_utilization", c.utilization}});
+        j["points"].push_back(
+            {{"workload", p.workload},
+             {"stage", to_string(p.stage)},
+             {"seq_len", p.seq_len},
+             {"layers", layers},
+             {"total_latency_seconds", p.seconds},
+             {"total_ops", static_cast<double>(p.report.layer_ops) * layers},
+             {"total_dram_bytes", static_cast<double>(p.report.layer_dram_bytes) * layers},
+             {"operator_types", jt},
+             {"operators_per_layer", jo}});
+    }
+    j["config"] = nlohmann::ordered_json::parse(e.tree.to_json_string());
+
+    out.write("analysis.json", j.dump(2) + "\n");
+    out.write("analysis.csv", types.csv());
+    out.write("latency.csv", totals_csv.csv());
+    out.write("config.yaml", e.tree.to_yaml());
+    out.plot("roofline.gp", roofline_script(hw, points, roof_len));
+    out.plot("latency.gp", latency_script(points));
+    out.plot("ops-bytes.gp", totals_script(points));
+    out.commit();
+
+    if (!args.quiet) {
+        std::cout << "fusesim analyze: " << e.name << " on " << hw.name << " (" << hw.total_pes()
+                  << " PEs, " << fixed(hw.dram.bytes_per_cycle, 0) << " B/cycle, ridge "
+                  << fixed(static_cast<double>(hw.total_pes()) / hw.dram.bytes_per_cycle, 1)
+                  << " ops/byte), layer-by-layer execution\n\n";
+        std::cout << totals.text() << "\nOperator types at L = " << roof_len
+                  << " (intensity: ops-weighted mean, as in the paper)\n";
+        Table at_len({"workload", "stage", "type", "ops", "intensity", "ops/byte (ratio)",
+                      "attainable ops/cycle", "share of latency"});
+        for (const auto& p : points) {
+            if (p.seq_len != roof_len) continue;
+            for (const auto& t : p.report.types)
+                at_len.row({p.workload, to_string(p.stage), t.type,
+                            sci(static_cast<double>(t.ops) * p.layers, 4), fixed(t.intensity, 3),
+                            fixed(t.intensity_ratio, 3), fixed(t.attainable_ops_per_cycle, 1),
+                            fixed(100.0 * static_cast<double>(t.cycles) /
+                                      static_cast<double>(p.report.layer_cycles),
+                                  1) +
+                                " %"});
+        }
+        std::cout << at_len.text() << "\nwrote " << out.path()
+                  << "/{analysis.json, analysis.csv, latency.csv, roofline.svg, latency.svg, "
+                     "ops-bytes.svg}\n";
+    }
+    return 0;
+}
+
+} // namespace fusesim

@@ -1,0 +1,51 @@
+// `fusesim run`: the timing simulation of one experiment, with its reports and traces.
+#include "sim/cli/run_setup.hpp"
+#include "sim/report/bounds_report.hpp"
+#include "sim/report/report.hpp"
+
+#include <iostream>
+
+namespace fusesim {
+
+int cmd_run(const CommandArgs& args) {
+    auto s = prepare_run(args);
+    OutputDir out(args.output.empty() ? s->experiment.output : args.output);
+    SimOptions options;
+    options.layers = s->simulated_layers;
+    options.prefetch_depth = s->simulation.prefetch;
+    options.cache_weights = s->simulation.cache_weights;
+    options.lifetime_group = s->simulation.lifetime_group;
+    options.lifetime_step = s->simulation.lifetime_step;
+    options.timeline = s->simulation.timeline;
+    if (s->simulation.vcd) options.vcd_path = out.staged("trace.vcd"); // committed with the rest
+    options.vcd_limit = s->simulation.vcd_limit;
+    const TimingResult result = simulate(s->workload, s->hw, s->plan, s->mapping, options);
+    RunContext c{s->experiment, s->workload,        s->hw, s->plan, s->mapping,
+                 result,        s->simulated_layers};
+    const std::string summary = summary_text(c) + vcd_note(result, options);
+    out.write("report.json",
+              with_bounds(report_json(c), result, options, s->memory).dump(2) + "\n");
+    out.write("summary.txt", summary);
+    out.write("ops.csv", ops_csv(c));
+    out.write("memory.csv", memory_csv(c));
+    if (options.timeline) out.write("timeline.json", timeline_json(c));
+    out.write("config.yaml", s->experiment.tree.to_yaml());
+    if (!options.lifetime_group.empty()) {
+        if (result.lifetimes.empty())
+            throw ConfigError(s->experiment.tree.find("simulation")->origin(),
+                              "simulation.lifetimes",
+                              "no tile of a group named like '" + options.lifetime_group +
+                                  "' has step " + std::to_string(options.lifetime_step));
+        out.write("lifetimes.csv", lifetimes_csv(c));
+        out.plot("lifetimes.gp", lifetimes_script(c, "lifetimes.svg"));
+    }
+    out.commit();
+    if (!args.quiet)
+        std::cout << summary << "\nwrote " << out.path()
+                  << "/{report.json, summary.txt, ops.csv, memory.csv"
+                  << (options.timeline ? ", timeline.json" : "")
+                  << (options.vcd_path.empty() ? "" : ", trace.vcd") << "}\n";
+    return 0;
+}
+
+} // namespace fusesim

@@ -1,0 +1,85 @@
+#include "sim/cli/run_setup.hpp"
+
+#include "sim/engine/auto_fusion.hpp"
+#include "sim/engine/memory_budget.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace fusesim {
+
+std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_layer) {
+    auto s = std::make_unique<RunSetup>();
+    s->experiment = load_experiment(args.experiment, args.overrides);
+    const ConfigNode& tree = s->experiment.tree;
+    const ConfigNode* wl = tree.find("workload");
+    if (wl && wl->is_sequence())
+        throw ConfigError(wl->origin(), "workload",
+                          "this command simulates one workload; the experiment lists several");
+    ExperimentSpec x = read_experiment(s->experiment); // every section, used or not
+    s->hw = std::move(x.hw);
+    s->spec = std::move(x.workloads.front());
+    s->simulation = x.simulation;
+    s->workload = s->spec.build(s->spec.single_stage(), s->spec.single_seq_len());
+    const ConfigNode& mapping = *tree.find("mapping");
+    s->mapping = read_mapping(mapping, s->workload, s->hw.core.sram_bytes);
+    s->simulated_layers =
+        force_one_layer || !s->simulation.all_layers ? 1 : static_cast<int>(s->workload.layers);
+    check_simulated_time(s->workload, s->hw, s->simulated_layers, *tree.find("hardware"));
+    if (s->mapping.fusion == "auto") {
+        SimOptions o;
+        o.prefetch_depth = s->simulation.prefetch;
+        o.cache_weights = s->simulation.cache_weights;
+        o.memory_limit = memory_limit(args.max_memory, args.memory_share, nullptr);
+        const auto cands = search_fusion(s->workload, s->hw, s->mapping, o);
+        // No candidate fits the hardware: the point is infeasible (a result in a sweep), like a
+        // preset whose tiles do not fit. Candidates refused for other reasons (the memory
+        // limit) make it a configuration error below.
+        if (!cands.empty() && cands.front().cycles == 0 &&
+            std::all_of(cands.begin(), cands.end(), [](const auto& c) { return c.infeasible; }))
+            throw ScheduleError(mapping.origin().str() +
+                                ": mapping.fusion: fusion: auto found no plan that runs on this "
+                                "hardware (" +
+                                cands.front().error + ")");
+        if (cands.empty() || cands.front().cycles == 0)
+            throw ConfigError(
+                mapping.origin(), "mapping.fusion",
+                "fusion: auto found no plan that runs on this hardware (" +
+                    (cands.empty() ? std::string("no candidates") : cands.front().error) + ")");
+        MappingSpec chosen = cands.front().mapping;
+        for (const auto& c : cands)
+            chosen.candidates.push_back(c.name + ": " +
+                                        (c.cycles
+                                             ? std::to_string(c.cycles) + " cycles per layer"
+                                             : "does not run (" + c.error.substr(0, 120) + ")"));
+        chosen.fusion_note = "auto chose '" + cands.front().name + "', the fastest of " +
+                             std::to_string(cands.size()) + " candidates" +
+                             (chosen.fusion_note.empty() ? "" : "; " + chosen.fusion_note);
+        chosen.fusion = "auto: " + cands.front().name;
+        s->mapping = chosen;
+    }
+    // Estimated from the tiling before the plan is built: a plan that would exhaust the machine
+    // is a configuration error now, not std::bad_alloc minutes later.
+    const bool all_layers = s->simulated_layers > 1;
+    std::string why;
+    const int64_t limit = memory_limit(args.max_memory, args.memory_share, &why);
+    try {
+        s->memory = estimate_run_memory(s->workload, s->mapping, s->hw, s->simulated_layers,
+                                        s->simulation.timeline, static_cast<double>(limit));
+        const std::string problem = memory_problem(s->memory, limit, why, all_layers);
+        // Past kMaxPlanTiles build_tile_plan says that the plan cannot be represented at all.
+        if (!problem.empty() && s->memory.tiles <= kMaxPlanTiles) {
+            const ConfigNode* sim = tree.find("simulation");
+            throw ConfigError(all_layers && sim ? sim->origin() : mapping.origin(),
+                              all_layers ? "simulation.layers" : "mapping.tiling", problem);
+        }
+        const std::string reads = reads_problem(s->memory);
+        if (!reads.empty()) throw ConfigError(mapping.origin(), "mapping.tiling", reads);
+        s->plan = build_tile_plan(s->workload, s->mapping, s->hw.cores, s->simulated_layers);
+    } catch (const std::invalid_argument& e) {
+        throw ConfigError(mapping.origin(), "mapping", e.what());
+    }
+    return s;
+}
+
+} // namespace fusesim

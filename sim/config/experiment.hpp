@@ -1,0 +1,52 @@
+// An experiment: one YAML file that names a hardware, a workload and a mapping file (paths
+// relative to the experiment file) and may override any of their keys. The result is one resolved
+// tree { name, hardware: {...}, workload: {...}, mapping: {...}, ... } whose leaves still know the
+// file and line they came from.
+//
+// Experiment file schema:
+//   name: fig4-mamba-vs-opt         # optional; default: the file's stem
+//   description: "..."              # optional free text
+//   hardware: ../hardware/x.yaml    # a path, or an inline map
+//   workload: ../workloads/y.yaml   # a path, or an inline map, or a list of them (a comparison
+//                                   # of models, for `analyze` and `graph`); a `workload.x`
+//                                   # override then applies to each
+//   mapping: ../mappings/z.yaml     # a path, or an inline map; optional (default: empty map)
+//   set:                            # optional overrides, dotted keys from the top of the tree
+//     workload.seq_len: [64, 128]
+//     hardware.dram.bandwidth: 128GB/s
+//   output: traces/custom           # optional default output folder (relative to the cwd)
+//   analysis:                       # optional, for `analyze`: roofline_seq_len
+// Any other top-level key is an error.
+#pragma once
+
+#include "sim/config/config_tree.hpp"
+
+#include <string>
+#include <vector>
+
+namespace fusesim {
+
+struct ResolvedExperiment {
+    std::string name;
+    std::string file;   // the experiment file as given
+    std::string output; // default output folder: `output` key, else "traces/<name>"
+    ConfigNode tree;    // map with keys name, hardware, workload, mapping
+};
+
+// A --set override: "a.b.c=value"; value is parsed as YAML (so lists work: "x=[1,2]").
+struct Override {
+    std::string path;
+    std::string value;
+    Origin origin{"--set"}; // where it was written (a sweep spec's line, or the command line)
+};
+Override parse_override(const std::string& text); // ConfigError on a missing '=' or empty key
+
+// Loads the experiment, loads the files it names, applies its `set:` block, then `overrides` in
+// order. An override must name an existing top-level section (hardware, workload, mapping, name);
+// the schema readers reject unknown leaf keys afterwards.
+ResolvedExperiment load_experiment(const std::string& path, const std::vector<Override>& overrides);
+
+// Same, from an already parsed tree (used by sweeps to apply axis values).
+void apply_override(ConfigNode& tree, const std::string& dotted, ConfigNode value);
+
+} // namespace fusesim

@@ -1,0 +1,331 @@
+#include "sim/config/schema.hpp"
+
+#include "hw/cost/area.hpp"
+#include "sim/config/config_reader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+namespace fusesim {
+
+namespace {
+
+constexpr int64_t kBig = std::numeric_limits<int32_t>::max();
+// Model dimensions: far beyond any model, small enough that products of a few stay exact.
+constexpr int64_t kMaxDim = int64_t{1} << 24;
+constexpr std::size_t kName = Reader::kMaxNameBytes;
+// A custom workload's lists: operators are looked up by name, so keep them to a model's size.
+constexpr std::size_t kMaxCustomItems = 4096;
+
+// "unlimited" or a bandwidth; 0 means unlimited in the specs.
+double bandwidth_or_unlimited(Reader& r, const std::string& key, double clock_hz) {
+    if (!r.has(key)) {
+        r.accept(key);
+        return 0;
+    }
+    const ConfigNode& n = r.raw(key);
+    if (n.is_scalar() && n.value() == "unlimited") return 0;
+    return r.bytes_per_cycle(key, clock_hz);
+}
+
+} // namespace
+
+HardwareSpec read_hardware(const ConfigNode& node) {
+    Reader r(node, "hardware");
+    HardwareSpec hw = default_cpo_table({});
+    hw.name = r.str("name", kName);
+    r.opt_str("description");
+    hw.clock_hz = r.hertz("clock"); // 1 MHz to 100 GHz: every rate below is checked per cycle
+    // With an area model, the array, SRAM and DRAM bandwidth are derived (and may be omitted).
+    const bool derived = r.has("area");
+    hw.cores = derived ? r.opt_integer("cores", 1, 1).value_or(1) : r.integer("cores", 1, 4096);
+    {
+        Reader c = r.sub("core");
+        hw.core.pe_rows = derived ? c.opt_integer("pe_rows", 1, 1 << 20).value_or(1)
+                                  : c.integer("pe_rows", 1, 1 << 20);
+        hw.core.pe_cols = derived ? c.opt_integer("pe_cols", 1, 1 << 20).value_or(1)
+                                  : c.integer("pe_cols", 1, 1 << 20);
+        if (derived && !c.has("sram"))
+            c.accept("sram");
+        else
+            hw.core.sram_bytes = c.bytes("sram", 1);
+        hw.core.sram_bytes_per_cycle = bandwidth_or_unlimited(c, "sram_bandwidth", hw.clock_hz);
+        hw.core.sram_banks = c.opt_integer("sram_banks", 1, 1 << 16).value_or(1);
+        c.finish();
+    }
+    {
+        Reader d = r.sub("dram");
+        if (derived && !d.has("bandwidth"))
+            d.accept("bandwidth");
+        else
+            hw.dram.bytes_per_cycle = d.bytes_per_cycle("bandwidth", hw.clock_hz);
+        hw.dram.latency_cycles = d.has("latency") ? d.cycles("latency", hw.clock_hz) : 0;
+        if (!d.has("latency")) d.accept("latency");
+        hw.dram.energy_pj_per_bit = d.has("energy_per_bit") ? d.picojoules("energy_per_bit") : 0;
+        if (!d.has("energy_per_bit")) d.accept("energy_per_bit");
+        d.finish();
+    }
+    if (auto ic = r.opt_sub("interconnect")) {
+        hw.interconnect.topology =
+            ic->has("topology") ? ic->choice("topology", {"bus", "p2p"}) : "bus";
+        if (!ic->has("topology")) ic->accept("topology");
+        hw.interconnect.bytes_per_cycle = bandwidth_or_unlimited(*ic, "bandwidth", hw.clock_hz);
+        hw.interconnect.latency_cycles =
+            ic->has("latency") ? ic->cycles("latency", hw.clock_hz) : 0;
+        if (!ic->has("latency")) ic->accept("latency");
+        ic->finish();
+    }
+    if (auto cpo = r.opt_sub("cpo")) {
+        for (const auto& [key, value] : cpo->node().entries()) {
+            OpKind kind;
+            if (!parse_op_kind(key, kind) || kind == OpKind::View) {
+                cpo->accept(key);
+                std::string names;
+                for (const auto& n : op_kind_names())
+                    if (n != "view") names += (names.empty() ? "" : ", ") + n;
+                throw ConfigError(value.origin(), cpo->key_path(key),
+                                  "unknown operator kind (expected one of: " + names + ")");
+            }
+            hw.cpo[static_cast<int>(kind)] = cpo->integer(key, 1, 1 << 16);
+        }
+        cpo->finish();
+    }
+    if (derived) {
+        Reader a = r.sub("area");
+        AreaModel m;
+        m.scale = a.real("scale", 1e-6, 1e3);
+        m.memory_share = a.real("memory_share", 0.0, 1.0);
+        m.full_pes = a.real("full_pes", 1, 1e9);
+        m.full_sram = a.bytes("full_sram", 1);
+        m.base_bytes_per_cycle = a.bytes_per_cycle("base_dram_bandwidth", hw.clock_hz);
+        m.array_cols = a.opt_integer("array_cols", 1, 1 << 20).value_or(64);
+        a.finish();
+        try {
+            apply_area_model(m, hw);
+        } catch (const std::invalid_argument& e) {
+            throw ConfigError(node.find("area")->origin(), "hardware.area", e.what());
+        }
+        // The derived chip must satisfy the ranges a written one does.
+        if (hw.core.pe_rows > (1 << 20))
+            a.fail("", "the area model gives " + std::to_string(hw.core.pe_rows) +
+                           " PE rows (at most 1048576): lower scale or full_pes");
+        if (!(hw.dram.bytes_per_cycle >= Reader::kMinBytesPerCycle &&
+              hw.dram.bytes_per_cycle <= Reader::kMaxBytesPerCycle))
+            a.fail("base_dram_bandwidth", "the area model gives a DRAM bandwidth of " +
+                                              std::to_string(hw.dram.bytes_per_cycle) +
+                                              " B/cycle (expected 0.001 to 1e9)");
+    }
+    r.finish();
+    return hw;
+}
+
+namespace {
+
+std::vector<Stage> read_stages(Reader& r) {
+    std::vector<Stage> stages;
+    const ConfigNode& n = r.raw("stage");
+    std::vector<const ConfigNode*> items;
+    if (n.is_sequence())
+        for (const auto& i : n.items()) items.push_back(&i);
+    else
+        items.push_back(&n);
+    for (const ConfigNode* i : items) {
+        if (!i->is_scalar() || (i->value() != "prefill" && i->value() != "decode"))
+            throw ConfigError(i->origin(), r.key_path("stage"),
+                              "expected 'prefill' or 'decode' (or a list of them), got '" +
+                                  (i->is_scalar() ? i->value() : std::string("a structure")) + "'");
+        const Stage st = i->value() == "prefill" ? Stage::Prefill : Stage::Decode;
+        if (std::find(stages.begin(), stages.end(), st) != stages.end())
+            throw ConfigError(i->origin(), r.key_path("stage"), "lists '" + i->value() + "' twice");
+        stages.push_back(st);
+    }
+    if (stages.empty()) r.fail("stage", "expected at least one stage");
+    return stages;
+}
+
+void read_custom(Reader& r, WorkloadSpec& s) {
+    Reader dims = r.sub("dims");
+    if (dims.node().entries().size() > kMaxCustomItems)
+        dims.fail("", "more than " + std::to_string(kMaxCustomItems) + " dimensions");
+    for (const auto& [name, value] : dims.node().entries()) {
+        if (value.is_scalar() && value.value() == "seq_len") {
+            dims.accept(name);
+            s.custom.dims.emplace_back(name, 0);
+        } else {
+            s.custom.dims.emplace_back(name, dims.integer(name, 1, int64_t{1} << 32));
+        }
+    }
+    dims.finish();
+    auto names = [&](const std::string& key, std::vector<std::string>& out) {
+        const ConfigNode* n = r.opt_raw(key);
+        if (!n) return;
+        if (!n->is_sequence())
+            throw ConfigError(n->origin(), r.key_path(key), "expected a list of tensor names");
+        if (n->items().size() > kMaxCustomItems)
+            throw ConfigError(n->origin(), r.key_path(key),
+                              "more than " + std::to_string(kMaxCustomItems) + " tensor names");
+        for (const auto& i : n->items()) {
+            if (!i.is_scalar() || i.value().size() > kName)
+                throw ConfigError(i.origin(), r.key_path(key),
+                                  "expected a tensor name (at most " + std::to_string(kName) +
+                                      " bytes)");
+            out.push_back(i.value());
+        }
+    };
+    names("weights", s.custom.weights);
+    names("states", s.custom.states);
+    const ConfigNode& ops = r.raw("operators");
+    if (!ops.is_sequence() || ops.items().empty())
+        throw ConfigError(ops.origin(), r.key_path("operators"),
+                          "expected a non-empty list of operators");
+    if (ops.items().size() > kMaxCustomItems)
+        throw ConfigError(ops.origin(), r.key_path("operators"),
+                          "more than " + std::to_string(kMaxCustomItems) + " operators");
+    for (size_t i = 0; i < ops.items().size(); ++i) {
+        Reader o(ops.items()[i], r.key_path("operators") + "[" + std::to_string(i) + "]");
+        CustomOperator op;
+        // Errors in the Einsum point at its line.
+        const ConfigNode* einsum = ops.items()[i].find("einsum");
+        op.origin = einsum ? einsum->origin() : ops.items()[i].origin();
+        op.name = o.str("name", kName);
+        op.einsum = o.str("einsum");
+        op.kind = o.opt_str("kind", kName).value_or("");
+        op.type = o.opt_str("type", kName).value_or("custom");
+        if (!op.kind.empty()) {
+            OpKind k;
+            if (!parse_op_kind(op.kind, k)) {
+                std::string list;
+                for (const auto& n : op_kind_names()) list += (list.empty() ? "" : ", ") + n;
+                o.fail("kind", "expected one of: " + list + "; got '" + op.kind + "'");
+            }
+        }
+        o.finish();
+        s.custom.operators.push_back(op);
+    }
+}
+
+} // namespace
+
+WorkloadSpec read_workload(const ConfigNode& node) {
+    Reader r(node, "workload");
+    WorkloadSpec s;
+    s.origin = node.origin();
+    s.name = r.str("name", kName);
+    r.opt_str("description");
+    s.model = r.choice("model", {"mamba1", "opt", "custom"});
+    s.stage_origin = r.raw("stage").origin();
+    s.stages = read_stages(r);
+    s.seq_len_origin = r.raw("seq_len").origin();
+    s.seq_lens = r.integer_list("seq_len", 1, int64_t{1} << 24);
+    s.batch = r.opt_integer("batch", 1, 1 << 16).value_or(1);
+    // Where each size came from: an operator too large to count is reported at the largest.
+    auto size_key = [&](const std::string& key, int64_t value) {
+        if (const ConfigNode* n = node.find(key); n && !n->is_null())
+            s.size_keys.push_back({"workload." + key, value, n->origin()});
+        return value;
+    };
+    size_key("batch", s.batch);
+    for (int64_t L : s.seq_lens) size_key("seq_len", L);
+    const std::string precision = r.opt_str("precision").value_or("fp32");
+    if (!parse_precision(precision, s.precision))
+        r.fail("precision", "expected one of fp32, fp16, bf16, fp8, int8; got '" + precision + "'");
+    const int64_t layers = r.opt_integer("layers", 1, 100000).value_or(1);
+    r.opt_integer("vocab", 1, kBig); // informational: the embedding is not simulated
+    if (s.model == "mamba1") {
+        MambaParams& p = s.mamba;
+        p.layers = layers;
+        p.d_model = size_key("d_model", r.integer("d_model", 1, kMaxDim));
+        const int64_t expand = size_key("expand", r.opt_integer("expand", 1, 64).value_or(2));
+        p.d_inner =
+            size_key("d_inner", r.opt_integer("d_inner", 1, kMaxDim).value_or(expand * p.d_model));
+        p.d_state = size_key("d_state", r.integer("d_state", 1, kMaxDim));
+        p.d_conv = size_key("d_conv", r.opt_integer("d_conv", 1, 1024).value_or(4));
+        p.dt_rank = size_key("dt_rank",
+                             r.opt_integer("dt_rank", 1, kMaxDim).value_or((p.d_model + 15) / 16));
+    } else if (s.model == "opt") {
+        OptParams& p = s.opt;
+        p.layers = layers;
+        p.d_model = size_key("d_model", r.integer("d_model", 1, kMaxDim));
+        p.heads = size_key("heads", r.integer("heads", 1, kMaxDim));
+        p.head_dim = size_key("head_dim",
+                              r.opt_integer("head_dim", 1, kMaxDim).value_or(p.d_model / p.heads));
+        if (p.heads * p.head_dim != p.d_model)
+            r.fail("heads", "heads × head_dim (" + std::to_string(p.heads) + " × " +
+                                std::to_string(p.head_dim) + ") must equal d_model (" +
+                                std::to_string(p.d_model) + ")");
+        p.ffn = size_key("ffn", r.opt_integer("ffn", 1, kMaxDim).value_or(4 * p.d_model));
+    } else {
+        read_custom(r, s);
+        s.mamba.layers = layers;
+    }
+    s.opt.layers = s.mamba.layers = layers;
+    r.finish();
+    // Build once now so that every mistake surfaces before anything runs.
+    for (Stage st : s.stages)
+        for (int64_t L : s.seq_lens) s.build(st, L);
+    return s;
+}
+
+Workload WorkloadSpec::build(Stage stage, int64_t seq_len) const {
+    Workload w;
+    if (model == "mamba1" || model == "opt") {
+        try {
+            w = model == "mamba1" ? build_mamba1(mamba, stage, batch, seq_len, precision)
+                                  : build_opt(opt, stage, batch, seq_len, precision);
+        } catch (const std::invalid_argument& e) {
+            // Sizes too large to count: named at the largest size the user gave.
+            const SizeKey* at = nullptr;
+            for (const SizeKey& k : size_keys)
+                if (!at || k.value > at->value) at = &k;
+            throw ConfigError(at ? at->origin : origin, at ? at->key : "workload",
+                              std::string(e.what()) +
+                                  "; lower the model's dimensions, seq_len or batch");
+        }
+    } else {
+        w.model = "custom";
+        w.stage = stage;
+        w.batch = batch;
+        w.seq_len = seq_len;
+        w.layers = mamba.layers;
+        w.precision = precision;
+        WorkloadBuilder b(w);
+        for (const auto& [dim, size] : custom.dims)
+            b.dim(dim, size == 0 ? (stage == Stage::Decode ? 1 : seq_len) : size);
+        for (const auto& t : custom.weights) b.declare(t, TensorRole::Weight);
+        for (const auto& t : custom.states) b.declare(t, TensorRole::State);
+        for (const auto& op : custom.operators) {
+            try {
+                b.add(op.name, op.einsum, op.type, op.kind);
+            } catch (const std::exception& e) {
+                throw ConfigError(op.origin, "workload.operators." + op.name + ".einsum", e.what());
+            }
+        }
+        try {
+            w.finalize();
+        } catch (const std::exception& e) {
+            throw ConfigError(origin, "workload.operators", e.what());
+        }
+    }
+    w.name = name;
+    return w;
+}
+
+Stage WorkloadSpec::single_stage() const {
+    if (stages.size() != 1)
+        throw ConfigError(stage_origin, "workload.stage",
+                          "this command simulates one stage; give one value (or --set "
+                          "workload.stage=prefill)");
+    return stages.front();
+}
+
+int64_t WorkloadSpec::single_seq_len() const {
+    if (seq_lens.size() != 1)
+        throw ConfigError(seq_len_origin, "workload.seq_len",
+                          "this command simulates one sequence length; give one value (or --set "
+                          "workload.seq_len=N)");
+    return seq_lens.front();
+}
+
+} // namespace fusesim

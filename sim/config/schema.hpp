@@ -1,0 +1,106 @@
+// The configuration schema: hardware and workload sections of a resolved experiment, read and
+// validated into plain values before anything runs. Every mistake is a ConfigError naming the
+// file, line and key. The keys are documented in README.md ("Configuration reference").
+#pragma once
+
+#include "hw/cost/hardware.hpp"
+#include "sim/config/config_tree.hpp"
+#include "sim/config/experiment.hpp"
+#include "workloads/models/models.hpp"
+#include "workloads/plan/mapping.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fusesim {
+
+HardwareSpec read_hardware(const ConfigNode& hardware);
+
+// One operator of a `model: custom` workload, with where it was written.
+struct CustomOperator {
+    std::string name, einsum, kind, type;
+    Origin origin;
+};
+
+struct CustomSpec {
+    std::vector<std::pair<std::string, int64_t>> dims; // size 0: the sequence length (seq_len)
+    std::vector<std::string> weights, states;
+    std::vector<CustomOperator> operators;
+};
+
+struct WorkloadSpec {
+    std::string name;
+    std::string model; // mamba1, opt, custom
+    std::vector<Stage> stages;
+    std::vector<int64_t> seq_lens;
+    int64_t batch = 1;
+    Precision precision;
+    MambaParams mamba;
+    OptParams opt;
+    CustomSpec custom;
+    Origin origin;
+
+    // The operator graph of one layer; ConfigError (at the operator's line) for custom mistakes.
+    Workload build(Stage stage, int64_t seq_len) const;
+    // For commands that simulate one point: the single stage and length, else ConfigError.
+    Stage single_stage() const;
+    int64_t single_seq_len() const;
+    Origin stage_origin, seq_len_origin;
+    // The sizes read (dimensions, seq_len, batch) with their keys and lines, for errors about
+    // operators too large to count.
+    struct SizeKey {
+        std::string key;
+        int64_t value;
+        Origin origin;
+    };
+    std::vector<SizeKey> size_keys;
+};
+
+WorkloadSpec read_workload(const ConfigNode& workload);
+
+} // namespace fusesim
+
+namespace fusesim {
+
+// The mapping section: tiling, fusion (a preset name or a list of groups), fixed spatial
+// mappings. Operator and dimension names are checked against `w` (a ConfigError at the line that
+// names them); `sram_bytes` (one core) sizes automatic tiles and Mem-Aware's split.
+MappingSpec read_mapping(const ConfigNode& mapping, const Workload& w, int64_t sram_bytes);
+
+// The simulation section of an experiment (all keys optional).
+struct SimulationSpec {
+    bool all_layers = true;     // false: simulate one layer and scale by the number of layers
+    int prefetch = 1;           // tiles fetched ahead (double buffering); 0: no overlap
+    bool cache_weights = true;  // false: weights are re-read by every tile that needs them
+    std::string lifetime_group; // lifetimes chart: group name contains this (empty: none)
+    int64_t lifetime_step = 0;  // ... for the tiles of this step (tile index in the operator)
+    bool vcd = true;
+    int64_t vcd_limit = int64_t{256} << 20; // trace.vcd is cut before it passes this size
+    bool timeline = true;
+};
+SimulationSpec read_simulation(const ConfigNode* simulation);
+
+// The analysis section: `roofline_seq_len` (optional).
+std::optional<int64_t> read_analysis(const ConfigNode* analysis);
+
+// Every section of an experiment, read and checked: the hardware, each workload (built at every
+// stage and length), the mapping (against each workload's first stage and length), simulation
+// and analysis. Every command calls it first, so that no section goes unchecked.
+struct ExperimentSpec {
+    HardwareSpec hw;
+    std::vector<WorkloadSpec> workloads;
+    SimulationSpec simulation;
+    std::optional<int64_t> roofline_seq_len;
+};
+ExperimentSpec read_experiment(const ResolvedExperiment& e);
+
+// The timing simulation counts cycles on SystemC's 64-bit picosecond clock (1.8e16 cycles):
+// a generous estimate of the cycles of `layers` layers above kMaxSimulatedCycles is a
+// ConfigError (at hardware.dram.bandwidth) instead of an overflow that never ends.
+constexpr double kMaxSimulatedCycles = 1e14;
+void check_simulated_time(const Workload& w, const HardwareSpec& hw, int64_t layers,
+                          const ConfigNode& hardware);
+
+} // namespace fusesim

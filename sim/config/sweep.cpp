@@ -1,0 +1,236 @@
+#include "sim/config/sweep.hpp"
+
+#include "sim/cli/run_setup.hpp"
+#include "sim/config/config_reader.hpp"
+#include "sim/report/output.hpp"
+#include "sim/report/report.hpp"
+#include "sim/report/table.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace fusesim {
+
+namespace {
+
+std::string value_text(const ConfigNode& n) {
+    if (n.is_scalar()) return n.value();
+    std::string y = n.to_yaml();
+    while (!y.empty() && y.back() == '\n') y.pop_back();
+    return y;
+}
+
+std::vector<ConfigNode> range_values(Reader& r) {
+    const double from = r.real("from", -1e18, 1e18);
+    const double to = r.real("to", -1e18, 1e18);
+    const double step = r.real("step", 1e-12, 1e18);
+    r.finish();
+    if (to < from) r.fail("to", "must not be below 'from'");
+    std::vector<ConfigNode> out;
+    // `intervals` steps from `from` reach `to`: one value more than that. Checked as a double
+    // first so that a huge count never overflows the integer.
+    const double intervals = std::floor((to - from) / step + 1e-9);
+    if (intervals + 1 > 100000) r.fail("step", "makes more than 100,000 values");
+    const auto n = static_cast<int64_t>(intervals);
+    for (int64_t i = 0; i <= n; ++i) {
+        const double v = from + static_cast<double>(i) * step;
+        out.push_back(ConfigNode::scalar(sci(std::round(v * 1e9) / 1e9, 10), r.node().origin()));
+    }
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> pairs(Reader& r) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [key, value] : r.node().entries()) {
+        r.accept(key);
+        out.emplace_back(key, value_text(value));
+    }
+    return out;
+}
+
+} // namespace
+
+SweepSpec read_sweep(const std::string& path) {
+    const ConfigNode root = load_yaml_file(path);
+    Reader r(root, "");
+    SweepSpec s;
+    s.file = path;
+    s.name = r.opt_str("name").value_or(fs::path(path).stem().string());
+    if (const std::string why = file_name_problem(s.name); !why.empty()) r.fail("name", why);
+    r.opt_str("description");
+    const fs::path base = fs::path(path).parent_path();
+    s.experiment = (base / r.str("experiment")).lexically_normal().string();
+    if (auto set = r.opt_sub("set")) {
+        for (const auto& [key, value] : set->node().entries()) {
+            set->accept(key);
+            s.fixed.push_back({key, value_text(value), value.origin()});
+        }
+    }
+    Reader axes = r.sub("axes");
+    for (const auto& [key, value] : axes.node().entries()) {
+        SweepAxis a;
+        a.key = key;
+        if (value.is_sequence()) {
+            axes.accept(key);
+            a.values = value.items();
+        } else if (value.is_map()) {
+            Reader rr = axes.sub(key);
+            a.values = range_values(rr);
+        } else {
+            axes.accept(key);
+            a.values.push_back(value);
+        }
+        if (a.values.empty()) axes.fail(key, "expected at least one value");
+        s.axes.push_back(a);
+    }
+    if (s.axes.empty()) r.fail("axes", "expected at least one axis");
+    double points = 1;
+    for (const auto& ax : s.axes) points *= static_cast<double>(ax.values.size());
+    if (points > 1e6) r.fail("axes", "the axes make more than 1,000,000 design points");
+    s.zip = r.has("combine") ? r.choice("combine", {"product", "zip"}) == "zip" : false;
+    if (!r.has("combine")) r.accept("combine");
+    if (s.zip)
+        for (const auto& a : s.axes)
+            if (a.values.size() != s.axes.front().values.size())
+                throw ConfigError(root.find("axes")->origin(), "axes",
+                                  "combine: zip needs axes of equal length ('" + a.key + "' has " +
+                                      std::to_string(a.values.size()) + ", '" + s.axes.front().key +
+                                      "' " + std::to_string(s.axes.front().values.size()) + ")");
+    if (const ConfigNode* plots = r.opt_raw("plots")) {
+        if (!plots->is_sequence())
+            throw ConfigError(plots->origin(), "plots", "expected a list of plots");
+        for (size_t i = 0; i < plots->items().size(); ++i) {
+            Reader p(plots->items()[i], "plots[" + std::to_string(i) + "]");
+            PlotSpec ps;
+            ps.name = p.str("name"); // becomes <name>.gp and <name>.svg
+            if (const std::string why = file_name_problem(ps.name); !why.empty())
+                p.fail("name", why);
+            for (size_t k = 0; k < s.plots.size(); ++k)
+                if (s.plots[k].name == ps.name)
+                    p.fail("name", "plots[" + std::to_string(k) + "] has the same name '" +
+                                       ps.name + "' (each plot writes <name>.gp and <name>.svg)");
+            ps.x = p.str("x");
+            ps.y = p.str("y");
+            ps.series = p.opt_str("series").value_or("");
+            ps.style = p.has("style") ? p.choice("style", {"lines", "bars", "points"}) : "lines";
+            if (!p.has("style")) p.accept("style");
+            ps.title = p.opt_str("title").value_or(ps.name);
+            ps.logx = p.opt_boolean("logx").value_or(false);
+            ps.logy = p.opt_boolean("logy").value_or(false);
+            if (auto where = p.opt_sub("where")) ps.where = pairs(*where);
+            if (const ConfigNode* marks = p.opt_raw("marks")) {
+                if (!marks->is_sequence())
+                    throw ConfigError(marks->origin(), p.key_path("marks"), "expected a list");
+                for (size_t k = 0; k < marks->items().size(); ++k) {
+                    Reader m(marks->items()[k],
+                             p.key_path("marks") + "[" + std::to_string(k) + "]");
+                    PlotSpec::Mark mark;
+                    Reader match = m.sub("match");
+                    mark.match = pairs(match);
+                    mark.label = m.str("label");
+                    m.finish();
+                    ps.marks.push_back(mark);
+                }
+            }
+            p.finish();
+            s.plots.push_back(ps);
+        }
+    }
+    if (const ConfigNode* best = r.opt_raw("best")) {
+        if (!best->is_sequence()) throw ConfigError(best->origin(), "best", "expected a list");
+        for (size_t i = 0; i < best->items().size(); ++i) {
+            Reader b(best->items()[i], "best[" + std::to_string(i) + "]");
+            BestSpec bs;
+            const ConfigNode& g = b.raw("group_by");
+            if (!g.is_sequence()) b.fail("group_by", "expected a list of columns");
+            for (const auto& item : g.items()) bs.group_by.push_back(value_text(item));
+            bs.minimize = b.opt_str("minimize").value_or("latency_seconds");
+            if (auto base = b.opt_sub("baseline")) bs.baseline = pairs(*base);
+            b.finish();
+            s.best.push_back(bs);
+        }
+    }
+    s.output = r.opt_str("output").value_or("traces/" + s.name);
+    r.finish();
+    return s;
+}
+
+std::vector<SweepPoint> expand_points(const SweepSpec& spec) {
+    std::vector<SweepPoint> points;
+    const size_t n_axes = spec.axes.size();
+    std::vector<size_t> idx(n_axes, 0);
+    size_t total = spec.zip ? spec.axes.front().values.size() : 1;
+    if (!spec.zip)
+        for (const auto& a : spec.axes) total *= a.values.size();
+    for (size_t p = 0; p < total; ++p) {
+        SweepPoint pt;
+        pt.index = p;
+        pt.overrides = spec.fixed;
+        size_t rest = p;
+        for (size_t a = n_axes; a-- > 0;) { // first axis outermost
+            const size_t n = spec.axes[a].values.size();
+            idx[a] = spec.zip ? p : rest % n;
+            if (!spec.zip) rest /= n;
+        }
+        for (size_t a = 0; a < n_axes; ++a) {
+            const std::string text = value_text(spec.axes[a].values[idx[a]]);
+            pt.values.push_back(text);
+            pt.overrides.push_back({spec.axes[a].key, text, spec.axes[a].values[idx[a]].origin()});
+        }
+        points.push_back(pt);
+    }
+    return points;
+}
+
+const std::vector<std::string>& result_columns() {
+    static const std::vector<std::string> cols = {"status",
+                                                  "latency_cycles",
+                                                  "latency_seconds",
+                                                  "latency_per_token_seconds",
+                                                  "peak_sram_bytes",
+                                                  "dram_read_bytes",
+                                                  "dram_write_bytes",
+                                                  "utilization",
+                                                  "pes",
+                                                  "sram_bytes",
+                                                  "dram_bytes_per_cycle",
+                                                  "split_d",
+                                                  "evicted_bytes"};
+    return cols;
+}
+
+std::vector<std::string> run_point(const std::string& experiment, const std::vector<Override>& o) {
+    CommandArgs args;
+    args.experiment = experiment;
+    args.overrides = o;
+    auto s = prepare_run(args);
+    SimOptions options;
+    options.layers = s->simulated_layers;
+    options.prefetch_depth = s->simulation.prefetch;
+    options.cache_weights = s->simulation.cache_weights;
+    options.timeline = false;
+    const TimingResult r = simulate(s->workload, s->hw, s->plan, s->mapping, options);
+    RunContext c{s->experiment, s->workload, s->hw, s->plan, s->mapping, r, s->simulated_layers};
+    const auto j = report_json(c);
+    const double seconds = j["latency"]["seconds"].get<double>();
+    const double tokens =
+        s->workload.stage == Stage::Prefill ? static_cast<double>(s->workload.seq_len) : 1.0;
+    return {"ok",
+            std::to_string(j["latency"]["cycles"].get<uint64_t>()),
+            sci(seconds, 8),
+            sci(seconds / tokens, 8),
+            std::to_string(j["peak_sram_bytes"].get<int64_t>()),
+            std::to_string(j["dram"]["read_bytes"].get<int64_t>()),
+            std::to_string(j["dram"]["write_bytes"].get<int64_t>()),
+            sci(j["utilization"].get<double>(), 6),
+            std::to_string(s->hw.total_pes()),
+            std::to_string(s->hw.total_sram_bytes()),
+            sci(s->hw.dram.bytes_per_cycle, 8),
+            std::to_string(s->mapping.split_d),
+            std::to_string(j["dram"]["evicted_bytes"].get<int64_t>())};
+}
+
+} // namespace fusesim

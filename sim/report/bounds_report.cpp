@@ -1,0 +1,32 @@
+#include "sim/report/bounds_report.hpp"
+
+#include <cmath>
+
+namespace fusesim {
+
+std::string vcd_note(const TimingResult& r, const SimOptions& o) {
+    if (o.vcd_path.empty() || !r.vcd_truncated) return "";
+    return "trace.vcd: cut at cycle " + std::to_string(r.vcd_cut_cycle) + " of " +
+           std::to_string(r.cycles) + ", where it reached its size limit of " +
+           approx_bytes(static_cast<double>(o.vcd_limit)) +
+           " (simulation.vcd_limit); later changes are not in it\n";
+}
+
+nlohmann::ordered_json with_bounds(nlohmann::ordered_json report, const TimingResult& r,
+                                   const SimOptions& o, const MemoryEstimate& memory) {
+    nlohmann::ordered_json m;
+    m["bytes"] = std::llround(memory.bytes);
+    m["tiles"] = std::llround(memory.tiles);
+    m["tile_reads"] = std::llround(memory.input_refs);
+    report["memory_estimate"] = m;
+    if (o.vcd_path.empty()) return report;
+    nlohmann::ordered_json v;
+    v["bytes"] = r.vcd_bytes;
+    v["limit_bytes"] = o.vcd_limit;
+    v["truncated"] = r.vcd_truncated;
+    if (r.vcd_truncated) v["cut_cycle"] = r.vcd_cut_cycle;
+    report["trace_vcd"] = v;
+    return report;
+}
+
+} // namespace fusesim

@@ -1,0 +1,107 @@
+// Tensors and operators. An operator is an Einsum-like loop nest over named dimensions; each
+// tensor axis is indexed by an affine expression of loop dimensions (x[l+k-3, d]), which is what
+// makes dependencies exact through views (split, slice, transpose, reshape, concat).
+#pragma once
+
+#include "workloads/vocab/coords.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace fusesim {
+
+// What the bytes of a tensor are: weights and model inputs live in DRAM before the run,
+// activations are produced by operators, the state is carried between tokens.
+enum class TensorRole { Input, Weight, Activation, State };
+const char* to_string(TensorRole role);
+
+struct Tensor {
+    std::string name;
+    std::vector<int64_t> shape;
+    TensorRole role = TensorRole::Activation;
+    int bytes_per_element = 4;
+
+    int64_t elements() const;
+    int64_t bytes() const { return elements() * bytes_per_element; }
+};
+
+// The compute kind selects the cycles per op (CPO) from the hardware; view kinds cost nothing.
+enum class OpKind {
+    Mac,
+    Add,
+    Mul,
+    Div,
+    Max,
+    Exp,
+    Silu,
+    Sigmoid,
+    Softplus,
+    Softmax,
+    Reduce,
+    Sqrt,
+    Copy, // compute
+    View  // split, slice, concat, transpose, reshape: no compute, dependencies pass through
+};
+const char* to_string(OpKind kind);
+bool parse_op_kind(const std::string& text, OpKind& out);
+std::vector<std::string> op_kind_names();
+
+// One term of an axis index: coefficient × loop dimension.
+struct IndexTerm {
+    int dim = 0; // index into Operator::dims
+    int64_t coef = 1;
+};
+
+// Axis coordinate = Σ terms + offset.
+struct AxisIndex {
+    std::vector<IndexTerm> terms;
+    int64_t offset = 0;
+    bool whole = false; // the whole axis whatever the tile (softmax rows)
+};
+
+struct Operand {
+    int tensor = -1;             // index into Workload::tensors
+    std::vector<AxisIndex> axes; // one per tensor axis
+    // A loop-carried read (the state of the previous token): a dependency between tiles of the
+    // recurrence, not an edge of the operator graph.
+    bool carried = false;
+};
+
+struct Dim {
+    std::string name;
+    int64_t size = 1;
+};
+
+// Half-open box [lo, hi) over an operator's loop dims or a tensor's axes.
+struct Box {
+    Coords lo, hi;
+    int64_t volume() const;
+    bool overlaps(const Box& other) const;
+    bool operator==(const Box& other) const { return lo == other.lo && hi == other.hi; }
+};
+
+struct Operator {
+    std::string name;
+    OpKind kind = OpKind::Mac;
+    std::string type;      // operator type for reports: projection, state_update, attention, ...
+    std::string view_of;   // for views, what kind: split, slice, concat, transpose, reshape
+    std::vector<Dim> dims; // loop nest, outermost first
+    std::vector<Operand> inputs;
+    Operand output;
+    int sequential_dim = -1; // loop dim along which the op carries a state (token t needs t-1)
+
+    int dim_index(const std::string& name) const; // -1 if absent
+    // Ops of the whole loop nest: product of extents (a MAC counts one op); views have none.
+    int64_t ops() const;
+    Box full_box() const;
+    // Loop dims that index no axis of the output: reduced over.
+    std::vector<int> reduction_dims() const;
+};
+
+// The slice of `operand` that a tile `loop_box` of `op` touches, clamped to the tensor's shape.
+Box operand_slice(const Operator& op, const Operand& operand, const Tensor& tensor,
+                  const Box& loop_box);
+
+} // namespace fusesim

@@ -1,0 +1,229 @@
+#include "workloads/graph/workload.hpp"
+
+#include <boost/graph/topological_sort.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+namespace fusesim {
+
+const char* to_string(Stage stage) {
+    return stage == Stage::Prefill ? "prefill" : "decode";
+}
+
+bool parse_precision(const std::string& text, Precision& out) {
+    static const std::pair<const char*, int> kTable[] = {
+        {"fp32", 4}, {"fp16", 2}, {"bf16", 2}, {"int8", 1}, {"fp8", 1}};
+    for (const auto& [name, bytes] : kTable)
+        if (text == name) {
+            out = {name, bytes};
+            return true;
+        }
+    return false;
+}
+
+int Workload::tensor_index(const std::string& tensor_name) const {
+    for (size_t i = 0; i < tensors.size(); ++i)
+        if (tensors[i].name == tensor_name) return static_cast<int>(i);
+    return -1;
+}
+
+void Workload::producers_through_views(int t, std::vector<int>& out) const {
+    for (int p : producers[t]) {
+        if (ops[p].kind == OpKind::View)
+            for (const auto& in : ops[p].inputs) producers_through_views(in.tensor, out);
+        else
+            out.push_back(p);
+    }
+}
+
+int Workload::op_index(const std::string& op_name) const {
+    for (size_t i = 0; i < ops.size(); ++i)
+        if (ops[i].name == op_name) return static_cast<int>(i);
+    return -1;
+}
+
+void Workload::finalize() {
+    producers.assign(tensors.size(), {});
+    consumers.assign(tensors.size(), {});
+    graph = OpGraph(ops.size());
+    for (size_t o = 0; o < ops.size(); ++o) {
+        producers[ops[o].output.tensor].push_back(static_cast<int>(o));
+        for (const auto& in : ops[o].inputs) {
+            auto& c = consumers[in.tensor];
+            if (c.empty() || c.back() != static_cast<int>(o)) c.push_back(static_cast<int>(o));
+        }
+    }
+    for (size_t t = 0; t < tensors.size(); ++t) {
+        // Byte counts are 64-bit: a tensor must stay countable, as a loop nest must.
+        double elements = 1;
+        for (int64_t s : tensors[t].shape) elements *= static_cast<double>(s);
+        if (elements > 1e17) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%.3g", elements);
+            throw std::invalid_argument("tensor '" + tensors[t].name + "' has " + text +
+                                        " elements (at most 1e17)");
+        }
+        const bool produced = !producers[t].empty();
+        if (!produced && tensors[t].role == TensorRole::Activation)
+            throw std::invalid_argument("tensor '" + tensors[t].name +
+                                        "' is read but no operator produces it");
+    }
+    for (size_t o = 0; o < ops.size(); ++o)
+        for (const auto& in : ops[o].inputs) {
+            if (in.carried) continue;
+            for (int p : producers[in.tensor])
+                boost::add_edge(p, static_cast<int>(o), in.tensor, graph);
+        }
+    std::vector<OpGraph::vertex_descriptor> reversed;
+    try {
+        boost::topological_sort(graph, std::back_inserter(reversed));
+    } catch (const boost::not_a_dag&) {
+        throw std::invalid_argument("the operator graph has a cycle (a state read must be marked "
+                                    "as carried from the previous token)");
+    }
+    // Boost's order depends only on vertex numbering: deterministic. Prefer the order in which
+    // operators were written where the graph allows it: a stable sort by longest path depth.
+    std::vector<int> depth(ops.size(), 0);
+    for (auto it = reversed.rbegin(); it != reversed.rend(); ++it)
+        for (auto [e, end] = boost::out_edges(*it, graph); e != end; ++e) {
+            auto v = boost::target(*e, graph);
+            depth[v] = std::max(depth[v], depth[*it] + 1);
+        }
+    topo_order.resize(ops.size());
+    for (size_t i = 0; i < ops.size(); ++i) topo_order[i] = static_cast<int>(i);
+    std::stable_sort(topo_order.begin(), topo_order.end(),
+                     [&](int a, int b) { return depth[a] < depth[b]; });
+    // Depth order is topological; writing order inside one depth keeps reports readable.
+}
+
+void WorkloadBuilder::dim(const std::string& name, int64_t size) {
+    if (size < 1) throw std::invalid_argument("dimension '" + name + "' must be at least 1");
+    dims_[name] = size;
+}
+
+int64_t WorkloadBuilder::dim_size(const std::string& name) const {
+    auto it = dims_.find(name);
+    if (it == dims_.end()) throw std::invalid_argument("unknown dimension '" + name + "'");
+    return it->second;
+}
+
+void WorkloadBuilder::declare(const std::string& tensor, TensorRole role) {
+    declared_[tensor] = role;
+    int t = w_.tensor_index(tensor);
+    if (t >= 0) w_.tensors[t].role = role;
+}
+
+int WorkloadBuilder::tensor_for(const std::string& name, size_t rank, bool produced) {
+    int t = w_.tensor_index(name);
+    if (t < 0) {
+        Tensor tensor;
+        tensor.name = name;
+        tensor.shape.assign(rank, 0);
+        tensor.bytes_per_element = w_.precision.bytes;
+        auto d = declared_.find(name);
+        tensor.role = d != declared_.end() ? d->second
+                      : produced           ? TensorRole::Activation
+                                           : TensorRole::Input;
+        w_.tensors.push_back(tensor);
+        return static_cast<int>(w_.tensors.size() - 1);
+    }
+    Tensor& tensor = w_.tensors[t];
+    if (tensor.shape.size() != rank)
+        throw std::invalid_argument("tensor '" + name + "' is used with " + std::to_string(rank) +
+                                    " axes here but " + std::to_string(tensor.shape.size()) +
+                                    " elsewhere");
+    if (produced && tensor.role == TensorRole::Input && !declared_.count(name))
+        tensor.role = TensorRole::Activation;
+    return t;
+}
+
+Operand WorkloadBuilder::operand(const Operator& op, const EinsumRef& ref, bool produced) {
+    Operand o;
+    o.tensor = tensor_for(ref.tensor, ref.axes.size(), produced);
+    Tensor& tensor = w_.tensors[o.tensor];
+    for (size_t a = 0; a < ref.axes.size(); ++a) {
+        const EinsumAxis& ax = ref.axes[a];
+        AxisIndex index;
+        index.offset = ax.offset;
+        index.whole = ax.whole;
+        int64_t max_index = ax.offset;
+        for (const auto& term : ax.terms) {
+            int d = op.dim_index(term.dim);
+            index.terms.push_back({d, term.coef});
+            if (term.coef > 0) max_index += term.coef * (op.dims[d].size - 1);
+        }
+        if (ax.whole) {
+            if (tensor.shape[a] == 0)
+                throw std::invalid_argument("axis " + std::to_string(a) + " of tensor '" +
+                                            ref.tensor +
+                                            "' is taken whole (':') before its size is known");
+        } else {
+            tensor.shape[a] = std::max(tensor.shape[a], max_index + 1);
+        }
+        o.axes.push_back(index);
+    }
+    return o;
+}
+
+Operator& WorkloadBuilder::add(const std::string& name, const std::string& einsum,
+                               const std::string& type, const std::string& kind) {
+    if (w_.op_index(name) >= 0)
+        throw std::invalid_argument("operator '" + name + "' is defined twice");
+    ParsedEinsum e = parse_einsum(einsum);
+    Operator op;
+    op.name = name;
+    op.type = type;
+    for (const auto& d : e.dims_in_order()) {
+        auto it = dims_.find(d);
+        if (it == dims_.end())
+            throw std::invalid_argument("operator '" + name + "' uses dimension '" + d +
+                                        "' which has no size");
+        op.dims.push_back({d, it->second});
+    }
+    if (!kind.empty()) {
+        if (!parse_op_kind(kind, op.kind))
+            throw std::invalid_argument("operator '" + name + "': unknown kind '" + kind + "'");
+    } else if (!e.function.empty()) {
+        if (!parse_op_kind(e.function, op.kind))
+            throw std::invalid_argument("operator '" + name + "': unknown function '" + e.function +
+                                        "'");
+    } else if (e.accumulate) {
+        op.kind = e.inputs.size() > 1 ? OpKind::Mac : OpKind::Reduce;
+    } else if (e.combine == '*') {
+        op.kind = OpKind::Mul;
+    } else if (e.combine == '+' || e.combine == '-') {
+        op.kind = OpKind::Add;
+    } else if (e.combine == '/') {
+        op.kind = OpKind::Div;
+    } else {
+        op.kind = OpKind::View;
+    }
+    // The loop nest's size must stay countable (ops and bytes are 64-bit).
+    double volume = 1;
+    for (const auto& d : op.dims) volume *= static_cast<double>(d.size);
+    if (volume > 1e17) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.3g", volume);
+        std::string loops;
+        for (const auto& d : op.dims)
+            loops += (loops.empty() ? "" : " × ") + d.name + " " + std::to_string(d.size);
+        throw std::invalid_argument("operator '" + name + "' has " + text + " loop iterations (" +
+                                    loops + "; at most 1e17)");
+    }
+    for (const auto& in : e.inputs) op.inputs.push_back(operand(op, in, false));
+    op.output = operand(op, e.output, true);
+    w_.ops.push_back(std::move(op));
+    return w_.ops.back();
+}
+
+void WorkloadBuilder::carried(const std::string& dim, int input_index) {
+    Operator& op = w_.ops.back();
+    op.sequential_dim = op.dim_index(dim);
+    if (op.sequential_dim < 0)
+        throw std::invalid_argument("operator '" + op.name + "' has no dimension '" + dim + "'");
+    op.inputs.at(input_index).carried = true;
+}
+
+} // namespace fusesim

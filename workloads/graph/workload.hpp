@@ -1,0 +1,89 @@
+// A workload: the tensors and operators of one layer (model builders make identical layers), the
+// operator graph (Boost.Graph), and what the run is: stage, batch, sequence length, precision.
+#pragma once
+
+#include "workloads/graph/einsum.hpp"
+#include "workloads/graph/operator.hpp"
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace fusesim {
+
+enum class Stage { Prefill, Decode };
+const char* to_string(Stage stage);
+
+struct Precision {
+    std::string name = "fp32";
+    int bytes = 4;
+};
+// fp32 → 4, fp16/bf16 → 2, int8/fp8 → 1; false if unknown.
+bool parse_precision(const std::string& text, Precision& out);
+
+// Edges run from a producer operator to a consumer operator; the edge names the tensor.
+using OpGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
+                                      boost::no_property, boost::property<boost::edge_name_t, int>>;
+
+struct Workload {
+    std::string name;  // e.g. "mamba-2.8b"
+    std::string model; // builder kind: mamba1, opt, custom
+    Stage stage = Stage::Prefill;
+    int64_t batch = 1;
+    int64_t seq_len = 1;
+    int64_t layers = 1; // identical layers of the model; tensors and ops below are one layer
+    Precision precision;
+    std::vector<Tensor> tensors;
+    std::vector<Operator> ops;
+    // The tensor a layer reads from the previous layer and the one it hands to the next (same
+    // shape); -1 when layers do not chain.
+    int layer_input = -1;
+    int layer_output = -1;
+
+    // Derived by finalize().
+    std::vector<std::vector<int>> producers; // per tensor: operators writing (part of) it
+    std::vector<std::vector<int>> consumers; // per tensor: operators reading it
+    OpGraph graph;
+    std::vector<int> topo_order; // operators, producers before consumers (carried reads ignored)
+
+    int tensor_index(const std::string& name) const; // -1 if absent
+    // Non-view operators writing tensor `t`, looking through views (appended to `out`).
+    void producers_through_views(int t, std::vector<int>& out) const;
+    int op_index(const std::string& name) const; // -1 if absent
+    // Builds producers/consumers, the graph and the topological order; throws
+    // std::invalid_argument if a tensor is read but never produced and not an input, weight or
+    // state, or if the graph has a cycle that no carried read explains.
+    void finalize();
+};
+
+// Builds a workload from Einsum strings. Tensor shapes are inferred from the largest index each
+// operator touches (or declared); roles default to activation for produced tensors.
+class WorkloadBuilder {
+  public:
+    explicit WorkloadBuilder(Workload& w) : w_(w) {}
+
+    void dim(const std::string& name, int64_t size);
+    int64_t dim_size(const std::string& name) const; // throws if unknown
+    bool has_dim(const std::string& name) const { return dims_.count(name) > 0; }
+    void declare(const std::string& tensor, TensorRole role);
+
+    // Adds one operator; kind "" infers it: a function name, '+=' → mac (or reduce with one
+    // input), '*' → mul, '+'/'-' → add, '/' → div, a plain copy → view.
+    // Throws EinsumError / std::invalid_argument on mistakes (unknown dims, rank mismatch).
+    Operator& add(const std::string& name, const std::string& einsum, const std::string& type,
+                  const std::string& kind = "");
+    // Marks input `input_index` of the last added operator as a loop-carried read along `dim`.
+    void carried(const std::string& dim, int input_index);
+
+  private:
+    Workload& w_;
+    std::map<std::string, int64_t> dims_;
+    std::map<std::string, TensorRole> declared_;
+    int tensor_for(const std::string& name, size_t rank, bool produced);
+    Operand operand(const Operator& op, const EinsumRef& ref, bool produced);
+};
+
+} // namespace fusesim

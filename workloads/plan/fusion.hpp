@@ -1,0 +1,42 @@
+// Fusion schemes: the paper's presets for the Mamba-1 state-update block (Table 2), the
+// Mem-Aware D split (Eq. 2 and 3), and the check that a group can be fused at all.
+#pragma once
+
+#include "workloads/graph/workload.hpp"
+#include "workloads/plan/mapping.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fusesim {
+
+// unfused, a, b, a-b, as, bs, as-b, bs-a, fuse-all, mem-aware (auto is handled by the search).
+const std::vector<std::string>& fusion_preset_names();
+bool is_fusion_preset(const std::string& name);
+
+// What applying a preset decided, for the report.
+struct FusionChoice {
+    std::string preset;
+    int64_t fuse_all_bytes = 0; // Eq. 2: (5·D·N + D + N) · bytes per element
+    int64_t split_d = 1;        // Mem-Aware: S_D (1 otherwise)
+    std::string note;
+};
+
+// Adds the preset's groups to `m`, and tiles its fused operators into 1-token steps (Mem-Aware:
+// also d into S_D parts), replacing the mapping's tiling of those operators. `sram_bytes`: one
+// core's capacity (Mem-Aware). Throws std::invalid_argument if the workload is not a Mamba-1 block.
+FusionChoice apply_fusion_preset(const std::string& name, const Workload& w, MappingSpec& m,
+                                 int64_t sram_bytes);
+
+// Eq. 2 for a Mamba-1 block: peak bytes of one 1-token step of the fused state update.
+int64_t fuse_all_bytes(int64_t d_inner, int64_t d_state, int64_t bytes_per_element);
+// Eq. 3: the smallest divisor S of D such that one 1-token step over D/S channels fits.
+int64_t mem_aware_split(int64_t d_inner, int64_t d_state, int64_t bytes_per_element,
+                        int64_t sram_bytes);
+
+// Throws std::invalid_argument naming the operators if a group's operators are not connected
+// by producer-consumer edges (through views), so they could not be fused.
+void check_fusable(const Workload& w, const FusionGroupSpec& group);
+
+} // namespace fusesim

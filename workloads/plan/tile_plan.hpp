@@ -1,0 +1,110 @@
+// The tile plan: every operator split into tiles (hyper-rectangles of its loop nest), the data
+// chunks they produce and read, their dependencies (from slice overlap, exact through views and
+// the token recurrence), their fusion group, core and issue order. Dependencies are found per
+// consumer slice by inverting the producer's affine output index, so building the plan costs
+// time near-linear in the number of tiles and dependencies, with no per-element structures.
+#pragma once
+
+#include "workloads/graph/workload.hpp"
+#include "workloads/plan/mapping.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fusesim {
+
+// A piece of a tensor that lives as one unit in memory: the output slice of a producer tile
+// (shared by the tiles of a tiled reduction), or a slice of a weight/input read from DRAM.
+struct Chunk {
+    int tensor = -1;
+    int layer = 0;
+    int64_t bytes = 0;
+    int producer_op = -1;   // -1: external (weights, inputs, states before the run)
+    int producer_tiles = 0; // tiles that must finish before the chunk is complete
+    int consumers = 0;      // tile reads of this chunk
+    int group = -1;         // producing group
+    int core = 0;           // core whose SRAM holds it when produced
+    bool writeback = false; // must reach DRAM: read outside its group, spilled, or final output
+};
+
+struct InputRef {
+    int chunk = -1;
+    int64_t bytes = 0; // bytes of the chunk this tile reads (its slice ∩ the chunk)
+};
+
+struct Tile {
+    int op = -1;
+    int layer = 0;
+    int group = -1;
+    int core = 0;
+    int64_t grid_index = 0; // linear index in the operator's tile grid
+    int out_chunk = -1;
+    uint32_t in_begin = 0, in_end = 0; // into TilePlan::inputs
+};
+
+struct OpTiling {
+    Coords extent;               // nominal tile extent per loop dim
+    Coords count;                // tiles per loop dim
+    std::vector<char> reduction; // per loop dim: reduced over (not an output index)
+    Coords order;                // loop dims from outermost to innermost tile loop
+    // Grid coordinates (per loop dim) of the tile with this linear index in `order`.
+    Coords decode(int64_t index) const {
+        Coords c(count.size());
+        for (size_t k = order.size(); k-- > 0;) {
+            const auto d = static_cast<size_t>(order[k]);
+            c[d] = index % count[d];
+            index /= count[d];
+        }
+        return c;
+    }
+    int64_t tiles = 1;
+};
+
+struct GroupInfo {
+    std::string name;
+    std::vector<int> ops; // in topological order
+    bool on_chip = false; // intermediates stay on chip
+};
+
+struct TilePlan {
+    int layers = 1;
+    std::vector<OpTiling> op_tiling; // per operator
+    std::vector<int> group_of_op;
+    std::vector<GroupInfo> groups; // in execution order
+    std::vector<Tile> tiles;       // in issue order (topological, deterministic)
+    std::vector<InputRef> inputs;
+    std::vector<Chunk> chunks;
+
+    Box tile_box(const Workload& w, const Tile& t) const;
+    Coords tile_extents(const Workload& w, const Tile& t) const;
+    std::string tile_name(const Workload& w, const Tile& t) const; // "ssm_add[l=5,d=0]@layer0"
+};
+
+// `cores`: tiles spread over this many cores; `layers`: how many identical layers to chain
+// (layer i+1 reads layer i's output). Throws std::invalid_argument for an unknown operator or
+// dimension in the mapping (the config layer adds file and line).
+TilePlan build_tile_plan(const Workload& w, const MappingSpec& m, int64_t cores, int layers);
+
+// The size of the plan build_tile_plan would make, found without building it, so that the memory
+// a plan needs can be estimated before it is tried (sim/memory_budget.hpp). Tiles are counted
+// from the tiling; input references (a tile's reads of chunks, the bulk of a plan whose tiles
+// read many small chunks) are counted exactly for up to `samples` tiles per operator, spread
+// over its grid, and scaled to all of its tiles. Doubles: user input can overflow any integer.
+// `samples` 0: tiles and chunks only. Throws std::invalid_argument like build_tile_plan for names
+// the mapping gets wrong.
+struct PlanCount {
+    double tiles = 0;
+    double input_refs = 0;
+    double produced_chunks = 0;
+};
+PlanCount count_plan(const Workload& w, const MappingSpec& m, int layers, int samples = 64);
+
+// Tile and chunk ids are 32-bit: build_tile_plan refuses plans of more tiles than this whatever
+// memory the machine has.
+constexpr double kMaxPlanTiles = 2e8;
+// Input references are indexed with 32 bits too (Tile::in_begin); callers refuse plans whose
+// counted reads pass this (half the range: the count is sampled).
+constexpr double kMaxPlanReads = 2e9;
+
+} // namespace fusesim
