@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,10 +53,16 @@ std::string quote(const std::string& s) {
 } // namespace
 
 CliResult run_cli(const std::vector<std::string>& args, int timeout_seconds) {
+    return run_cli_in(FUSESIM_SOURCE_DIR, args, 0, timeout_seconds);
+}
+
+CliResult run_cli_in(const std::string& cwd, const std::vector<std::string>& args,
+                     long max_file_bytes, int timeout_seconds) {
     CliResult result;
     const std::string binary = FUSESIM_BINARY;
-    result.command = quote(binary);
+    result.command = "(cd " + quote(cwd) + " && " + quote(binary);
     for (const auto& a : args) result.command += " " + quote(a);
+    result.command += ")";
 
     // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
     std::vector<std::string> argv_storage = {binary};
@@ -72,7 +79,8 @@ CliResult run_cli(const std::vector<std::string>& args, int timeout_seconds) {
     std::vector<char*> envp;
     for (auto& e : env_storage) envp.push_back(e.data());
     envp.push_back(nullptr);
-    const std::string cwd = FUSESIM_SOURCE_DIR;
+    const rlimit file_limit{static_cast<rlim_t>(max_file_bytes),
+                            static_cast<rlim_t>(max_file_bytes)};
 
     Pipe out, err;
     const pid_t pid = ::fork();
@@ -83,6 +91,10 @@ CliResult run_cli(const std::vector<std::string>& args, int timeout_seconds) {
             ::_exit(126);
         const int devnull = ::open("/dev/null", O_RDONLY);
         if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+        if (max_file_bytes > 0) {
+            ::signal(SIGXFSZ, SIG_IGN); // kept across exec: writes fail with EFBIG instead
+            if (::setrlimit(RLIMIT_FSIZE, &file_limit) != 0) ::_exit(126);
+        }
         ::execve(argv[0], argv.data(), envp.data());
         ::_exit(127);
     }

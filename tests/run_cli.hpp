@@ -19,6 +19,12 @@ struct CliResult {
 // `timeout_seconds` is killed (exit_code 128 + SIGKILL, timed_out set).
 CliResult run_cli(const std::vector<std::string>& args, int timeout_seconds = 300);
 
+// The same in the working folder `cwd`, optionally with a limit on the size of the files the child
+// may write (RLIMIT_FSIZE, with SIGXFSZ ignored so that a write fails with EFBIG as on a full
+// disk). For tests of where fusesim writes its files.
+CliResult run_cli_in(const std::string& cwd, const std::vector<std::string>& args,
+                     long max_file_bytes = 0, int timeout_seconds = 120);
+
 // A fresh, empty, uniquely named folder under the system's temporary folder, removed with
 // everything in it when the object is destroyed (kept if FUSESIM_KEEP_TEST_FILES is set).
 class TempDir {

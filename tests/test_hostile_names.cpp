@@ -2,7 +2,7 @@
 // gnuplot, names that would leave the output folder are configuration errors at their line, and
 // files are written only inside the output folder, never through a symlink, and not at all by a
 // run that fails. Each test runs the binary in a fresh folder and looks at everything in it.
-#include "run_cli_in.hpp"
+#include "run_cli.hpp"
 #include "sim/report/output.hpp"
 
 #include <catch2/catch.hpp>
