@@ -142,14 +142,4 @@ int cmd_graph(const CommandArgs& args) {
     return 0;
 }
 
-std::vector<const ConfigNode*> experiment_workloads(const ResolvedExperiment& e) {
-    const ConfigNode* w = e.tree.find("workload");
-    std::vector<const ConfigNode*> out;
-    if (w && w->is_sequence())
-        for (const auto& item : w->items()) out.push_back(&item);
-    else if (w)
-        out.push_back(w);
-    return out;
-}
-
 } // namespace fusesim

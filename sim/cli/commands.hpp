@@ -29,7 +29,8 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard);
 int cmd_merge(const std::string& spec, const std::vector<std::string>& inputs,
               const std::string& output);
 
-// The workloads of an experiment: `workload:` is one map, or a list of maps to compare models.
-std::vector<const ConfigNode*> experiment_workloads(const ResolvedExperiment& e);
+// Runs one point of a sweep in this process (SystemC: once per process) and returns its result
+// cells (result_columns()), or throws. Used by sweep children; in sweep_point.cpp.
+std::vector<std::string> run_point(const std::string& experiment, const std::vector<Override>& o);
 
 } // namespace fusesim

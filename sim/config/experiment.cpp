@@ -1,7 +1,7 @@
 #include "sim/config/experiment.hpp"
 
 #include "sim/config/config_reader.hpp"
-#include "sim/report/output.hpp"
+#include "sim/config/file_names.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -206,6 +206,16 @@ ResolvedExperiment load_experiment(const std::string& path,
     result.output = output ? *output : "traces/" + result.name;
     result.tree = std::move(tree);
     return result;
+}
+
+std::vector<const ConfigNode*> experiment_workloads(const ResolvedExperiment& e) {
+    const ConfigNode* w = e.tree.find("workload");
+    std::vector<const ConfigNode*> out;
+    if (w && w->is_sequence())
+        for (const auto& item : w->items()) out.push_back(&item);
+    else if (w)
+        out.push_back(w);
+    return out;
 }
 
 } // namespace fusesim

@@ -49,4 +49,7 @@ ResolvedExperiment load_experiment(const std::string& path, const std::vector<Ov
 // Same, from an already parsed tree (used by sweeps to apply axis values).
 void apply_override(ConfigNode& tree, const std::string& dotted, ConfigNode value);
 
+// The workloads of an experiment: `workload:` is one map, or a list of maps to compare models.
+std::vector<const ConfigNode*> experiment_workloads(const ResolvedExperiment& e);
+
 } // namespace fusesim

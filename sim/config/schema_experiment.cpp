@@ -2,7 +2,6 @@
 // (a mistake in a section a command does not use is still a mistake), and the bound on the
 // simulated time that keeps the timing simulation finite.
 #include "sim/analytic/analytic.hpp"
-#include "sim/cli/commands.hpp"
 #include "sim/config/config_reader.hpp"
 #include "sim/config/schema.hpp"
 

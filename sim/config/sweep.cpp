@@ -1,13 +1,11 @@
 #include "sim/config/sweep.hpp"
 
-#include "sim/cli/run_setup.hpp"
 #include "sim/config/config_reader.hpp"
-#include "sim/report/output.hpp"
-#include "sim/report/report.hpp"
-#include "sim/report/table.hpp"
+#include "sim/config/file_names.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -15,6 +13,13 @@ namespace fs = std::filesystem;
 namespace fusesim {
 
 namespace {
+
+// A range value as results.csv shows it (%.10g).
+std::string range_text(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
 
 std::string value_text(const ConfigNode& n) {
     if (n.is_scalar()) return n.value();
@@ -37,7 +42,7 @@ std::vector<ConfigNode> range_values(Reader& r) {
     const auto n = static_cast<int64_t>(intervals);
     for (int64_t i = 0; i <= n; ++i) {
         const double v = from + static_cast<double>(i) * step;
-        out.push_back(ConfigNode::scalar(sci(std::round(v * 1e9) / 1e9, 10), r.node().origin()));
+        out.push_back(ConfigNode::scalar(range_text(std::round(v * 1e9) / 1e9), r.node().origin()));
     }
     return out;
 }
@@ -200,37 +205,6 @@ const std::vector<std::string>& result_columns() {
                                                   "split_d",
                                                   "evicted_bytes"};
     return cols;
-}
-
-std::vector<std::string> run_point(const std::string& experiment, const std::vector<Override>& o) {
-    CommandArgs args;
-    args.experiment = experiment;
-    args.overrides = o;
-    auto s = prepare_run(args);
-    SimOptions options;
-    options.layers = s->simulated_layers;
-    options.prefetch_depth = s->simulation.prefetch;
-    options.cache_weights = s->simulation.cache_weights;
-    options.timeline = false;
-    const TimingResult r = simulate(s->workload, s->hw, s->plan, s->mapping, options);
-    RunContext c{s->experiment, s->workload, s->hw, s->plan, s->mapping, r, s->simulated_layers};
-    const auto j = report_json(c);
-    const double seconds = j["latency"]["seconds"].get<double>();
-    const double tokens =
-        s->workload.stage == Stage::Prefill ? static_cast<double>(s->workload.seq_len) : 1.0;
-    return {"ok",
-            std::to_string(j["latency"]["cycles"].get<uint64_t>()),
-            sci(seconds, 8),
-            sci(seconds / tokens, 8),
-            std::to_string(j["peak_sram_bytes"].get<int64_t>()),
-            std::to_string(j["dram"]["read_bytes"].get<int64_t>()),
-            std::to_string(j["dram"]["write_bytes"].get<int64_t>()),
-            sci(j["utilization"].get<double>(), 6),
-            std::to_string(s->hw.total_pes()),
-            std::to_string(s->hw.total_sram_bytes()),
-            sci(s->hw.dram.bytes_per_cycle, 8),
-            std::to_string(s->mapping.split_d),
-            std::to_string(j["dram"]["evicted_bytes"].get<int64_t>())};
 }
 
 } // namespace fusesim

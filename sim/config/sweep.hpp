@@ -76,8 +76,4 @@ std::vector<SweepPoint> expand_points(const SweepSpec& spec);
 // The result columns after the axis columns (DESIGN.md: results.csv).
 const std::vector<std::string>& result_columns();
 
-// Runs one point in this process (SystemC: once per process) and returns its result cells, or
-// throws. Used by sweep children.
-std::vector<std::string> run_point(const std::string& experiment, const std::vector<Override>& o);
-
 } // namespace fusesim

@@ -8,15 +8,12 @@
 // target instead of following it, so nothing is written through a link left in the folder.
 #pragma once
 
+#include "sim/config/file_names.hpp" // file_name_problem, used with these
+
 #include <string>
 #include <vector>
 
 namespace fusesim {
-
-// Why `name` cannot become a file or folder name (an experiment, sweep or plot name), or "" if it
-// can: it must be 1 to 100 bytes, not start with '.' or '-', and hold no '/', '\' or control
-// character.
-std::string file_name_problem(const std::string& name);
 
 // `text` as a gnuplot double-quoted string literal that gnuplot reads back as `text`: quotes and
 // backslashes escaped, newlines as \n, backquotes (command substitution, even inside double
