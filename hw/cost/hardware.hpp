@@ -2,15 +2,15 @@
 // uses: cycles of a tile on a PE array, time of bytes on a link. No SystemC here.
 #pragma once
 
-#include "workloads/graph/operator.hpp"
+#include "workloads/vocab/coords.hpp"
+#include "workloads/vocab/op_kind.hpp"
+#include "workloads/vocab/spatial.hpp"
 
 #include <array>
 #include <cstdint>
 #include <string>
 
 namespace fusesim {
-
-constexpr int kOpKindCount = static_cast<int>(OpKind::View) + 1;
 
 struct CoreSpec {
     int64_t pe_rows = 16;
@@ -50,13 +50,6 @@ struct HardwareSpec {
 };
 
 HardwareSpec default_cpo_table(HardwareSpec hw); // all compute kinds 1, View 0
-
-// How a tile's loop dims are laid onto the PE array: one dim along the rows, one along the
-// columns (-1: none); every other dim, and what does not fit, is iterated in time.
-struct SpatialMapping {
-    int row_dim = -1;
-    int col_dim = -1;
-};
 
 // Cycles of one tile (extents per loop dim) on one core's array:
 //   ceil(e_row / rows) · ceil(e_col / cols) · Π other extents · CPO.

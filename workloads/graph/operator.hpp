@@ -4,6 +4,7 @@
 #pragma once
 
 #include "workloads/vocab/coords.hpp"
+#include "workloads/vocab/op_kind.hpp"
 
 #include <cstdint>
 #include <map>
@@ -26,27 +27,6 @@ struct Tensor {
     int64_t elements() const;
     int64_t bytes() const { return elements() * bytes_per_element; }
 };
-
-// The compute kind selects the cycles per op (CPO) from the hardware; view kinds cost nothing.
-enum class OpKind {
-    Mac,
-    Add,
-    Mul,
-    Div,
-    Max,
-    Exp,
-    Silu,
-    Sigmoid,
-    Softplus,
-    Softmax,
-    Reduce,
-    Sqrt,
-    Copy, // compute
-    View  // split, slice, concat, transpose, reshape: no compute, dependencies pass through
-};
-const char* to_string(OpKind kind);
-bool parse_op_kind(const std::string& text, OpKind& out);
-std::vector<std::string> op_kind_names();
 
 // One term of an axis index: coefficient × loop dimension.
 struct IndexTerm {
