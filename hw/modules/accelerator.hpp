@@ -1,11 +1,13 @@
 // The accelerator top: its cores, the off-chip DRAM port shared by all of them, and the
-// interconnect (one link shared by all cores, or one incoming link per core), built from the
-// hardware spec. The scheduler (sim/) drives it; the on-chip memory manager (sim/) keeps the
-// SRAM contents.
+// interconnect (a TransferBackend chosen by the topology: interconnect.hpp), built from the
+// hardware spec. The scheduler (sim/engine) drives it; the on-chip memory manager (sim/engine)
+// keeps the SRAM contents. Each module keeps its own statistics: stats() gathers them.
 #pragma once
 
 #include "hw/cost/hardware.hpp"
 #include "hw/modules/core.hpp"
+#include "hw/modules/interconnect.hpp"
+#include "hw/modules/module_stats.hpp"
 #include "hw/modules/shared_port.hpp"
 
 #include <systemc>
@@ -21,10 +23,15 @@ class Accelerator : public sc_core::sc_module {
 
     std::vector<std::unique_ptr<Core>> cores;
     std::unique_ptr<SharedPort> dram;
-    std::vector<std::unique_ptr<SharedPort>> links; // empty on a single core
+    std::unique_ptr<TransferBackend> interconnect; // nullptr on a single core
+    // The interconnect's links when it is made of links (bus, p2p); empty on a single core.
+    std::vector<SharedPort*> links;
 
-    // The interconnect link that carries data into `core` (nullptr without an interconnect).
+    // The link that carries data into `core` (nullptr without links): kept for callers that
+    // predate the interconnect interface; new code calls interconnect->transfer.
     SharedPort* link_into(int core);
+    // Statistics of every module of the accelerator, in elaboration order.
+    std::vector<NamedStats> stats() const { return gather_stats(*this); }
     // VCD signals: per core busy, operator, SRAM bytes; DRAM bytes in flight.
     void trace(VcdWriter& vcd);
 };

@@ -17,7 +17,8 @@ void Core::compute(uint64_t cycles, int op, std::function<void()> done) {
     if (busy_) throw std::logic_error("a core computes one tile at a time");
     busy_ = true;
     op_ = op + 1;
-    busy_cycles_ += cycles;
+    stats_.busy_cycles += cycles;
+    ++stats_.transfers;
     traced_state();
     done_ = std::move(done);
     done_event_.notify(cycles_to_time(cycles));

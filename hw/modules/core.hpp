@@ -2,6 +2,7 @@
 // math of hardware.hpp) and wakes once, when the tile is done: no clock, no per-cycle process.
 #pragma once
 
+#include "hw/modules/module_stats.hpp"
 #include "hw/modules/vcd_writer.hpp"
 
 #include <systemc>
@@ -11,14 +12,15 @@
 
 namespace fusesim {
 
-class Core : public sc_core::sc_module {
+class Core : public sc_core::sc_module, public StatsSource {
   public:
     explicit Core(sc_core::sc_module_name name);
 
     // Computes operator `op` for `cycles`; `done` runs in the simulation when it finishes.
     void compute(uint64_t cycles, int op, std::function<void()> done);
     bool busy() const { return busy_; }
-    uint64_t busy_cycles() const { return busy_cycles_; }
+    uint64_t busy_cycles() const { return stats_.busy_cycles; }
+    const ModuleStats& stats() const override { return stats_; } // transfers: tiles computed
 
     bool busy_ = false;
     int op_ = 0;             // operator index + 1; 0 when idle
@@ -34,7 +36,7 @@ class Core : public sc_core::sc_module {
     void traced_state();
     sc_core::sc_event done_event_;
     std::function<void()> done_;
-    uint64_t busy_cycles_ = 0;
+    ModuleStats stats_;
     void on_done();
 };
 

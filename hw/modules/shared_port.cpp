@@ -38,12 +38,19 @@ SharedPort::SharedPort(sc_core::sc_module_name name, double bytes_per_cycle,
 void SharedPort::transfer(int64_t bytes, Done done) {
     const uint64_t now = now_cycles();
     advance(now);
-    ++transfers_;
+    ++stats_.transfers;
+    stats_.bytes += static_cast<uint64_t>(bytes);
     in_flight_bytes_ += bytes;
     set_in_flight();
     const double remaining = bytes_per_cycle_ > 0 ? static_cast<double>(bytes) : 0.0;
     active_.push_back({remaining, bytes, next_id_++, std::move(done)});
     reschedule(now);
+}
+
+void SharedPort::transfer(int64_t bytes, int src, int dst, Done done) {
+    (void)src;
+    (void)dst;
+    transfer(bytes, std::move(done));
 }
 
 void SharedPort::set_in_flight() {
@@ -60,7 +67,8 @@ void SharedPort::advance(uint64_t now) {
     const uint64_t elapsed = now - last_update_;
     last_update_ = now;
     if (elapsed == 0 || active_.empty()) return;
-    busy_cycles_ += elapsed;
+    stats_.busy_cycles += elapsed;
+    if (active_.size() > 1) stats_.stall_cycles += elapsed;
     const double share = bytes_per_cycle_ / static_cast<double>(active_.size());
     for (auto& a : active_) a.remaining -= share * static_cast<double>(elapsed);
 }

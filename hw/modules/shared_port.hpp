@@ -4,6 +4,8 @@
 // when the next transfer completes, never per cycle.
 #pragma once
 
+#include "hw/modules/module_stats.hpp"
+#include "hw/modules/transfer_backend.hpp"
 #include "hw/modules/vcd_writer.hpp"
 
 #include <systemc>
@@ -16,19 +18,20 @@
 
 namespace fusesim {
 
-class SharedPort : public sc_core::sc_module {
+class SharedPort : public sc_core::sc_module, public TransferBackend, public StatsSource {
   public:
-    using Done = std::function<void()>;
-
     // bytes_per_cycle 0: unlimited (transfers take only the latency).
     SharedPort(sc_core::sc_module_name name, double bytes_per_cycle, uint64_t latency_cycles);
 
     // Starts moving `bytes` now; `done` runs (inside the simulation) when it has arrived.
     void transfer(int64_t bytes, Done done);
+    // The backend interface: one port carries every transfer, whatever its endpoints.
+    void transfer(int64_t bytes, int src, int dst, Done done) override;
+    const ModuleStats& stats() const override { return stats_; }
 
     int64_t bytes_in_flight() const { return in_flight_bytes_; }
-    uint64_t transfers() const { return transfers_; }
-    uint64_t busy_cycles() const { return busy_cycles_; } // cycles with at least one transfer
+    uint64_t transfers() const { return stats_.transfers; }
+    uint64_t busy_cycles() const { return stats_.busy_cycles; } // cycles with a transfer
     // Bytes still to arrive.
     uint64_t in_flight = 0;
     // Records `in_flight` in `vcd` as the signal `name` from now on.
@@ -53,8 +56,7 @@ class SharedPort : public sc_core::sc_module {
     std::deque<Delayed> delayed_; // ordered by time (latency is the same for all)
     uint64_t last_update_ = 0;
     uint64_t next_id_ = 0;
-    uint64_t transfers_ = 0;
-    uint64_t busy_cycles_ = 0;
+    ModuleStats stats_;
     int64_t in_flight_bytes_ = 0;
     sc_core::sc_event wake_;
     VcdWriter* vcd_ = nullptr;

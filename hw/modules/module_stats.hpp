@@ -1,0 +1,37 @@
+// Statistics owned by the module that measures them (in the manner of DRAMSys statistics
+// groups): each SystemC module that moves or computes keeps one ModuleStats, and whoever needs
+// them gathers them from the module tree instead of counting on the module's behalf.
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fusesim {
+
+struct ModuleStats {
+    uint64_t bytes = 0;        // bytes moved (ports) or 0 (cores)
+    uint64_t busy_cycles = 0;  // cycles with work under way
+    uint64_t transfers = 0;    // transfers started (ports) or tiles computed (cores)
+    uint64_t stall_cycles = 0; // ports: busy cycles shared by more than one transfer
+};
+
+// Implemented by every module that keeps statistics.
+class StatsSource {
+  public:
+    virtual ~StatsSource() = default;
+    virtual const ModuleStats& stats() const = 0;
+};
+
+struct NamedStats {
+    std::string module; // hierarchical SystemC name: accelerator.dram
+    ModuleStats stats;
+};
+
+// The statistics of `root` and of every module below it, depth first in creation order (the
+// order is that of elaboration, so the same hardware gives the same list).
+std::vector<NamedStats> gather_stats(const sc_core::sc_object& root);
+
+} // namespace fusesim

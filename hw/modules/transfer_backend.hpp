@@ -1,0 +1,23 @@
+// What moves bytes between endpoints (DRAM, cores): a shared bus, point-to-point links, and later
+// a mesh or a DRAM controller. The scheduler asks for a transfer and is told when it has arrived;
+// how the bytes travel is the backend's business, so a new backend is a new class here and one
+// line in make_interconnect (hw/modules/interconnect.hpp), not a scheduler change.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+namespace fusesim {
+
+constexpr int kDramEndpoint = -1; // endpoints: kDramEndpoint, or a core index 0..cores-1
+
+class TransferBackend {
+  public:
+    using Done = std::function<void()>;
+    virtual ~TransferBackend() = default;
+    // Starts moving `bytes` from `src` to `dst` now; `done` runs (inside the simulation) when
+    // they have arrived.
+    virtual void transfer(int64_t bytes, int src, int dst, Done done) = 0;
+};
+
+} // namespace fusesim
