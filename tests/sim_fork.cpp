@@ -1,7 +1,7 @@
 #include "sim_fork.hpp"
 
 #include "sim/engine/child_process.hpp"
-#include "workloads/plan/tile_plan.hpp"
+#include "sim/engine/tile_cost.hpp"
 
 #include <stdexcept>
 
@@ -44,11 +44,11 @@ in_child(const std::function<void(std::map<std::string, std::string>&)>& body) {
 std::map<std::string, std::string> simulate_in_child(const Workload& w, const HardwareSpec& hw,
                                                      const MappingSpec& m, int layers) {
     return in_child([&](std::map<std::string, std::string>& out) {
-        const TilePlan plan = build_tile_plan(w, m, hw.cores, layers);
+        const TilePlan plan = build_plan_for(w, m, hw, layers);
         SimOptions o;
         o.layers = layers;
         o.timeline = false;
-        const TimingResult r = simulate(w, hw, plan, m, o);
+        const TimingResult r = simulate(w, hw, plan, o);
         out["cycles"] = std::to_string(r.cycles);
         out["dram_read"] = std::to_string(r.dram_read_bytes);
         out["dram_write"] = std::to_string(r.dram_write_bytes);

@@ -19,7 +19,7 @@
 #include "sim/config/schema.hpp"
 #include "sim/config/sweep.hpp"
 #include "sim/engine/memory_budget.hpp"
-#include "workloads/plan/tile_plan.hpp"
+#include "sim/engine/tile_cost.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -315,7 +315,7 @@ void check_experiment(const std::string& path, const std::vector<Override>& over
     if (m.fusion == "auto") return; // the search simulates candidates: beyond the loader
     if (estimate_run_memory(w, m, x.hw, 1, false).tiles > 20000) return;
     try {
-        build_tile_plan(w, m, x.hw.cores, 1);
+        build_plan_for(w, m, x.hw, 1);
     } catch (const std::invalid_argument& err) {
         throw ConfigError(Origin{path}, "mapping", err.what()); // what run reports as exit 2
     }

@@ -1,5 +1,6 @@
 // The timing simulation against first principles. Each simulation runs in a forked child.
 #include "hw/modules/shared_port.hpp"
+#include "sim/engine/tile_cost.hpp"
 #include "sim_fork.hpp"
 #include "workloads/graph/workload.hpp"
 
@@ -186,8 +187,8 @@ TEST_CASE("A tile that can never fit stops with the stuck tile named", "[timing]
     Workload w = custom({{"l", 1024}, {"d", 1024}}, {{"mul", "y[l,d] = x[l,d] * z[l,d]", ""}});
     auto r = in_child([&](std::map<std::string, std::string>& out) {
         const HardwareSpec hw = core_128x64(256, 0, 1 << 20);
-        const TilePlan plan = build_tile_plan(w, {}, 1, 1);
-        simulate(w, hw, plan, {}, {});
+        const TilePlan plan = build_plan_for(w, {}, hw, 1);
+        simulate(w, hw, plan, {});
         out["ok"] = "1";
     });
     REQUIRE(r.count("error"));
@@ -211,7 +212,8 @@ TEST_CASE("Dependencies through the token recurrence and views are exact", "[tim
     MappingSpec m;
     m.default_rule.tile["l"] = 1;
     m.groups.push_back({{"decay", "add"}, true});
-    const TilePlan plan = build_tile_plan(w, m, 1, 1);
+    const TilePlan plan =
+        build_tile_plan(w, m, 1, 1, [](const Coords&) { return SpatialMapping{}; });
     REQUIRE(plan.tiles.size() == 16);
     for (size_t i = 0; i < plan.tiles.size(); ++i) {
         CHECK(plan.tiles[i].op == static_cast<int>(i % 2));

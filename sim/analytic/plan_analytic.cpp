@@ -1,6 +1,6 @@
 #include "sim/analytic/plan_analytic.hpp"
 
-#include "sim/engine/timing.hpp"
+#include "sim/engine/tile_cost.hpp"
 
 #include <algorithm>
 #include <set>
@@ -8,8 +8,7 @@
 namespace fusesim {
 
 std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec& hw,
-                                           const TilePlan& plan,
-                                           const std::vector<SpatialMapping>& spatial) {
+                                           const TilePlan& plan) {
     std::vector<GroupEstimate> est(plan.groups.size());
     std::set<std::pair<int, int>> read; // (chunk, reader) already counted
     std::vector<int> first(plan.groups.size(), -1), last(plan.groups.size(), -1);
@@ -17,10 +16,9 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
         const Tile& t = plan.tiles[i];
         if (t.layer != 0) continue;
         GroupEstimate& g = est[t.group];
-        const bool fused = plan.groups[t.group].on_chip;
-        const int reader = fused ? t.group : static_cast<int>(plan.groups.size()) + t.op;
+        const int reader = plan.cache_owner(t);
         ++g.tiles;
-        g.compute_cycles += tile_compute_cycles(w, hw, plan, t, spatial[t.op]);
+        g.compute_cycles += tile_compute_cycles(w, hw, plan, t);
         int64_t ops = 1;
         for (int64_t e : plan.tile_extents(w, t)) ops *= e;
         g.useful_pe_cycles += static_cast<double>(ops) *
@@ -28,8 +26,7 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
         for (uint32_t r = t.in_begin; r < t.in_end; ++r) {
             const InputRef& ref = plan.inputs[r];
             const Chunk& ch = plan.chunks[ref.chunk];
-            const bool on_chip = ch.producer_op >= 0 && ch.group == t.group && fused;
-            if (on_chip) continue;
+            if (plan.read_on_chip(ref.chunk, t)) continue;
             if (ref.bytes == ch.bytes && !read.insert({ref.chunk, reader}).second) continue;
             g.read_bytes += ref.bytes;
         }

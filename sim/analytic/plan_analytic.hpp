@@ -27,7 +27,6 @@ struct GroupEstimate {
 
 // Per group of the plan, for layer 0.
 std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec& hw,
-                                           const TilePlan& plan,
-                                           const std::vector<SpatialMapping>& spatial);
+                                           const TilePlan& plan);
 
 } // namespace fusesim

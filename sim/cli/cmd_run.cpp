@@ -19,7 +19,7 @@ int cmd_run(const CommandArgs& args) {
     options.timeline = s->simulation.timeline;
     if (s->simulation.vcd) options.vcd_path = out.staged("trace.vcd"); // committed with the rest
     options.vcd_limit = s->simulation.vcd_limit;
-    const TimingResult result = simulate(s->workload, s->hw, s->plan, s->mapping, options);
+    const TimingResult result = simulate(s->workload, s->hw, s->plan, options);
     RunContext c{s->experiment, s->workload,        s->hw, s->plan, s->mapping,
                  result,        s->simulated_layers};
     const std::string summary = summary_text(c) + vcd_note(result, options);

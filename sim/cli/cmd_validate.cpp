@@ -64,9 +64,8 @@ int cmd_validate(const CommandArgs& args) {
     options.prefetch_depth = s->simulation.prefetch;
     options.cache_weights = s->simulation.cache_weights;
     options.timeline = false;
-    const TimingResult r = simulate(s->workload, s->hw, s->plan, s->mapping, options);
-    const auto spatial = choose_spatial(s->workload, s->hw, s->plan, s->mapping);
-    const auto est = estimate_groups(s->workload, s->hw, s->plan, spatial);
+    const TimingResult r = simulate(s->workload, s->hw, s->plan, options);
+    const auto est = estimate_groups(s->workload, s->hw, s->plan);
     const AnalyticReport lbl = analyze_layer_by_layer(s->workload, s->hw);
 
     Table t({"group", "tiles", "compute cyc", "memory cyc", "analytic", "simulated", "gap",

@@ -2,6 +2,7 @@
 
 #include "sim/engine/auto_fusion.hpp"
 #include "sim/engine/memory_budget.hpp"
+#include "sim/engine/tile_cost.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -75,7 +76,7 @@ std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_la
         }
         const std::string reads = reads_problem(s->memory);
         if (!reads.empty()) throw ConfigError(mapping.origin(), "mapping.tiling", reads);
-        s->plan = build_tile_plan(s->workload, s->mapping, s->hw.cores, s->simulated_layers);
+        s->plan = build_plan_for(s->workload, s->mapping, s->hw, s->simulated_layers);
     } catch (const std::invalid_argument& e) {
         throw ConfigError(mapping.origin(), "mapping", e.what());
     }

@@ -17,7 +17,7 @@ std::vector<std::string> run_point(const std::string& experiment, const std::vec
     options.prefetch_depth = s->simulation.prefetch;
     options.cache_weights = s->simulation.cache_weights;
     options.timeline = false;
-    const TimingResult r = simulate(s->workload, s->hw, s->plan, s->mapping, options);
+    const TimingResult r = simulate(s->workload, s->hw, s->plan, options);
     RunContext c{s->experiment, s->workload, s->hw, s->plan, s->mapping, r, s->simulated_layers};
     const auto j = report_json(c);
     const double seconds = j["latency"]["seconds"].get<double>();

@@ -2,6 +2,7 @@
 
 #include "sim/engine/child_process.hpp"
 #include "sim/engine/memory_budget.hpp"
+#include "sim/engine/tile_cost.hpp"
 
 #include "workloads/plan/fusion.hpp"
 #include "workloads/plan/tile_plan.hpp"
@@ -37,9 +38,9 @@ uint64_t simulate_in_child(const Workload& w, const HardwareSpec& hw, const Mapp
             return 0;
         }
         const std::string reply = run_in_child([&] {
-            const TilePlan plan = build_tile_plan(w, m, hw.cores, 1);
+            const TilePlan plan = build_plan_for(w, m, hw, 1);
             try {
-                return std::to_string(simulate(w, hw, plan, m, options).cycles);
+                return std::to_string(simulate(w, hw, plan, options).cycles);
             } catch (const ScheduleError& e) {
                 return std::string("infeasible ") + e.what();
             }

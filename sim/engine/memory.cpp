@@ -6,42 +6,29 @@
 
 namespace fusesim {
 
-MemoryManager::MemoryManager(const TilePlan& plan, int64_t cores, int64_t capacity_bytes)
-    : plan_(plan), capacity_(capacity_bytes), chunks_(plan.chunks.size()), used_(cores, 0),
-      peak_(cores, 0), resident_(cores), slot_(plan.chunks.size(), -1), group_of_core_(cores, -1),
-      group_peak_(plan.groups.size(), 0), last_sample_(cores, SIZE_MAX) {
+MemoryManager::MemoryManager(const TilePlan& plan, int64_t cores, int64_t capacity_bytes,
+                             Recorder& rec)
+    : plan_(plan), rec_(rec), capacity_(capacity_bytes), chunks_(plan.chunks.size()),
+      used_(cores, 0), peak_(cores, 0), resident_(cores), slot_(plan.chunks.size(), -1),
+      group_of_core_(cores, -1), group_peak_(plan.groups.size(), 0) {
     for (size_t c = 0; c < plan.chunks.size(); ++c) {
         const Chunk& ch = plan.chunks[c];
         chunks_[c].producers_left = ch.producer_tiles;
         chunks_[c].consumers_left = ch.consumers;
         chunks_[c].in_dram = ch.producer_op < 0;
     }
-    // Readers of every chunk in issue order, for the next-use distance.
-    readers_begin_.assign(plan.chunks.size() + 1, 0);
-    for (const Tile& t : plan.tiles)
-        for (uint32_t r = t.in_begin; r < t.in_end; ++r) ++readers_begin_[plan.inputs[r].chunk + 1];
-    for (size_t c = 0; c < plan.chunks.size(); ++c) readers_begin_[c + 1] += readers_begin_[c];
-    readers_.resize(readers_begin_.back());
-    {
-        std::vector<uint32_t> fill(readers_begin_.begin(), readers_begin_.end() - 1);
-        for (size_t i = 0; i < plan.tiles.size(); ++i)
-            for (uint32_t r = plan.tiles[i].in_begin; r < plan.tiles[i].in_end; ++r)
-                readers_[fill[plan.inputs[r].chunk]++] = static_cast<int>(i);
-    }
     // Reads from the chunk's own on-chip group keep it resident.
     for (const Tile& t : plan.tiles)
-        for (uint32_t r = t.in_begin; r < t.in_end; ++r) {
-            const Chunk& ch = plan.chunks[plan.inputs[r].chunk];
-            if (ch.producer_op >= 0 && ch.group == t.group && plan.groups[t.group].on_chip)
+        for (uint32_t r = t.in_begin; r < t.in_end; ++r)
+            if (plan.read_on_chip(plan.inputs[r].chunk, t))
                 ++chunks_[plan.inputs[r].chunk].local_left;
-        }
 }
 
 int64_t MemoryManager::next_use(int chunk) const {
     const ChunkState& s = chunks_[chunk];
     if (s.consumers_left <= 0) return INT64_MAX;
     const int done = plan_.chunks[chunk].consumers - s.consumers_left;
-    return readers_[readers_begin_[chunk] + static_cast<uint32_t>(done)];
+    return plan_.readers.begin(chunk)[done];
 }
 
 int64_t MemoryManager::peak() const {
@@ -53,43 +40,7 @@ void MemoryManager::changed(int core, uint64_t now) {
     if (group_of_core_[core] >= 0)
         group_peak_[group_of_core_[core]] =
             std::max(group_peak_[group_of_core_[core]], used_[core]);
-    if (bucket_ == 0) { // every change, exactly
-        if (!samples_.empty() && samples_.back().cycle == now && samples_.back().core == core)
-            samples_.back().bytes = used_[core];
-        else
-            samples_.push_back({now, core, used_[core]});
-        if (samples_.size() > kExactSamples) coarsen(now);
-    } else { // the largest value per interval of `bucket_` cycles
-        const uint64_t b = now / bucket_ * bucket_;
-        size_t& last = last_sample_[core];
-        if (last != SIZE_MAX && samples_[last].cycle == b)
-            samples_[last].bytes = std::max(samples_[last].bytes, used_[core]);
-        else {
-            last = samples_.size();
-            samples_.push_back({b, core, used_[core]});
-        }
-        if (samples_.size() > kExactSamples) coarsen(now);
-    }
-    if (on_change) on_change(core, used_[core]);
-}
-
-void MemoryManager::coarsen(uint64_t now) {
-    // Long runs keep occupancy as the maximum per interval, at most about 100,000 intervals
-    // up to now (the widths double as the run goes on): the peak is never lost.
-    bucket_ = std::max<uint64_t>(bucket_ * 2, now / 100000 + 1);
-    std::vector<OccupancySample> merged;
-    std::fill(last_sample_.begin(), last_sample_.end(), SIZE_MAX);
-    for (const auto& s : samples_) {
-        const uint64_t b = s.cycle / bucket_ * bucket_;
-        size_t& last = last_sample_[s.core];
-        if (last != SIZE_MAX && merged[last].cycle == b) {
-            merged[last].bytes = std::max(merged[last].bytes, s.bytes);
-        } else {
-            last = merged.size();
-            merged.push_back({b, s.core, s.bytes});
-        }
-    }
-    samples_.swap(merged);
+    rec_.occupancy(core, used_[core], now);
 }
 
 bool MemoryManager::make_room(int core, int64_t bytes, const std::vector<int>& keep,
@@ -135,7 +86,7 @@ void MemoryManager::place(int chunk, int core, uint64_t now) {
     if (used_[core] > capacity_) throw std::logic_error("SRAM over capacity");
     slot_[chunk] = static_cast<int>(resident_[core].size());
     resident_[core].push_back(chunk);
-    if (on_residency) on_residency(chunk, core, true);
+    rec_.residency(chunk, core, true, now);
     changed(core, now);
 }
 
@@ -152,8 +103,14 @@ void MemoryManager::drop(int chunk, uint64_t now) {
     slot_[chunk] = -1;
     s.core = -1;
     s.cache_group = -1;
-    if (on_residency) on_residency(chunk, core, false);
+    rec_.residency(chunk, core, false, now);
     changed(core, now);
+}
+
+void MemoryManager::place_copy(int chunk, int core, int owner, uint64_t now) {
+    place(chunk, core, now);
+    chunks_[chunk].cache_group = owner;
+    ++chunks_[chunk].pins;
 }
 
 void MemoryManager::alloc_temp(int core, int64_t bytes, uint64_t now) {

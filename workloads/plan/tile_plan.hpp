@@ -7,8 +7,10 @@
 
 #include "workloads/graph/workload.hpp"
 #include "workloads/plan/mapping.hpp"
+#include "workloads/vocab/spatial.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -67,6 +69,15 @@ struct GroupInfo {
     bool on_chip = false; // intermediates stay on chip
 };
 
+// Readers of every chunk, one per input reference, in issue order (a flat CSR array).
+struct ReaderIndex {
+    std::vector<uint32_t> first; // per chunk, and one past the last: its range in `tiles`
+    std::vector<int> tiles;
+    const int* begin(int chunk) const { return tiles.data() + first[chunk]; }
+    const int* end(int chunk) const { return tiles.data() + first[chunk + 1]; }
+    uint32_t count(int chunk) const { return first[chunk + 1] - first[chunk]; }
+};
+
 struct TilePlan {
     int layers = 1;
     std::vector<OpTiling> op_tiling; // per operator
@@ -75,16 +86,37 @@ struct TilePlan {
     std::vector<Tile> tiles;       // in issue order (topological, deterministic)
     std::vector<InputRef> inputs;
     std::vector<Chunk> chunks;
+    ReaderIndex readers;                 // built with the plan
+    std::vector<SpatialMapping> spatial; // per operator: which loop dims its tiles lay on the array
+
+    // Whether `reader` reads chunk `c` on chip, where its producer left it: a chunk produced by
+    // the reader's own group, when that group keeps its intermediates on chip. Every other read
+    // of a produced chunk crosses a group boundary and goes through DRAM.
+    bool read_on_chip(int c, const Tile& reader) const {
+        const Chunk& ch = chunks[c];
+        return ch.producer_op >= 0 && ch.group == reader.group && groups[reader.group].on_chip;
+    }
+    // Whom a copy read from DRAM for this tile serves: a fused group as a whole, but only one
+    // operator of an unfused one (unfused operators each read their inputs from DRAM).
+    int cache_owner(const Tile& t) const {
+        return groups[t.group].on_chip ? t.group : static_cast<int>(groups.size()) + t.op;
+    }
 
     Box tile_box(const Workload& w, const Tile& t) const;
     Coords tile_extents(const Workload& w, const Tile& t) const;
     std::string tile_name(const Workload& w, const Tile& t) const; // "ssm_add[l=5,d=0]@layer0"
 };
 
+// The spatial mapping of an operator the mapping leaves open, from its nominal tile extents: the
+// hardware's choice (sim/engine/tile_cost.hpp passes the cost model's best).
+using SpatialChooser = std::function<SpatialMapping(const Coords& extents)>;
+
 // `cores`: tiles spread over this many cores; `layers`: how many identical layers to chain
-// (layer i+1 reads layer i's output). Throws std::invalid_argument for an unknown operator or
-// dimension in the mapping (the config layer adds file and line).
-TilePlan build_tile_plan(const Workload& w, const MappingSpec& m, int64_t cores, int layers);
+// (layer i+1 reads layer i's output); `choose`: the spatial mapping of operators the mapping
+// does not fix. Throws std::invalid_argument for an unknown operator or dimension in the mapping
+// (the config layer adds file and line).
+TilePlan build_tile_plan(const Workload& w, const MappingSpec& m, int64_t cores, int layers,
+                         const SpatialChooser& choose);
 
 // The size of the plan build_tile_plan would make, found without building it, so that the memory
 // a plan needs can be estimated before it is tried (sim/memory_budget.hpp). Tiles are counted

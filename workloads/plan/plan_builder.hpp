@@ -1,0 +1,87 @@
+// The plan builder behind build_tile_plan and count_plan (internal to the plan stage): groups
+// (plan_groups.cpp), tiles and their input chunks (plan_tiles.cpp), issue order and the reader
+// index (plan_order.cpp).
+#pragma once
+
+#include "workloads/graph/workload.hpp"
+#include "workloads/plan/tile_plan.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace fusesim {
+
+struct PlanBuilder {
+    const Workload& w;
+    const MappingSpec& m;
+    int64_t cores;
+    TilePlan plan;
+    std::vector<int> op_rank;                 // topological position
+    std::vector<int64_t> chunk_base;          // per (layer, op): first produced chunk
+    std::vector<std::string> sequential_name; // per group: its recurrence dim, "" if none
+    std::map<std::pair<std::pair<int, int>, std::pair<Coords, Coords>>, int> external; // → chunk
+    std::vector<std::pair<int, int64_t>> refs; // scratch for one tile
+
+    void make_groups();
+    void name_sequential();
+    void prepare(int layers);
+    void resolve(int layer, int t, const Box& s);
+    size_t count_refs(int o, int64_t i);
+    PlanCount count(int layers, int samples);
+    void build(int layers);
+    void add_ref(const Tile& tile, int chunk, int64_t bytes);
+    void replicate(std::vector<Tile>& tiles, int layers, size_t produced_end, size_t first_tile,
+                   size_t first_ext);
+    void order(std::vector<Tile>& tiles);
+
+    int ops() const { return static_cast<int>(w.ops.size()); }
+
+    // Grid coordinates of tile `index` of op `o`.
+    Coords coords(int o, int64_t index) const { return plan.op_tiling[o].decode(index); }
+
+    Box box_of(int o, const Coords& c) const {
+        const OpTiling& t = plan.op_tiling[o];
+        Box b;
+        for (size_t d = 0; d < c.size(); ++d) {
+            b.lo.push_back(c[d] * t.extent[d]);
+            b.hi.push_back(std::min(w.ops[o].dims[d].size, (c[d] + 1) * t.extent[d]));
+        }
+        return b;
+    }
+
+    // Index of the chunk a tile writes: its coordinates over the output (non-reduction) dims.
+    int64_t chunk_local(int o, const Coords& c) const {
+        const OpTiling& t = plan.op_tiling[o];
+        int64_t idx = 0;
+        for (size_t d = 0; d < c.size(); ++d)
+            if (!t.reduction[d]) idx = idx * t.count[d] + c[d];
+        return idx;
+    }
+
+    int core_of(int o, const Coords& c) const {
+        if (cores <= 1) return 0;
+        const Operator& op = w.ops[o];
+        const OpTiling& t = plan.op_tiling[o];
+        // A recurrence keeps its chain of tokens on one core; partial sums stay together.
+        const std::string& skip = sequential_name[plan.group_of_op[o]];
+        int64_t idx = 0;
+        for (size_t d = 0; d < c.size(); ++d) {
+            if (t.reduction[d] || op.dims[d].name == skip) continue;
+            idx = idx * t.count[d] + c[d];
+        }
+        return static_cast<int>(idx % cores);
+    }
+
+    int64_t chunk_id(int layer, int o, int64_t local) const {
+        return chunk_base[static_cast<size_t>(layer) * w.ops.size() + o] + local;
+    }
+};
+
+// Readers of every chunk (one per input reference) in the order of `tiles`.
+ReaderIndex index_readers(const std::vector<Tile>& tiles, const std::vector<InputRef>& inputs,
+                          size_t chunks);
+
+} // namespace fusesim
