@@ -123,6 +123,7 @@ bool Scheduler::start_fetch(int t) {
         return false;
     }
     int64_t dram_bytes = 0, noc_bytes = 0;
+    int noc_src = -1; // the first core it reads from over the interconnect
     for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
         const InputRef& ref = plan_.inputs[r];
         const ChunkState& s = mem_.state(ref.chunk);
@@ -135,6 +136,7 @@ bool Scheduler::start_fetch(int t) {
         const bool whole = ref.bytes == ch.bytes;
         const bool from_noc = s.core >= 0 && s.cache_group < 0 && usable_remote(ref.chunk, tile);
         if (from_noc) {
+            if (noc_src < 0) noc_src = s.core;
             noc_bytes += ref.bytes;
         } else {
             dram_bytes += ref.bytes;
@@ -158,11 +160,11 @@ bool Scheduler::start_fetch(int t) {
     pending_[t] = 1; // released below, so zero-byte fetches complete in order too
     if (dram_bytes > 0) {
         ++pending_[t];
-        dram_->transfer(dram_bytes, [this, t] { fetch_arrived(t); });
+        dram_->transfer(dram_bytes, kDramEndpoint, core, [this, t] { fetch_arrived(t); });
     }
     if (noc_bytes > 0) {
         ++pending_[t];
-        hw_top_.link_into(core)->transfer(noc_bytes, [this, t] { fetch_arrived(t); });
+        hw_top_.interconnect->transfer(noc_bytes, noc_src, core, [this, t] { fetch_arrived(t); });
     }
     fetch_arrived(t);
     return true;
@@ -171,7 +173,7 @@ bool Scheduler::start_fetch(int t) {
 // A chunk in another core's SRAM that this tile may read over the interconnect: one it reads
 // on chip (produced by its own on-chip group).
 bool Scheduler::usable_remote(int c, const Tile& tile) const {
-    return !hw_top_.links.empty() && plan_.read_on_chip(c, tile);
+    return hw_top_.interconnect && plan_.read_on_chip(c, tile);
 }
 
 void Scheduler::fetch_arrived(int t) {

@@ -42,7 +42,7 @@ bool Scheduler::start_compute(int core) {
             mem_.alloc_temp(core, missing, now);
             rec_.read_back(tile, missing);
             refetching_[t] = 1;
-            dram_->transfer(missing, [this, t, core] {
+            dram_->transfer(missing, kDramEndpoint, core, [this, t, core] {
                 refetching_[t] = 0;
                 kick(core);
             });
@@ -108,15 +108,17 @@ void Scheduler::chunk_complete(int chunk) {
 
 void Scheduler::write_back(int chunk, bool eviction) {
     const int64_t bytes = plan_.chunks[chunk].bytes;
+    const int from = mem_.state(chunk).core;
     rec_.write_issued(chunk, eviction);
     if (eviction) {
         // The bytes leave SRAM with the eviction; DRAM holds them from the write's issue on.
         mem_.evicted_to_dram(chunk);
-        dram_->transfer(bytes, [this, chunk] { rec_.write_arrived(chunk, true, now_cycles()); });
+        dram_->transfer(bytes, from, kDramEndpoint,
+                        [this, chunk] { rec_.write_arrived(chunk, true, now_cycles()); });
         return;
     }
     mem_.write_started(chunk);
-    dram_->transfer(bytes, [this, chunk] {
+    dram_->transfer(bytes, from, kDramEndpoint, [this, chunk] {
         mem_.write_done(chunk);
         const uint64_t now = now_cycles();
         rec_.write_arrived(chunk, false, now);
