@@ -1,6 +1,6 @@
-// The plan builder behind build_tile_plan and count_plan (internal to the plan stage): groups
-// (plan_groups.cpp), tiles and their input chunks (plan_tiles.cpp), issue order and the reader
-// index (plan_order.cpp).
+// The plan builder behind build_tile_plan and count_plan (plan_builder.cpp; internal to the
+// plan stage): groups (plan_groups.cpp), tiles and their input chunks (plan_tiles.cpp), issue
+// order and the reader index (plan_order.cpp).
 #pragma once
 
 #include "workloads/graph/workload.hpp"

@@ -1,7 +1,5 @@
 #include "workloads/plan/tile_plan.hpp"
 
-#include "workloads/plan/plan_builder.hpp"
-
 #include <algorithm>
 
 namespace fusesim {
@@ -37,30 +35,6 @@ std::string TilePlan::tile_name(const Workload& w, const Tile& t) const {
         first = false;
     }
     return s + "]@layer" + std::to_string(t.layer);
-}
-
-PlanCount count_plan(const Workload& w, const MappingSpec& m, int layers, int samples) {
-    PlanBuilder b{w, m, 1, {}, {}, {}, {}, {}, {}};
-    return b.count(layers, samples);
-}
-
-TilePlan build_tile_plan(const Workload& w, const MappingSpec& m, int64_t cores, int layers,
-                         const SpatialChooser& choose) {
-    PlanBuilder b{w, m, cores, {}, {}, {}, {}, {}, {}};
-    b.build(layers);
-    TilePlan& plan = b.plan;
-    plan.readers = index_readers(plan.tiles, plan.inputs, plan.chunks.size());
-    plan.spatial.resize(w.ops.size());
-    for (size_t o = 0; o < w.ops.size(); ++o) {
-        auto it = m.spatial.find(w.ops[o].name);
-        if (it != m.spatial.end()) {
-            plan.spatial[o].row_dim = w.ops[o].dim_index(it->second.first);
-            plan.spatial[o].col_dim = w.ops[o].dim_index(it->second.second);
-        } else {
-            plan.spatial[o] = choose(plan.op_tiling[o].extent);
-        }
-    }
-    return std::move(b.plan);
 }
 
 } // namespace fusesim
