@@ -1,6 +1,6 @@
 #include "sim_fork.hpp"
 
-#include "sim/engine/child_process.hpp"
+#include "sim/cli/child_process.hpp"
 #include "sim/engine/tile_cost.hpp"
 
 #include <stdexcept>

@@ -6,7 +6,7 @@
 #include "sim/cli/sweep_settings.hpp"
 #include "sim/config/schema.hpp"
 #include "sim/config/sweep.hpp"
-#include "sim/engine/child_process.hpp"
+#include "sim/cli/child_process.hpp"
 #include "sim/engine/timing.hpp"
 #include "sim/report/output.hpp"
 #include "sim/report/sweep_plot.hpp"

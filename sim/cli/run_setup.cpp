@@ -1,6 +1,6 @@
 #include "sim/cli/run_setup.hpp"
 
-#include "sim/engine/auto_fusion.hpp"
+#include "sim/cli/auto_fusion.hpp"
 #include "sim/engine/memory_budget.hpp"
 #include "sim/engine/tile_cost.hpp"
 

@@ -1,4 +1,4 @@
-#include "sim/engine/child_process.hpp"
+#include "sim/cli/child_process.hpp"
 
 #include <csignal>
 #include <sys/wait.h>

@@ -1,6 +1,6 @@
-#include "sim/engine/auto_fusion.hpp"
+#include "sim/cli/auto_fusion.hpp"
 
-#include "sim/engine/child_process.hpp"
+#include "sim/cli/child_process.hpp"
 #include "sim/engine/memory_budget.hpp"
 #include "sim/engine/tile_cost.hpp"
 
