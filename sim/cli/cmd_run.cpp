@@ -10,23 +10,17 @@ namespace fusesim {
 int cmd_run(const CommandArgs& args) {
     auto s = prepare_run(args);
     OutputDir out(args.output.empty() ? s->experiment.output : args.output);
-    SimOptions options;
-    options.layers = s->simulated_layers;
-    options.prefetch_depth = s->simulation.prefetch;
-    options.cache_weights = s->simulation.cache_weights;
-    options.lifetime_group = s->simulation.lifetime_group;
-    options.lifetime_step = s->simulation.lifetime_step;
-    options.timeline = s->simulation.timeline;
+    SimOptions options = sim_options(s->simulation, s->simulated_layers, true);
     if (s->simulation.vcd) options.vcd_path = out.staged("trace.vcd"); // committed with the rest
-    options.vcd_limit = s->simulation.vcd_limit;
     const TimingResult result = simulate(s->workload, s->hw, s->plan, options);
     RunContext c{s->experiment, s->workload,        s->hw, s->plan, s->mapping,
                  result,        s->simulated_layers};
-    const std::string summary = summary_text(c) + vcd_note(result, options);
+    const RunSummary run = summarize(c);
+    const std::string summary = summary_text(run) + vcd_note(result, options);
     out.write("report.json",
-              with_bounds(report_json(c), result, options, s->memory).dump(2) + "\n");
+              with_bounds(report_json(run), result, options, s->memory).dump(2) + "\n");
     out.write("summary.txt", summary);
-    out.write("ops.csv", ops_csv(c));
+    out.write("ops.csv", ops_csv(run));
     out.write("memory.csv", memory_csv(c));
     if (options.timeline) out.write("timeline.json", timeline_json(c));
     out.write("config.yaml", s->experiment.tree.to_yaml());

@@ -59,11 +59,7 @@ std::string reason(const GroupEstimate& e, const GroupStats& g, uint64_t simulat
 
 int cmd_validate(const CommandArgs& args) {
     auto s = prepare_run(args, /*force_one_layer=*/true);
-    SimOptions options;
-    options.layers = 1;
-    options.prefetch_depth = s->simulation.prefetch;
-    options.cache_weights = s->simulation.cache_weights;
-    options.timeline = false;
+    const SimOptions options = sim_options(s->simulation, 1, false);
     const TimingResult r = simulate(s->workload, s->hw, s->plan, options);
     const auto est = estimate_groups(s->workload, s->hw, s->plan);
     const AnalyticReport lbl = analyze_layer_by_layer(s->workload, s->hw);

@@ -9,6 +9,20 @@
 
 namespace fusesim {
 
+SimOptions sim_options(const SimulationSpec& simulation, int layers, bool traces) {
+    SimOptions o;
+    o.layers = layers;
+    o.prefetch_depth = simulation.prefetch;
+    o.cache_weights = simulation.cache_weights;
+    o.vcd_limit = static_cast<uint64_t>(simulation.vcd_limit);
+    o.timeline = traces && simulation.timeline;
+    if (traces) {
+        o.lifetime_group = simulation.lifetime_group;
+        o.lifetime_step = simulation.lifetime_step;
+    }
+    return o;
+}
+
 std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_layer) {
     auto s = std::make_unique<RunSetup>();
     s->experiment = load_experiment(args.experiment, args.overrides);
@@ -28,9 +42,7 @@ std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_la
         force_one_layer || !s->simulation.all_layers ? 1 : static_cast<int>(s->workload.layers);
     check_simulated_time(s->workload, s->hw, s->simulated_layers, *tree.find("hardware"));
     if (s->mapping.fusion == "auto") {
-        SimOptions o;
-        o.prefetch_depth = s->simulation.prefetch;
-        o.cache_weights = s->simulation.cache_weights;
+        SimOptions o = sim_options(s->simulation, 1, false);
         o.memory_limit = memory_limit(args.max_memory, args.memory_share, nullptr);
         const auto cands = search_fusion(s->workload, s->hw, s->mapping, o);
         // No candidate fits the hardware: the point is infeasible (a result in a sweep), like a

@@ -5,6 +5,7 @@
 #include "sim/cli/commands.hpp"
 #include "sim/config/schema.hpp"
 #include "sim/engine/memory_budget.hpp"
+#include "sim/engine/timing_result.hpp"
 #include "workloads/plan/tile_plan.hpp"
 
 #include <memory>
@@ -22,6 +23,11 @@ struct RunSetup {
     int simulated_layers = 1;
     MemoryEstimate memory; // of the run, made before the plan was built
 };
+
+// The simulation options of `layers` simulated layers as the experiment's simulation section
+// gives them: the one place a SimulationSpec becomes SimOptions. `traces` false: none of the
+// traces (timeline, lifetimes; the VCD path is the caller's), for runs that keep only figures.
+SimOptions sim_options(const SimulationSpec& simulation, int layers, bool traces);
 
 // `force_one_layer`: simulate one layer whatever the experiment says (validate compares layers).
 std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_layer = false);

@@ -7,126 +7,61 @@
 
 namespace fusesim {
 
-double scale_of(const RunContext& c) {
-    return static_cast<double>(c.workload.layers) / static_cast<double>(c.simulated_layers);
-}
-
-uint64_t model_cycles(const RunContext& c) {
-    return static_cast<uint64_t>(static_cast<double>(c.result.cycles) * scale_of(c) + 0.5);
-}
-
-std::vector<OpLine> op_lines(const RunContext& c) {
-    const double k = scale_of(c);
-    std::vector<OpLine> lines;
-    for (int o : c.workload.topo_order) {
-        const Operator& op = c.workload.ops[o];
-        if (op.kind == OpKind::View) continue;
-        const OpStats& s = c.result.ops[o];
-        OpLine l;
-        l.name = op.name;
-        l.type = op.type;
-        l.group = c.plan.groups[c.plan.group_of_op[o]].name;
-        l.ops = static_cast<int64_t>(static_cast<double>(op.ops()) * c.workload.layers);
-        l.dram_bytes = static_cast<int64_t>(static_cast<double>(s.read_bytes + s.write_bytes) * k);
-        l.compute_cycles = static_cast<uint64_t>(static_cast<double>(s.compute_cycles) * k);
-        l.memory_cycles =
-            static_cast<uint64_t>(static_cast<double>(transfer_cycles(s.read_bytes + s.write_bytes,
-                                                                      c.hw.dram.bytes_per_cycle)) *
-                                  k);
-        l.cycles = std::max(l.compute_cycles, l.memory_cycles);
-        l.compute_bound = l.compute_cycles >= l.memory_cycles;
-        l.tiles = s.tiles;
-        l.span_cycles = s.last_end >= s.first_start && s.first_start != UINT64_MAX
-                            ? s.last_end - s.first_start
-                            : 0;
-        lines.push_back(l);
-    }
-    return lines;
-}
-
 namespace {
 
-double utilization(const RunContext& c) {
-    double useful = 0;
-    for (double u : c.result.core_useful_pe_cycles) useful += u;
-    const double capacity =
-        static_cast<double>(c.result.cycles) * static_cast<double>(c.hw.total_pes());
-    return capacity > 0 ? useful / capacity : 0.0;
-}
-
-std::string mode_text(const RunContext& c) {
-    return c.simulated_layers == c.workload.layers
-               ? "all " + std::to_string(c.workload.layers) + " layers simulated"
-               : std::to_string(c.simulated_layers) + " of " + std::to_string(c.workload.layers) +
-                     " layers simulated, scaled ×" + fixed(scale_of(c), 2);
+std::string mode_text(const RunSummary& s) {
+    return s.simulated_layers == s.model_layers
+               ? "all " + std::to_string(s.model_layers) + " layers simulated"
+               : std::to_string(s.simulated_layers) + " of " + std::to_string(s.model_layers) +
+                     " layers simulated, scaled ×" + fixed(s.scale, 2);
 }
 
 } // namespace
 
-nlohmann::ordered_json report_json(const RunContext& c) {
-    const double k = scale_of(c);
-    const uint64_t cycles = model_cycles(c);
+nlohmann::ordered_json report_json(const RunSummary& s) {
     nlohmann::ordered_json j;
-    j["experiment"] = c.experiment.name;
-    j["workload"] = {{"name", c.workload.name},
-                     {"stage", to_string(c.workload.stage)},
-                     {"seq_len", c.workload.seq_len},
-                     {"batch", c.workload.batch}};
-    j["hardware"] = c.hw.name;
-    j["mapping"] = c.mapping.name;
-    j["fusion"] = {{"scheme", c.mapping.fusion},
-                   {"split_d", c.mapping.split_d},
-                   {"fuse_all_bytes_eq2", c.mapping.fuse_all_bytes},
-                   {"note", c.mapping.fusion_note},
-                   {"candidates", c.mapping.candidates}};
-    j["latency"] = {{"cycles", cycles},
-                    {"seconds", static_cast<double>(cycles) / c.hw.clock_hz},
-                    {"simulated_cycles", c.result.cycles}};
-    j["simulated_layers"] = c.simulated_layers;
-    j["model_layers"] = c.workload.layers;
-    j["layer_mode"] = c.simulated_layers == c.workload.layers ? "all layers simulated"
-                                                              : "one layer simulated, scaled";
-    j["peak_sram_bytes"] = *std::max_element(c.result.peak_sram.begin(), c.result.peak_sram.end());
-    j["peak_sram_bytes_per_core"] = c.result.peak_sram;
-    j["sram_capacity_bytes_per_core"] = c.hw.core.sram_bytes;
-    j["dram"] = {
-        {"read_bytes", static_cast<int64_t>(static_cast<double>(c.result.dram_read_bytes) * k)},
-        {"write_bytes", static_cast<int64_t>(static_cast<double>(c.result.dram_write_bytes) * k)},
-        {"evicted_bytes", static_cast<int64_t>(static_cast<double>(c.result.evicted_bytes) * k)},
-        {"refetched_bytes",
-         static_cast<int64_t>(static_cast<double>(c.result.refetched_bytes) * k)},
-        {"busy_fraction", c.result.cycles ? static_cast<double>(c.result.dram_busy_cycles) /
-                                                static_cast<double>(c.result.cycles)
-                                          : 0.0}};
-    j["utilization"] = utilization(c);
-    // Only the off-chip traffic's energy is modeled (hardware dram.energy_per_bit).
-    j["energy"] = {
-        {"dram_joules", static_cast<double>(c.result.dram_read_bytes + c.result.dram_write_bytes) *
-                            k * 8.0 * c.hw.dram.energy_pj_per_bit * 1e-12}};
+    j["experiment"] = s.experiment;
+    j["workload"] = {
+        {"name", s.workload}, {"stage", s.stage}, {"seq_len", s.seq_len}, {"batch", s.batch}};
+    j["hardware"] = s.hardware;
+    j["mapping"] = s.mapping;
+    j["fusion"] = {{"scheme", s.fusion},
+                   {"split_d", s.split_d},
+                   {"fuse_all_bytes_eq2", s.fuse_all_bytes},
+                   {"note", s.fusion_note},
+                   {"candidates", s.candidates}};
+    j["latency"] = {
+        {"cycles", s.cycles}, {"seconds", s.seconds}, {"simulated_cycles", s.simulated_cycles}};
+    j["simulated_layers"] = s.simulated_layers;
+    j["model_layers"] = s.model_layers;
+    j["layer_mode"] = s.simulated_layers == s.model_layers ? "all layers simulated"
+                                                           : "one layer simulated, scaled";
+    j["peak_sram_bytes"] = s.peak_sram_bytes;
+    j["peak_sram_bytes_per_core"] = s.peak_sram_per_core;
+    j["sram_capacity_bytes_per_core"] = s.sram_bytes_per_core;
+    j["dram"] = {{"read_bytes", s.dram_read_bytes},
+                 {"write_bytes", s.dram_write_bytes},
+                 {"evicted_bytes", s.evicted_bytes},
+                 {"refetched_bytes", s.refetched_bytes},
+                 {"busy_fraction", s.dram_busy_fraction}};
+    j["utilization"] = s.utilization;
+    j["energy"] = {{"dram_joules", s.dram_joules}};
     nlohmann::ordered_json cores = nlohmann::ordered_json::array();
-    for (size_t i = 0; i < c.result.core_busy.size(); ++i)
-        cores.push_back(
-            {{"core", i},
-             {"busy_fraction", c.result.cycles ? static_cast<double>(c.result.core_busy[i]) /
-                                                     static_cast<double>(c.result.cycles)
-                                               : 0.0},
-             {"utilization", c.result.cycles ? c.result.core_useful_pe_cycles[i] /
-                                                   (static_cast<double>(c.result.cycles) *
-                                                    static_cast<double>(c.hw.core.pes()))
-                                             : 0.0},
-             {"peak_sram_bytes", c.result.peak_sram[i]}});
+    for (size_t i = 0; i < s.core_lines.size(); ++i)
+        cores.push_back({{"core", i},
+                         {"busy_fraction", s.core_lines[i].busy_fraction},
+                         {"utilization", s.core_lines[i].utilization},
+                         {"peak_sram_bytes", s.core_lines[i].peak_sram_bytes}});
     j["cores"] = cores;
-    j["tiles_simulated"] = c.result.tiles;
+    j["tiles_simulated"] = s.tiles_simulated;
     // The values of coreN_op in trace.vcd: operator index + 1 (0: idle).
     nlohmann::ordered_json codes;
-    for (size_t o = 0; o < c.workload.ops.size(); ++o)
-        if (c.workload.ops[o].kind != OpKind::View)
-            codes[std::to_string(o + 1)] = c.workload.ops[o].name;
+    for (const auto& [code, name] : s.vcd_op_codes) codes[std::to_string(code)] = name;
     j["vcd_op_codes"] = codes;
-    j["scheduler_wakeups"] = c.result.kernel_events;
-    j["evictions"] = c.result.evictions;
+    j["scheduler_wakeups"] = s.scheduler_wakeups;
+    j["evictions"] = s.evictions;
     nlohmann::ordered_json ops = nlohmann::ordered_json::array();
-    for (const auto& l : op_lines(c))
+    for (const auto& l : s.operators)
         ops.push_back({{"name", l.name},
                        {"type", l.type},
                        {"group", l.group},
@@ -140,90 +75,71 @@ nlohmann::ordered_json report_json(const RunContext& c) {
                        {"span_cycles_layer0", l.span_cycles}});
     j["operators"] = ops;
     nlohmann::ordered_json groups = nlohmann::ordered_json::array();
-    for (const auto& g : c.plan.groups) {
-        nlohmann::ordered_json names = nlohmann::ordered_json::array();
-        for (int o : g.ops) names.push_back(c.workload.ops[o].name);
-        const GroupStats& gs = c.result.groups[&g - c.plan.groups.data()];
+    for (const auto& g : s.groups)
         groups.push_back({{"name", g.name},
                           {"on_chip", g.on_chip},
-                          {"operators", names},
-                          {"peak_sram_bytes", gs.peak_sram},
-                          {"evicted_bytes", gs.evicted_bytes},
-                          {"refetched_bytes", gs.refetched_bytes}});
-    }
+                          {"operators", g.operators},
+                          {"peak_sram_bytes", g.peak_sram_bytes},
+                          {"evicted_bytes", g.evicted_bytes},
+                          {"refetched_bytes", g.refetched_bytes}});
     j["groups"] = groups;
-    j["config"] = nlohmann::ordered_json::parse(c.experiment.tree.to_json_string());
+    j["config"] = nlohmann::ordered_json::parse(s.config_json);
     return j;
 }
 
-std::string summary_text(const RunContext& c) {
-    const uint64_t cycles = model_cycles(c);
-    const double k = scale_of(c);
-    std::string s = "fusesim run: " + c.experiment.name + "\n";
-    s += "  workload  " + c.workload.name + ", " + to_string(c.workload.stage) +
-         ", L = " + std::to_string(c.workload.seq_len) + ", batch " +
-         std::to_string(c.workload.batch) + ", " + c.workload.precision.name + " (" + mode_text(c) +
-         ")\n";
-    s += "  hardware  " + c.hw.name + ": " + std::to_string(c.hw.cores) + " core(s) of " +
-         std::to_string(c.hw.core.pe_rows) + "x" + std::to_string(c.hw.core.pe_cols) + " PEs, " +
-         format_bytes(c.hw.core.sram_bytes) + " SRAM each, DRAM " +
-         fixed(c.hw.dram.bytes_per_cycle, 1) + " B/cycle\n";
-    s += "  mapping   " + c.mapping.name + ": fusion " + c.mapping.fusion + ", " +
-         std::to_string(c.plan.groups.size()) + " groups, " + std::to_string(c.result.tiles) +
+std::string summary_text(const RunSummary& r) {
+    std::string s = "fusesim run: " + r.experiment + "\n";
+    s += "  workload  " + r.workload + ", " + r.stage + ", L = " + std::to_string(r.seq_len) +
+         ", batch " + std::to_string(r.batch) + ", " + r.precision + " (" + mode_text(r) + ")\n";
+    s += "  hardware  " + r.hardware + ": " + std::to_string(r.cores) + " core(s) of " +
+         std::to_string(r.pe_rows) + "x" + std::to_string(r.pe_cols) + " PEs, " +
+         format_bytes(r.sram_bytes_per_core) + " SRAM each, DRAM " +
+         fixed(r.dram_bytes_per_cycle, 1) + " B/cycle\n";
+    s += "  mapping   " + r.mapping + ": fusion " + r.fusion + ", " +
+         std::to_string(r.plan_groups) + " groups, " + std::to_string(r.tiles_simulated) +
          " tiles simulated\n";
-    if (!c.mapping.fusion_note.empty()) s += "            " + c.mapping.fusion_note + "\n";
-    for (const auto& cand : c.mapping.candidates) s += "              " + cand + "\n";
+    if (!r.fusion_note.empty()) s += "            " + r.fusion_note + "\n";
+    for (const auto& cand : r.candidates) s += "              " + cand + "\n";
     s += "\n";
-    s += "latency      " + std::to_string(cycles) +
-         " cycles = " + seconds_text(static_cast<double>(cycles) / c.hw.clock_hz) + "\n";
-    s += "DRAM         read " +
-         format_bytes(static_cast<int64_t>(static_cast<double>(c.result.dram_read_bytes) * k)) +
-         ", written " +
-         format_bytes(static_cast<int64_t>(static_cast<double>(c.result.dram_write_bytes) * k)) +
-         " (evicted " +
-         format_bytes(static_cast<int64_t>(static_cast<double>(c.result.evicted_bytes) * k)) +
-         ", refetched " +
-         format_bytes(static_cast<int64_t>(static_cast<double>(c.result.refetched_bytes) * k)) +
-         "), port busy " +
-         fixed(c.result.cycles ? 100.0 * static_cast<double>(c.result.dram_busy_cycles) /
-                                     static_cast<double>(c.result.cycles)
-                               : 0.0,
+    s += "latency      " + std::to_string(r.cycles) + " cycles = " + seconds_text(r.seconds) + "\n";
+    s += "DRAM         read " + format_bytes(r.dram_read_bytes) + ", written " +
+         format_bytes(r.dram_write_bytes) + " (evicted " + format_bytes(r.evicted_bytes) +
+         ", refetched " + format_bytes(r.refetched_bytes) + "), port busy " +
+         fixed(r.simulated_cycles ? 100.0 * static_cast<double>(r.dram_busy_cycles) /
+                                        static_cast<double>(r.simulated_cycles)
+                                  : 0.0,
                1) +
          " %\n";
-    const int64_t peak = *std::max_element(c.result.peak_sram.begin(), c.result.peak_sram.end());
-    s += "peak SRAM    " + format_bytes(peak) + " of " + format_bytes(c.hw.core.sram_bytes) +
-         " per core\n";
-    s += "utilization  " + fixed(100.0 * utilization(c), 1) + " % of PE-cycles";
-    if (c.result.core_busy.size() > 1) {
+    s += "peak SRAM    " + format_bytes(r.peak_sram_bytes) + " of " +
+         format_bytes(r.sram_bytes_per_core) + " per core\n";
+    s += "utilization  " + fixed(100.0 * r.utilization, 1) + " % of PE-cycles";
+    if (r.core_lines.size() > 1) {
         double lo = 1, hi = 0;
-        for (size_t i = 0; i < c.result.core_busy.size(); ++i) {
-            const double u = c.result.cycles ? c.result.core_useful_pe_cycles[i] /
-                                                   (static_cast<double>(c.result.cycles) *
-                                                    static_cast<double>(c.hw.core.pes()))
-                                             : 0.0;
-            lo = std::min(lo, u);
-            hi = std::max(hi, u);
+        for (const auto& core : r.core_lines) {
+            lo = std::min(lo, core.utilization);
+            hi = std::max(hi, core.utilization);
         }
         s += " (cores " + fixed(100.0 * lo, 1) + "–" + fixed(100.0 * hi, 1) + " %)";
     }
     s += "\n\n";
     Table t({"operator", "type", "group", "tiles", "ops", "DRAM bytes", "compute cyc", "memory cyc",
              "bound", "share"});
-    for (const auto& l : op_lines(c))
-        t.row({l.name, l.type, l.group, std::to_string(l.tiles), sci(static_cast<double>(l.ops), 4),
-               sci(static_cast<double>(l.dram_bytes), 4), std::to_string(l.compute_cycles),
-               std::to_string(l.memory_cycles), l.compute_bound ? "compute" : "memory",
-               fixed(cycles ? 100.0 * static_cast<double>(l.cycles) / static_cast<double>(cycles)
+    for (const auto& l : r.operators)
+        t.row(
+            {l.name, l.type, l.group, std::to_string(l.tiles), sci(static_cast<double>(l.ops), 4),
+             sci(static_cast<double>(l.dram_bytes), 4), std::to_string(l.compute_cycles),
+             std::to_string(l.memory_cycles), l.compute_bound ? "compute" : "memory",
+             fixed(r.cycles ? 100.0 * static_cast<double>(l.cycles) / static_cast<double>(r.cycles)
                             : 0.0,
-                     1) +
-                   " %"});
+                   1) +
+                 " %"});
     return s + t.text();
 }
 
-std::string ops_csv(const RunContext& c) {
+std::string ops_csv(const RunSummary& r) {
     Table t({"name", "type", "group", "tiles", "ops", "dram_bytes", "compute_cycles",
              "memory_cycles", "cycles", "bound", "span_cycles_layer0"});
-    for (const auto& l : op_lines(c))
+    for (const auto& l : r.operators)
         t.row({l.name, l.type, l.group, std::to_string(l.tiles), std::to_string(l.ops),
                std::to_string(l.dram_bytes), std::to_string(l.compute_cycles),
                std::to_string(l.memory_cycles), std::to_string(l.cycles),

@@ -1,0 +1,60 @@
+// The typed run summary: sweeps take their result cells from it, not from report.json keys.
+#include "sim/config/sweep.hpp"
+#include "sim/report/report.hpp"
+#include "sim/report/run_summary.hpp"
+#include "sim/report/table.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace fusesim;
+
+namespace {
+RunSummary sample() {
+    RunSummary s;
+    s.cycles = 1000;
+    s.seconds = 1e-6;
+    s.tokens = 4;
+    s.peak_sram_bytes = 2048;
+    s.dram_read_bytes = 300;
+    s.dram_write_bytes = 200;
+    s.evicted_bytes = 7;
+    s.utilization = 0.25;
+    s.total_pes = 512;
+    s.total_sram_bytes = 1 << 20;
+    s.dram_bytes_per_cycle = 64;
+    s.split_d = 3;
+    s.config_json = "{}";
+    return s;
+}
+} // namespace
+
+TEST_CASE("Sweep result cells come from the typed run summary", "[report]") {
+    const auto cells = result_cells(sample());
+    REQUIRE(cells.size() == result_columns().size());
+    CHECK(cells[0] == "ok");
+    CHECK(cells[1] == "1000");
+    CHECK(cells[2] == sci(1e-6, 8));
+    CHECK(cells[3] == sci(2.5e-7, 8)); // per token: 4 tokens
+    CHECK(cells[4] == "2048");
+    CHECK(cells[5] == "300");
+    CHECK(cells[6] == "200");
+    CHECK(cells[8] == "512");
+    CHECK(cells[11] == "3");
+    CHECK(cells[12] == "7");
+}
+
+TEST_CASE("report.json and ops.csv render the same summary figures", "[report]") {
+    RunSummary s = sample();
+    OpLine op;
+    op.name = "in_proj";
+    op.cycles = 900;
+    op.tiles = 5;
+    s.operators.push_back(op);
+    const auto j = report_json(s);
+    CHECK(j["latency"]["cycles"].get<uint64_t>() == 1000);
+    CHECK(j["dram"]["read_bytes"].get<int64_t>() == 300);
+    CHECK(j["operators"][0]["name"] == "in_proj");
+    const std::string csv = ops_csv(s);
+    CHECK(csv.find("in_proj") != std::string::npos);
+    CHECK(csv.find(",900,") != std::string::npos);
+}
