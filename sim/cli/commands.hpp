@@ -28,6 +28,9 @@ int cmd_validate(const CommandArgs& args);
 int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard);
 int cmd_merge(const std::string& spec, const std::vector<std::string>& inputs,
               const std::string& output);
+// The README's configuration reference tables from the parameter declarations: every table with
+// its markers, or the one named by `table` without them.
+int cmd_reference(const std::string& table);
 
 // Runs one point of a sweep in this process (SystemC: once per process) and returns its result
 // cells (result_columns()), or throws. Used by sweep children; in sweep_point.cpp.

@@ -69,6 +69,12 @@ int sc_main(int argc, char* argv[]) {
     merge->add_option("results", merge_inputs, "results.csv files")->required();
     merge->add_option("-o,--output", args.output, "output folder (default traces/<name>/)");
 
+    std::string reference_table;
+    auto* reference = app.add_subcommand(
+        "reference", "print the README's configuration reference tables (Markdown)");
+    reference->add_option("table", reference_table,
+                          "only this table, without markers (hardware, workload, ...)");
+
     if (argc > 1 && argv[1][0] != '-') {
         bool known = false;
         std::string names;
@@ -106,6 +112,7 @@ int sc_main(int argc, char* argv[]) {
         if (validate->parsed()) return cmd_validate(args);
         if (sweep->parsed()) return cmd_sweep(args, jobs, shard);
         if (merge->parsed()) return cmd_merge(merge_spec, merge_inputs, args.output);
+        if (reference->parsed()) return cmd_reference(reference_table);
     } catch (const ConfigError& e) {
         std::cerr << "error: " << e.what() << "\n";
         return 2;

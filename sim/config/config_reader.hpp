@@ -5,6 +5,7 @@
 #pragma once
 
 #include "sim/config/config_tree.hpp"
+#include "sim/config/units.hpp" // parse_bytes and the other unit parsers
 
 #include <cstdint>
 #include <optional>
@@ -92,16 +93,5 @@ class Reader {
     std::vector<std::string> asked_; // in the order asked, for the error's list of known keys
     void mark(const std::string& key);
 };
-
-// Unit parsing on bare strings (also used by --set and sweeps). Each throws std::invalid_argument
-// with a short description of what was expected.
-int64_t parse_bytes(const std::string& text);
-double parse_hertz(const std::string& text);
-double parse_bytes_per_cycle(const std::string& text, double clock_hz);
-uint64_t parse_cycles(const std::string& text, double clock_hz);
-double parse_picojoules(const std::string& text);
-
-// Human-readable rendering used by reports: "24 MB" / "768 KiB" style.
-std::string format_bytes(int64_t bytes);
 
 } // namespace fusesim

@@ -2,6 +2,9 @@
 
 #include "hw/cost/area.hpp"
 #include "sim/config/config_reader.hpp"
+#include "sim/config/params_hardware.hpp"
+#include "sim/config/params_read.hpp"
+#include "sim/config/params_workload.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,47 +15,50 @@ namespace fusesim {
 
 namespace {
 
-constexpr int64_t kBig = std::numeric_limits<int32_t>::max();
-// Model dimensions: far beyond any model, small enough that products of a few stay exact.
-constexpr int64_t kMaxDim = int64_t{1} << 24;
+static_assert(hw_param::kBwMin == Reader::kMinBytesPerCycle &&
+                  hw_param::kBwMax == Reader::kMaxBytesPerCycle &&
+                  hw_param::kTiB == static_cast<double>(Reader::kMaxBytes),
+              "the declared ranges are the Reader's defaults");
 constexpr std::size_t kName = Reader::kMaxNameBytes;
 // A custom workload's lists: operators are looked up by name, so keep them to a model's size.
 constexpr std::size_t kMaxCustomItems = 4096;
 
 // "unlimited" or a bandwidth; 0 means unlimited in the specs.
-double bandwidth_or_unlimited(Reader& r, const std::string& key, double clock_hz) {
+double bandwidth_or_unlimited(Reader& r, const Param& p, double clock_hz) {
+    const std::string key = p.leaf();
     if (!r.has(key)) {
         r.accept(key);
         return 0;
     }
     const ConfigNode& n = r.raw(key);
     if (n.is_scalar() && n.value() == "unlimited") return 0;
-    return r.bytes_per_cycle(key, clock_hz);
+    return read_bandwidth(r, p, clock_hz);
 }
 
 } // namespace
 
 HardwareSpec read_hardware(const ConfigNode& node) {
+    namespace P = hw_param;
     Reader r(node, "hardware");
     HardwareSpec hw = default_cpo_table({});
     hw.name = r.str("name", kName);
     r.opt_str("description");
-    hw.clock_hz = r.hertz("clock"); // 1 MHz to 100 GHz: every rate below is checked per cycle
+    hw.clock_hz = read_hertz(r, P::clock); // every rate below is checked per cycle
     // With an area model, the array, SRAM and DRAM bandwidth are derived (and may be omitted).
     const bool derived = r.has("area");
-    hw.cores = derived ? r.opt_integer("cores", 1, 1).value_or(1) : r.integer("cores", 1, 4096);
+    hw.cores = derived ? r.opt_integer("cores", 1, 1).value_or(1) : read_int(r, P::cores);
     {
         Reader c = r.sub("core");
-        hw.core.pe_rows = derived ? c.opt_integer("pe_rows", 1, 1 << 20).value_or(1)
-                                  : c.integer("pe_rows", 1, 1 << 20);
-        hw.core.pe_cols = derived ? c.opt_integer("pe_cols", 1, 1 << 20).value_or(1)
-                                  : c.integer("pe_cols", 1, 1 << 20);
+        hw.core.pe_rows =
+            derived ? read_opt_int(c, P::pe_rows).value_or(1) : read_int(c, P::pe_rows);
+        hw.core.pe_cols =
+            derived ? read_opt_int(c, P::pe_cols).value_or(1) : read_int(c, P::pe_cols);
         if (derived && !c.has("sram"))
             c.accept("sram");
         else
-            hw.core.sram_bytes = c.bytes("sram", 1);
-        hw.core.sram_bytes_per_cycle = bandwidth_or_unlimited(c, "sram_bandwidth", hw.clock_hz);
-        hw.core.sram_banks = c.opt_integer("sram_banks", 1, 1 << 16).value_or(1);
+            hw.core.sram_bytes = read_bytes(c, P::sram);
+        hw.core.sram_bytes_per_cycle = bandwidth_or_unlimited(c, P::sram_bandwidth, hw.clock_hz);
+        hw.core.sram_banks = read_int_or_default(c, P::sram_banks);
         c.finish();
     }
     {
@@ -60,21 +66,15 @@ HardwareSpec read_hardware(const ConfigNode& node) {
         if (derived && !d.has("bandwidth"))
             d.accept("bandwidth");
         else
-            hw.dram.bytes_per_cycle = d.bytes_per_cycle("bandwidth", hw.clock_hz);
-        hw.dram.latency_cycles = d.has("latency") ? d.cycles("latency", hw.clock_hz) : 0;
-        if (!d.has("latency")) d.accept("latency");
-        hw.dram.energy_pj_per_bit = d.has("energy_per_bit") ? d.picojoules("energy_per_bit") : 0;
-        if (!d.has("energy_per_bit")) d.accept("energy_per_bit");
+            hw.dram.bytes_per_cycle = read_bandwidth(d, P::dram_bandwidth, hw.clock_hz);
+        hw.dram.latency_cycles = read_cycles_or_default(d, P::dram_latency, hw.clock_hz);
+        hw.dram.energy_pj_per_bit = read_energy_or_default(d, P::dram_energy);
         d.finish();
     }
     if (auto ic = r.opt_sub("interconnect")) {
-        hw.interconnect.topology =
-            ic->has("topology") ? ic->choice("topology", {"bus", "p2p"}) : "bus";
-        if (!ic->has("topology")) ic->accept("topology");
-        hw.interconnect.bytes_per_cycle = bandwidth_or_unlimited(*ic, "bandwidth", hw.clock_hz);
-        hw.interconnect.latency_cycles =
-            ic->has("latency") ? ic->cycles("latency", hw.clock_hz) : 0;
-        if (!ic->has("latency")) ic->accept("latency");
+        hw.interconnect.topology = read_choice_or_default(*ic, P::topology);
+        hw.interconnect.bytes_per_cycle = bandwidth_or_unlimited(*ic, P::ic_bandwidth, hw.clock_hz);
+        hw.interconnect.latency_cycles = read_cycles_or_default(*ic, P::ic_latency, hw.clock_hz);
         ic->finish();
     }
     if (auto cpo = r.opt_sub("cpo")) {
@@ -88,19 +88,20 @@ HardwareSpec read_hardware(const ConfigNode& node) {
                 throw ConfigError(value.origin(), cpo->key_path(key),
                                   "unknown operator kind (expected one of: " + names + ")");
             }
-            hw.cpo[static_cast<int>(kind)] = cpo->integer(key, 1, 1 << 16);
+            hw.cpo[static_cast<int>(kind)] = cpo->integer(key, static_cast<int64_t>(P::cpo.min),
+                                                          static_cast<int64_t>(P::cpo.max));
         }
         cpo->finish();
     }
     if (derived) {
         Reader a = r.sub("area");
         AreaModel m;
-        m.scale = a.real("scale", 1e-6, 1e3);
-        m.memory_share = a.real("memory_share", 0.0, 1.0);
-        m.full_pes = a.real("full_pes", 1, 1e9);
-        m.full_sram = a.bytes("full_sram", 1);
-        m.base_bytes_per_cycle = a.bytes_per_cycle("base_dram_bandwidth", hw.clock_hz);
-        m.array_cols = a.opt_integer("array_cols", 1, 1 << 20).value_or(64);
+        m.scale = read_real(a, P::area_scale);
+        m.memory_share = read_real(a, P::area_memory_share);
+        m.full_pes = read_real(a, P::area_full_pes);
+        m.full_sram = read_bytes(a, P::area_full_sram);
+        m.base_bytes_per_cycle = read_bandwidth(a, P::area_base_bw, hw.clock_hz);
+        m.array_cols = read_int_or_default(a, P::area_array_cols);
         a.finish();
         try {
             apply_area_model(m, hw);
@@ -108,11 +109,11 @@ HardwareSpec read_hardware(const ConfigNode& node) {
             throw ConfigError(node.find("area")->origin(), "hardware.area", e.what());
         }
         // The derived chip must satisfy the ranges a written one does.
-        if (hw.core.pe_rows > (1 << 20))
+        if (hw.core.pe_rows > static_cast<int64_t>(P::pe_rows.max))
             a.fail("", "the area model gives " + std::to_string(hw.core.pe_rows) +
                            " PE rows (at most 1048576): lower scale or full_pes");
-        if (!(hw.dram.bytes_per_cycle >= Reader::kMinBytesPerCycle &&
-              hw.dram.bytes_per_cycle <= Reader::kMaxBytesPerCycle))
+        if (!(hw.dram.bytes_per_cycle >= P::dram_bandwidth.min &&
+              hw.dram.bytes_per_cycle <= P::dram_bandwidth.max))
             a.fail("base_dram_bandwidth", "the area model gives a DRAM bandwidth of " +
                                               std::to_string(hw.dram.bytes_per_cycle) +
                                               " B/cycle (expected 0.001 to 1e9)");
@@ -209,17 +210,19 @@ void read_custom(Reader& r, WorkloadSpec& s) {
 } // namespace
 
 WorkloadSpec read_workload(const ConfigNode& node) {
+    namespace W = workload_param;
     Reader r(node, "workload");
     WorkloadSpec s;
     s.origin = node.origin();
     s.name = r.str("name", kName);
     r.opt_str("description");
-    s.model = r.choice("model", {"mamba1", "opt", "custom"});
+    s.model = read_choice(r, W::model);
     s.stage_origin = r.raw("stage").origin();
     s.stages = read_stages(r);
     s.seq_len_origin = r.raw("seq_len").origin();
-    s.seq_lens = r.integer_list("seq_len", 1, int64_t{1} << 24);
-    s.batch = r.opt_integer("batch", 1, 1 << 16).value_or(1);
+    s.seq_lens = r.integer_list("seq_len", static_cast<int64_t>(W::seq_len.min),
+                                static_cast<int64_t>(W::seq_len.max));
+    s.batch = read_int_or_default(r, W::batch);
     // Where each size came from: an operator too large to count is reported at the largest.
     auto size_key = [&](const std::string& key, int64_t value) {
         if (const ConfigNode* n = node.find(key); n && !n->is_null())
@@ -228,34 +231,33 @@ WorkloadSpec read_workload(const ConfigNode& node) {
     };
     size_key("batch", s.batch);
     for (int64_t L : s.seq_lens) size_key("seq_len", L);
-    const std::string precision = r.opt_str("precision").value_or("fp32");
+    const std::string precision = r.opt_str("precision").value_or(default_string(W::precision));
     if (!parse_precision(precision, s.precision))
         r.fail("precision", "expected one of fp32, fp16, bf16, fp8, int8; got '" + precision + "'");
-    const int64_t layers = r.opt_integer("layers", 1, 100000).value_or(1);
-    r.opt_integer("vocab", 1, kBig); // informational: the embedding is not simulated
+    const int64_t layers = read_int_or_default(r, W::layers);
+    read_opt_int(r, W::vocab); // informational: the embedding is not simulated
     if (s.model == "mamba1") {
         MambaParams& p = s.mamba;
         p.layers = layers;
-        p.d_model = size_key("d_model", r.integer("d_model", 1, kMaxDim));
-        const int64_t expand = size_key("expand", r.opt_integer("expand", 1, 64).value_or(2));
-        p.d_inner =
-            size_key("d_inner", r.opt_integer("d_inner", 1, kMaxDim).value_or(expand * p.d_model));
-        p.d_state = size_key("d_state", r.integer("d_state", 1, kMaxDim));
-        p.d_conv = size_key("d_conv", r.opt_integer("d_conv", 1, 1024).value_or(4));
-        p.dt_rank = size_key("dt_rank",
-                             r.opt_integer("dt_rank", 1, kMaxDim).value_or((p.d_model + 15) / 16));
+        p.d_model = size_key("d_model", read_int(r, W::d_model));
+        const int64_t expand = size_key("expand", read_int_or_default(r, W::expand));
+        p.d_inner = size_key("d_inner", read_opt_int(r, W::d_inner).value_or(expand * p.d_model));
+        p.d_state = size_key("d_state", read_int(r, W::d_state));
+        p.d_conv = size_key("d_conv", read_int_or_default(r, W::d_conv));
+        p.dt_rank =
+            size_key("dt_rank", read_opt_int(r, W::dt_rank).value_or((p.d_model + 15) / 16));
     } else if (s.model == "opt") {
         OptParams& p = s.opt;
         p.layers = layers;
-        p.d_model = size_key("d_model", r.integer("d_model", 1, kMaxDim));
-        p.heads = size_key("heads", r.integer("heads", 1, kMaxDim));
-        p.head_dim = size_key("head_dim",
-                              r.opt_integer("head_dim", 1, kMaxDim).value_or(p.d_model / p.heads));
+        p.d_model = size_key("d_model", read_int(r, W::d_model));
+        p.heads = size_key("heads", read_int(r, W::heads));
+        p.head_dim =
+            size_key("head_dim", read_opt_int(r, W::head_dim).value_or(p.d_model / p.heads));
         if (p.heads * p.head_dim != p.d_model)
             r.fail("heads", "heads × head_dim (" + std::to_string(p.heads) + " × " +
                                 std::to_string(p.head_dim) + ") must equal d_model (" +
                                 std::to_string(p.d_model) + ")");
-        p.ffn = size_key("ffn", r.opt_integer("ffn", 1, kMaxDim).value_or(4 * p.d_model));
+        p.ffn = size_key("ffn", read_opt_int(r, W::ffn).value_or(4 * p.d_model));
     } else {
         read_custom(r, s);
         s.mamba.layers = layers;

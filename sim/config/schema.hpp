@@ -6,6 +6,7 @@
 #include "hw/cost/hardware.hpp"
 #include "sim/config/config_tree.hpp"
 #include "sim/config/experiment.hpp"
+#include "sim/config/params_run.hpp"
 #include "workloads/models/models.hpp"
 #include "workloads/plan/mapping.hpp"
 
@@ -71,14 +72,15 @@ MappingSpec read_mapping(const ConfigNode& mapping, const Workload& w, int64_t s
 
 // The simulation section of an experiment (all keys optional).
 struct SimulationSpec {
-    bool all_layers = true;     // false: simulate one layer and scale by the number of layers
-    int prefetch = 1;           // tiles fetched ahead (double buffering); 0: no overlap
-    bool cache_weights = true;  // false: weights are re-read by every tile that needs them
+    // Defaults: the declarations of params_run.hpp.
+    bool all_layers = true; // false: simulate one layer and scale by the number of layers
+    int prefetch = static_cast<int>(run_param::prefetch.default_int()); // tiles fetched ahead
+    bool cache_weights = run_param::cache_weights.default_value != 0;   // false: re-read weights
     std::string lifetime_group; // lifetimes chart: group name contains this (empty: none)
-    int64_t lifetime_step = 0;  // ... for the tiles of this step (tile index in the operator)
-    bool vcd = true;
-    int64_t vcd_limit = int64_t{256} << 20; // trace.vcd is cut before it passes this size
-    bool timeline = true;
+    int64_t lifetime_step = run_param::lifetime_step.default_int(); // ... for this tile index
+    bool vcd = run_param::vcd.default_value != 0;
+    int64_t vcd_limit = run_param::vcd_limit.default_int(); // trace.vcd is cut at this size
+    bool timeline = run_param::timeline.default_value != 0;
 };
 SimulationSpec read_simulation(const ConfigNode* simulation);
 

@@ -3,6 +3,8 @@
 // simulated time that keeps the timing simulation finite.
 #include "sim/analytic/analytic.hpp"
 #include "sim/config/config_reader.hpp"
+#include "sim/config/params_read.hpp"
+#include "sim/config/params_run.hpp"
 #include "sim/config/schema.hpp"
 
 #include <fmt/format.h>
@@ -60,7 +62,7 @@ void check_countable(const WorkloadSpec& ws, const Workload& w, const HardwareSp
 std::optional<int64_t> read_analysis(const ConfigNode* node) {
     if (!node) return std::nullopt;
     Reader r(*node, "analysis");
-    auto len = r.opt_integer("roofline_seq_len", 1, int64_t{1} << 24);
+    auto len = read_opt_int(r, run_param::roofline_seq_len);
     r.finish();
     return len;
 }

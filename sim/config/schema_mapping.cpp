@@ -2,6 +2,8 @@
 #include "sim/config/schema.hpp"
 
 #include "sim/config/config_reader.hpp"
+#include "sim/config/params_read.hpp"
+#include "sim/config/params_run.hpp"
 #include "workloads/plan/fusion.hpp"
 
 #include <algorithm>
@@ -64,11 +66,11 @@ int op_or_fail(const Workload& w, const ConfigNode& node, const std::string& key
 MappingSpec read_mapping(const ConfigNode& node, const Workload& w, int64_t sram_bytes) {
     Reader r(node, "mapping");
     MappingSpec m;
-    m.name = r.opt_str("name").value_or("default");
+    m.name = r.opt_str("name").value_or(default_string(run_param::map_name));
     r.opt_str("description");
-    bool auto_tiles = true;
+    bool auto_tiles = run_param::tiling_auto.default_value != 0;
     if (auto t = r.opt_sub("tiling")) {
-        auto_tiles = t->opt_boolean("auto").value_or(true);
+        auto_tiles = read_bool_or_default(*t, run_param::tiling_auto);
         std::vector<std::string> all;
         for (const auto& op : w.ops)
             for (const auto& d : op.dims)
@@ -117,7 +119,7 @@ MappingSpec read_mapping(const ConfigNode& node, const Workload& w, int64_t sram
                 if (g.is_map()) {
                     gr.emplace(g, key);
                     list = &gr->raw("ops");
-                    spec.on_chip = gr->opt_boolean("on_chip").value_or(true);
+                    spec.on_chip = read_bool_or_default(*gr, run_param::on_chip);
                 }
                 if (!list->is_sequence() || list->items().empty())
                     throw ConfigError(list->origin(), key,
@@ -166,23 +168,21 @@ MappingSpec read_mapping(const ConfigNode& node, const Workload& w, int64_t sram
 }
 
 SimulationSpec read_simulation(const ConfigNode* node) {
+    namespace P = run_param;
     SimulationSpec s;
     if (!node) return s;
     Reader r(*node, "simulation");
-    if (r.has("layers"))
-        s.all_layers = r.choice("layers", {"all", "one"}) == "all";
-    else
-        r.accept("layers");
-    s.prefetch = static_cast<int>(r.opt_integer("prefetch", 0, 64).value_or(1));
-    s.cache_weights = r.opt_boolean("cache_weights").value_or(true);
+    s.all_layers = read_choice_or_default(r, P::layers) == "all";
+    s.prefetch = static_cast<int>(read_int_or_default(r, P::prefetch));
+    s.cache_weights = read_bool_or_default(r, P::cache_weights);
     if (auto l = r.opt_sub("lifetimes")) {
-        s.lifetime_group = l->str("group");
-        s.lifetime_step = l->opt_integer("step", 0, int64_t{1} << 40).value_or(0);
+        s.lifetime_group = l->str(P::lifetime_group.leaf());
+        s.lifetime_step = read_int_or_default(*l, P::lifetime_step);
         l->finish();
     }
-    s.vcd = r.opt_boolean("vcd").value_or(true);
-    if (r.has("vcd_limit")) s.vcd_limit = r.bytes("vcd_limit", int64_t{1} << 20);
-    s.timeline = r.opt_boolean("timeline").value_or(true);
+    s.vcd = read_bool_or_default(r, P::vcd);
+    if (r.has("vcd_limit")) s.vcd_limit = read_bytes(r, P::vcd_limit);
+    s.timeline = read_bool_or_default(r, P::timeline);
     r.finish();
     return s;
 }

@@ -1,0 +1,72 @@
+// The hardware section's parameters (README "Configuration reference": Hardware).
+#pragma once
+
+#include "sim/config/params.hpp"
+
+namespace fusesim::hw_param {
+
+using T = ParamType;
+constexpr double kTiB = 1099511627776.0; // the largest size anywhere
+constexpr double kBwMin = 1e-3, kBwMax = 1e9;
+constexpr double kMaxLatency = 1000000; // cycles: 1 ms at 1 GHz
+
+inline constexpr Param name = text("name", nullptr, "at most 256 bytes; shown in reports");
+inline constexpr Param description = text("description", "", "free text");
+inline constexpr Param clock =
+    required("clock", T::Frequency, 1e6, 1e11,
+             "accelerator clock; time in cycles, seconds = cycles ÷ clock");
+inline constexpr Param cores = required("cores", T::Integer, 1, 4096, "number of cores");
+inline constexpr Param pe_rows =
+    required("core.pe_rows", T::Integer, 1, 1 << 20,
+             "rows of the PE array of one core; a loop dimension that does not fill the array "
+             "leaves PEs idle");
+inline constexpr Param pe_cols =
+    required("core.pe_cols", T::Integer, 1, 1 << 20, "columns of the PE array of one core");
+inline constexpr Param sram = required("core.sram", T::Size, 1, kTiB, "on-chip SRAM per core");
+inline constexpr Param sram_bandwidth = or_unlimited(
+    optional("core.sram_bandwidth", T::Bandwidth, kBwMin, kBwMax, "`unlimited`", 0,
+             "per bank; a tile takes at least (its operand bytes) ÷ (banks × this) cycles"));
+inline constexpr Param sram_banks =
+    optional("core.sram_banks", T::Integer, 1, 1 << 16, "1", 1, "banks serving in parallel");
+inline constexpr Param dram_bandwidth =
+    required("dram.bandwidth", T::Bandwidth, kBwMin, kBwMax, "off-chip port, shared by all cores");
+inline constexpr Param dram_latency =
+    optional("dram.latency", T::Duration, 0, kMaxLatency, "0", 0, "added to every DRAM transfer");
+inline constexpr Param dram_energy = optional("dram.energy_per_bit", T::Energy, 0, 1e6, "0", 0,
+                                              "energy of one bit moved to or from DRAM");
+inline constexpr Param topology =
+    choice("interconnect.topology", "bus|p2p", "`bus`",
+           "optional section; `bus`: one link shared by all cores; `p2p`: each core has its own "
+           "incoming link");
+inline constexpr Param ic_bandwidth = or_unlimited(optional(
+    "interconnect.bandwidth", T::Bandwidth, kBwMin, kBwMax, "`unlimited`", 0, "of one link"));
+inline constexpr Param ic_latency = optional("interconnect.latency", T::Duration, 0, kMaxLatency,
+                                             "0", 0, "added to every transfer between cores");
+inline constexpr Param cpo =
+    optional("cpo.<kind>", T::Integer, 1, 1 << 16, "1", 1,
+             "cycles per op of an operator kind: `mac`, `add`, `mul`, `div`, `max`, `exp`, "
+             "`silu`, `sigmoid`, `softplus`, `softmax`, `reduce`, `sqrt`, `copy`");
+inline constexpr Param area_scale =
+    required("area.scale", T::Number, 1e-6, 1e3,
+             "area model (optional section): scale *a* of the reference die");
+inline constexpr Param area_memory_share =
+    required("area.memory_share", T::Number, 0, 1, "share *m* of the area spent on SRAM");
+inline constexpr Param area_full_pes =
+    required("area.full_pes", T::Number, 1, 1e9, "PEs if the whole reference die were PEs");
+inline constexpr Param area_full_sram =
+    required("area.full_sram", T::Size, 1, kTiB, "SRAM if the whole reference die were SRAM");
+inline constexpr Param area_base_bw =
+    required("area.base_dram_bandwidth", T::Bandwidth, kBwMin, kBwMax,
+             "DRAM bandwidth at *a* = 1 (the derived bandwidth must be in range too)");
+inline constexpr Param area_array_cols =
+    optional("area.array_cols", T::Integer, 1, 1 << 20, "64", 64, "columns of the derived array");
+
+inline constexpr const Param* all[] = {
+    &name,         &description,       &clock,         &cores,
+    &pe_rows,      &pe_cols,           &sram,          &sram_bandwidth,
+    &sram_banks,   &dram_bandwidth,    &dram_latency,  &dram_energy,
+    &topology,     &ic_bandwidth,      &ic_latency,    &cpo,
+    &area_scale,   &area_memory_share, &area_full_pes, &area_full_sram,
+    &area_base_bw, &area_array_cols};
+
+} // namespace fusesim::hw_param

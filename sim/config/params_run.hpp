@@ -1,0 +1,90 @@
+// The parameters of an experiment file and of its mapping, simulation and analysis sections.
+#pragma once
+
+#include "sim/config/params.hpp"
+
+namespace fusesim::run_param {
+
+using T = ParamType;
+
+// The experiment file.
+inline constexpr Param name = text("name", "the file's name without extension",
+                                   "becomes a folder name (see \"How output files are written\")");
+inline constexpr Param description = text("description", "", "free text");
+inline constexpr Param hardware =
+    other("hardware", "path or map", nullptr,
+          "a hardware file (relative to the experiment file) or the keys inline");
+inline constexpr Param workload = other("workload", "path or map, or a list of them", nullptr,
+                                        "a list compares models (`graph`, `analyze`)");
+inline constexpr Param mapping =
+    other("mapping", "path or map", "", "see \"Mapping\" under \"Timing simulation\"");
+inline constexpr Param simulation =
+    other("simulation", "map", "", "see \"Simulation\" under \"Timing simulation\"");
+inline constexpr Param set =
+    other("set", "map of dotted key → value", "", "overrides applied after loading the files");
+inline constexpr Param output = other("output", "path", "`traces/<name>`",
+                                      "default output folder (relative to the working directory)");
+inline constexpr Param roofline_seq_len =
+    optional("analysis.roofline_seq_len", T::Integer, 1, 1 << 24, "the last `seq_len`", 0,
+             "the L of the roofline plot; must be one of the `seq_len` values");
+inline constexpr const Param* experiment[] = {&name,     &description, &hardware,
+                                              &workload, &mapping,     &simulation,
+                                              &set,      &output,      &roofline_seq_len};
+
+// The simulation section.
+inline constexpr Param layers =
+    choice("layers", "all|one", "`all`",
+           "`one`: simulate one layer and scale its figures by `workload.layers` (see above)");
+inline constexpr Param prefetch =
+    optional("prefetch", T::Integer, 0, 64, "1", 1,
+             "tiles fetched ahead of the computing one; 0: fetch and compute never overlap");
+inline constexpr Param cache_weights =
+    optional("cache_weights", T::Boolean, 0, 0, "`true`", 1,
+             "`false`: every tile reads its weights from DRAM again");
+inline constexpr Param vcd = optional("vcd", T::Boolean, 0, 0, "`true`", 1, "write `trace.vcd`");
+inline constexpr Param timeline =
+    optional("timeline", T::Boolean, 0, 0, "`true`", 1, "write `timeline.json`");
+inline constexpr Param vcd_limit =
+    optional("vcd_limit", T::Size, 1 << 20, 1099511627776.0, "`256MiB`", 268435456.0,
+             "size at which `trace.vcd` is cut (see \"Bounded outputs\")");
+inline constexpr Param lifetime_group =
+    text("lifetimes.group", nullptr,
+         "optional section `lifetimes`: record SRAM lifetimes (Fig. 10) of the group whose "
+         "name contains this");
+inline constexpr Param lifetime_step =
+    optional("lifetimes.step", T::Integer, 0, 1099511627776.0, "0", 0,
+             "... around this step of that group (tile index in the operator)");
+inline constexpr const Param* simulation_keys[] = {
+    &layers,   &prefetch,  &cache_weights,  &vcd,
+    &timeline, &vcd_limit, &lifetime_group, &lifetime_step};
+
+// The mapping section.
+inline constexpr Param map_name = text("name", "`default`", "shown in reports");
+inline constexpr Param map_description = text("description", "", "free text");
+inline constexpr Param tiling_default = other(
+    "tiling.default", "map dimension → extent", "",
+    "tile extents by dimension name for every operator: `{l: 256}`; `{d: {split: 8}}` gives a "
+    "number of tiles instead");
+inline constexpr Param tiling_ops =
+    other("tiling.ops.<operator>", "map dimension → extent", "",
+          "the same for one operator (replaces the default for the dims it names); `order: [d]` "
+          "puts those dims outermost in its tile loop");
+inline constexpr Param tiling_auto =
+    optional("tiling.auto", T::Boolean, 0, 0, "`true`", 1,
+             "an operator without a rule of its own is split further, one halving at a time (the "
+             "one adding the least DRAM traffic per byte saved), until a tile takes at most 40 % "
+             "of one core's SRAM");
+inline constexpr Param fusion = other(
+    "fusion", "preset name, `auto` or a list of groups", "`unfused`",
+    "`unfused`, a preset (`a`, `b`, `a-b`, `as`, `bs`, `as-b`, `bs-a`, `fuse-all`, `mem-aware`), "
+    "`auto`, or a list of groups: `[[mul_delta_A, exp], {ops: [...], on_chip: true}]`");
+inline constexpr Param on_chip =
+    optional("fusion[i].on_chip", T::Boolean, 0, 0, "`true`", 1,
+             "in a group written as `{ops: [...]}`: its intermediate tensors stay on chip");
+inline constexpr Param spatial = other("spatial.<operator>", "`{rows: dim, cols: dim}`", "",
+                                       "fixes the array mapping (`none` for an unused side)");
+inline constexpr const Param* mapping_keys[] = {&map_name,   &map_description, &tiling_default,
+                                                &tiling_ops, &tiling_auto,     &fusion,
+                                                &on_chip,    &spatial};
+
+} // namespace fusesim::run_param
