@@ -3,6 +3,7 @@
 #include "sim/config/params_hardware.hpp"
 #include "sim/config/params_read.hpp"
 #include "sim/config/params_run.hpp"
+#include "sim/config/params_sweep.hpp"
 #include "sim/config/params_workload.hpp"
 
 #include <iterator>
@@ -35,6 +36,7 @@ const ParamTable* param_tables(int& count) {
         {"mapping", run_param::mapping_keys, static_cast<int>(std::size(run_param::mapping_keys))},
         {"simulation", run_param::simulation_keys,
          static_cast<int>(std::size(run_param::simulation_keys))},
+        {"sweep", sweep_param::all, static_cast<int>(std::size(sweep_param::all))},
     };
     count = static_cast<int>(std::size(tables));
     return tables;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace fusesim {
 
@@ -67,6 +68,13 @@ constexpr Param choice(const char* key, const char* choices, const char* default
 constexpr Param or_unlimited(Param p) {
     p.unlimited = true;
     return p;
+}
+
+// The default as a value: "`bus`" → "bus".
+inline std::string default_string(const Param& p) {
+    std::string s = p.default_text ? p.default_text : "";
+    if (s.size() >= 2 && s.front() == '`' && s.back() == '`') s = s.substr(1, s.size() - 2);
+    return s;
 }
 
 // One table of the reference: a section's parameters in the order they are documented.

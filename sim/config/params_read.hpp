@@ -12,13 +12,6 @@ namespace fusesim {
 
 std::vector<std::string> param_choices(const Param& p); // "a|b" → {"a", "b"}
 
-// The default as a value: "`bus`" → "bus".
-inline std::string default_string(const Param& p) {
-    std::string s = p.default_text ? p.default_text : "";
-    if (s.size() >= 2 && s.front() == '`' && s.back() == '`') s = s.substr(1, s.size() - 2);
-    return s;
-}
-
 inline int64_t read_int(Reader& r, const Param& p) {
     return r.integer(p.leaf(), static_cast<int64_t>(p.min), static_cast<int64_t>(p.max));
 }

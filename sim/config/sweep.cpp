@@ -2,6 +2,7 @@
 
 #include "sim/config/config_reader.hpp"
 #include "sim/config/file_names.hpp"
+#include "sim/config/params_read.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -59,6 +60,7 @@ std::vector<std::pair<std::string, std::string>> pairs(Reader& r) {
 } // namespace
 
 SweepSpec read_sweep(const std::string& path) {
+    namespace P = sweep_param;
     const ConfigNode root = load_yaml_file(path);
     Reader r(root, "");
     SweepSpec s;
@@ -95,8 +97,7 @@ SweepSpec read_sweep(const std::string& path) {
     double points = 1;
     for (const auto& ax : s.axes) points *= static_cast<double>(ax.values.size());
     if (points > 1e6) r.fail("axes", "the axes make more than 1,000,000 design points");
-    s.zip = r.has("combine") ? r.choice("combine", {"product", "zip"}) == "zip" : false;
-    if (!r.has("combine")) r.accept("combine");
+    s.zip = read_choice_or_default(r, P::combine) == "zip";
     if (s.zip)
         for (const auto& a : s.axes)
             if (a.values.size() != s.axes.front().values.size())
@@ -120,11 +121,10 @@ SweepSpec read_sweep(const std::string& path) {
             ps.x = p.str("x");
             ps.y = p.str("y");
             ps.series = p.opt_str("series").value_or("");
-            ps.style = p.has("style") ? p.choice("style", {"lines", "bars", "points"}) : "lines";
-            if (!p.has("style")) p.accept("style");
+            ps.style = read_choice_or_default(p, P::plot_style);
             ps.title = p.opt_str("title").value_or(ps.name);
-            ps.logx = p.opt_boolean("logx").value_or(false);
-            ps.logy = p.opt_boolean("logy").value_or(false);
+            ps.logx = read_bool_or_default(p, P::plot_logx);
+            ps.logy = read_bool_or_default(p, P::plot_logy);
             if (auto where = p.opt_sub("where")) ps.where = pairs(*where);
             if (const ConfigNode* marks = p.opt_raw("marks")) {
                 if (!marks->is_sequence())
@@ -152,7 +152,7 @@ SweepSpec read_sweep(const std::string& path) {
             const ConfigNode& g = b.raw("group_by");
             if (!g.is_sequence()) b.fail("group_by", "expected a list of columns");
             for (const auto& item : g.items()) bs.group_by.push_back(value_text(item));
-            bs.minimize = b.opt_str("minimize").value_or("latency_seconds");
+            bs.minimize = b.opt_str("minimize").value_or(default_string(P::best_minimize));
             if (auto base = b.opt_sub("baseline")) bs.baseline = pairs(*base);
             b.finish();
             s.best.push_back(bs);

@@ -22,6 +22,7 @@
 
 #include "sim/config/config_tree.hpp"
 #include "sim/config/experiment.hpp"
+#include "sim/config/params_sweep.hpp"
 
 #include <string>
 #include <vector>
@@ -34,8 +35,9 @@ struct SweepAxis {
 };
 
 struct PlotSpec {
-    std::string name, x, y, series, style = "lines", title;
-    bool logx = false, logy = false;
+    std::string name, x, y, series, style = default_string(sweep_param::plot_style), title;
+    bool logx = sweep_param::plot_logx.default_value != 0;
+    bool logy = sweep_param::plot_logy.default_value != 0;
     std::vector<std::pair<std::string, std::string>> where; // only rows with these values
     // Labelled points: the row of each series that matches `match` gets `label`.
     struct Mark {
@@ -48,7 +50,7 @@ struct PlotSpec {
 // The best point of each group of rows, against a baseline point (a table and best.csv).
 struct BestSpec {
     std::vector<std::string> group_by;
-    std::string minimize = "latency_seconds";
+    std::string minimize = default_string(sweep_param::best_minimize);
     std::vector<std::pair<std::string, std::string>> baseline; // values that make the baseline
 };
 
