@@ -29,7 +29,7 @@ struct Param {
     double min, max;          // range (integers: exact up to 2^53)
     const char* default_text; // nullptr: required; "": optional without a default
     double default_value;     // the default as a number, when there is one
-    const char* doc;          // one line, Markdown
+    const char* doc;          // one line, Markdown ({op_kinds}, {fusion_presets}: reference.cpp)
     const char* type_doc;     // replaces the generated type text (nullptr: generated)
     const char* choices;      // ParamType::Choice: "bus|p2p"
     bool unlimited;           // ParamType::Bandwidth: `unlimited` is accepted too

@@ -42,10 +42,8 @@ inline constexpr Param ic_bandwidth = or_unlimited(optional(
     "interconnect.bandwidth", T::Bandwidth, kBwMin, kBwMax, "`unlimited`", 0, "of one link"));
 inline constexpr Param ic_latency = optional("interconnect.latency", T::Duration, 0, kMaxLatency,
                                              "0", 0, "added to every transfer between cores");
-inline constexpr Param cpo =
-    optional("cpo.<kind>", T::Integer, 1, 1 << 16, "1", 1,
-             "cycles per op of an operator kind: `mac`, `add`, `mul`, `div`, `max`, `exp`, "
-             "`silu`, `sigmoid`, `softplus`, `softmax`, `reduce`, `sqrt`, `copy`");
+inline constexpr Param cpo = optional("cpo.<kind>", T::Integer, 1, 1 << 16, "1", 1,
+                                      "cycles per op of an operator kind: {op_kinds}");
 inline constexpr Param area_scale =
     required("area.scale", T::Number, 1e-6, 1e3,
              "area model (optional section): scale *a* of the reference die");

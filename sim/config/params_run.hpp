@@ -74,10 +74,10 @@ inline constexpr Param tiling_auto =
              "an operator without a rule of its own is split further, one halving at a time (the "
              "one adding the least DRAM traffic per byte saved), until a tile takes at most 40 % "
              "of one core's SRAM");
-inline constexpr Param fusion = other(
-    "fusion", "preset name, `auto` or a list of groups", "`unfused`",
-    "`unfused`, a preset (`a`, `b`, `a-b`, `as`, `bs`, `as-b`, `bs-a`, `fuse-all`, `mem-aware`), "
-    "`auto`, or a list of groups: `[[mul_delta_A, exp], {ops: [...], on_chip: true}]`");
+inline constexpr Param fusion =
+    other("fusion", "preset name, `auto` or a list of groups", "`unfused`",
+          "`unfused`, a preset ({fusion_presets}), `auto`, or a list of groups: `[[mul_delta_A, "
+          "exp], {ops: [...], on_chip: true}]`");
 inline constexpr Param on_chip =
     optional("fusion[i].on_chip", T::Boolean, 0, 0, "`true`", 1,
              "in a group written as `{ops: [...]}`: its intermediate tensors stay on chip");

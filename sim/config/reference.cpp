@@ -4,6 +4,8 @@
 #include "sim/config/params.hpp"
 #include "sim/config/params_read.hpp"
 #include "sim/config/units.hpp"
+#include "workloads/plan/fusion.hpp"
+#include "workloads/vocab/op_kind.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -44,6 +46,26 @@ std::string with_commas(int64_t v) {
 
 std::string bytes_text(double v) {
     return format_bytes(static_cast<int64_t>(v));
+}
+
+// `a`, `b`, `c`: names as code spans.
+std::string code_list(const std::vector<std::string>& names, const std::string& skip) {
+    std::string s;
+    for (const auto& n : names)
+        if (n != skip) s += (s.empty() ? "`" : ", `") + n + "`";
+    return s;
+}
+
+// A description names lists kept elsewhere in the code by placeholder, so that they stay current:
+// {op_kinds} (the `cpo` kinds) and {fusion_presets} (every preset but `unfused`).
+std::string expand_doc(std::string doc) {
+    const std::pair<std::string, std::string> lists[] = {
+        {"{op_kinds}", code_list(op_kind_names(), "view")},
+        {"{fusion_presets}", code_list(fusion_preset_names(), "unfused")}};
+    for (const auto& [placeholder, text] : lists)
+        for (auto at = doc.find(placeholder); at != std::string::npos; at = doc.find(placeholder))
+            doc.replace(at, placeholder.size(), text);
+    return doc;
 }
 
 const ParamTable* find_table(const std::string& id) {
@@ -110,7 +132,7 @@ std::string reference_table(const std::string& id) {
     for (int i = 0; i < t->count; ++i) {
         const Param& p = *t->params[i];
         s += "| `" + std::string(p.key) + "` | " + param_type_text(p) + " | " +
-             (p.required() ? "required" : p.default_text) + " | " + p.doc + " |\n";
+             (p.required() ? "required" : p.default_text) + " | " + expand_doc(p.doc) + " |\n";
     }
     return s;
 }

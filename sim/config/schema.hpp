@@ -7,6 +7,7 @@
 #include "sim/config/config_tree.hpp"
 #include "sim/config/experiment.hpp"
 #include "sim/config/params_run.hpp"
+#include "sim/config/params_workload.hpp"
 #include "workloads/models/models.hpp"
 #include "workloads/plan/mapping.hpp"
 
@@ -36,7 +37,7 @@ struct WorkloadSpec {
     std::string model; // mamba1, opt, custom
     std::vector<Stage> stages;
     std::vector<int64_t> seq_lens;
-    int64_t batch = 1;
+    int64_t batch = workload_param::batch.default_int();
     Precision precision;
     MambaParams mamba;
     OptParams opt;
