@@ -9,13 +9,6 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const HardwareSpec& hw) :
         cores.push_back(std::make_unique<Core>(("core" + std::to_string(c)).c_str()));
     dram = std::make_unique<SharedPort>("dram", hw.dram.bytes_per_cycle, hw.dram.latency_cycles);
     interconnect = make_interconnect(hw);
-    if (const auto* l = dynamic_cast<const LinkInterconnect*>(interconnect.get()))
-        for (const auto& port : l->ports) links.push_back(port.get());
-}
-
-SharedPort* Accelerator::link_into(int core) {
-    if (links.empty()) return nullptr;
-    return links[links.size() == 1 ? 0 : static_cast<size_t>(core)];
 }
 
 void Accelerator::trace(VcdWriter& vcd) {

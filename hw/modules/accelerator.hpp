@@ -24,12 +24,6 @@ class Accelerator : public sc_core::sc_module {
     std::vector<std::unique_ptr<Core>> cores;
     std::unique_ptr<SharedPort> dram;
     std::unique_ptr<TransferBackend> interconnect; // nullptr on a single core
-    // The interconnect's links when it is made of links (bus, p2p); empty on a single core.
-    std::vector<SharedPort*> links;
-
-    // The link that carries data into `core` (nullptr without links): kept for callers that
-    // predate the interconnect interface; new code calls interconnect->transfer.
-    SharedPort* link_into(int core);
     // Statistics of every module of the accelerator, in elaboration order.
     std::vector<NamedStats> stats() const { return gather_stats(*this); }
     // VCD signals: per core busy, operator, SRAM bytes; DRAM bytes in flight.
