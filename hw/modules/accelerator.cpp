@@ -7,13 +7,14 @@ namespace fusesim {
 Accelerator::Accelerator(sc_core::sc_module_name name, const HardwareSpec& hw) : sc_module(name) {
     for (int64_t c = 0; c < hw.cores; ++c)
         cores.push_back(std::make_unique<Core>(("core" + std::to_string(c)).c_str()));
-    dram = std::make_unique<SharedPort>("dram", hw.dram.bytes_per_cycle, hw.dram.latency_cycles);
+    dram = make_dram(hw);
+    dram_port = dynamic_cast<SharedPort*>(dram.get());
     interconnect = make_interconnect(hw);
 }
 
 void Accelerator::trace(VcdWriter& vcd) {
     for (auto& core : cores) core->trace(vcd);
-    dram->trace(vcd, "dram_bytes_in_flight");
+    if (dram_port) dram_port->trace(vcd, "dram_bytes_in_flight");
 }
 
 } // namespace fusesim

@@ -6,6 +6,7 @@
 
 #include "hw/cost/hardware.hpp"
 #include "hw/modules/core.hpp"
+#include "hw/modules/dram.hpp"
 #include "hw/modules/interconnect.hpp"
 #include "hw/modules/module_stats.hpp"
 #include "hw/modules/shared_port.hpp"
@@ -22,7 +23,8 @@ class Accelerator : public sc_core::sc_module {
     Accelerator(sc_core::sc_module_name name, const HardwareSpec& hw);
 
     std::vector<std::unique_ptr<Core>> cores;
-    std::unique_ptr<SharedPort> dram;
+    std::unique_ptr<MeteredBackend> dram;          // the off-chip memory (dram.hpp)
+    SharedPort* dram_port = nullptr;               // the same when it is a SharedPort (VCD)
     std::unique_ptr<TransferBackend> interconnect; // nullptr on a single core
     // Statistics of every module of the accelerator, in elaboration order.
     std::vector<NamedStats> stats() const { return gather_stats(*this); }

@@ -18,7 +18,7 @@
 
 namespace fusesim {
 
-class SharedPort : public sc_core::sc_module, public TransferBackend, public StatsSource {
+class SharedPort : public sc_core::sc_module, public MeteredBackend {
   public:
     // bytes_per_cycle 0: unlimited (transfers take only the latency).
     SharedPort(sc_core::sc_module_name name, double bytes_per_cycle, uint64_t latency_cycles);

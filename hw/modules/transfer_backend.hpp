@@ -1,8 +1,11 @@
 // What moves bytes between endpoints (DRAM, cores): a shared bus, point-to-point links, and later
 // a mesh or a DRAM controller. The scheduler asks for a transfer and is told when it has arrived;
 // how the bytes travel is the backend's business, so a new backend is a new class here and one
-// line in make_interconnect (hw/modules/interconnect.hpp), not a scheduler change.
+// line in make_interconnect (hw/modules/interconnect.hpp) or make_dram (dram.hpp), not a
+// scheduler change.
 #pragma once
+
+#include "hw/modules/module_stats.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -19,5 +22,9 @@ class TransferBackend {
     // they have arrived.
     virtual void transfer(int64_t bytes, int src, int dst, Done done) = 0;
 };
+
+// A backend that is one module and counts what it carries: the DRAM port today, a DRAM
+// controller later (make_dram in hw/modules/dram.hpp picks it).
+class MeteredBackend : public TransferBackend, public StatsSource {};
 
 } // namespace fusesim

@@ -56,8 +56,8 @@ class Scheduler : public sc_core::sc_module {
     const HardwareSpec& hw_;
     const TilePlan& plan_;
     SimOptions options_;
-    Accelerator& hw_top_; // the cores, DRAM port and interconnect this scheduler drives
-    SharedPort* dram_;    // the DRAM port (a TransferBackend; its busy cycles are reported)
+    Accelerator& hw_top_;  // the cores, DRAM port and interconnect this scheduler drives
+    MeteredBackend* dram_; // the DRAM port (a TransferBackend; its busy cycles are reported)
     Recorder rec_;
     MemoryManager mem_;
     std::vector<CoreState> cores_;

@@ -39,7 +39,7 @@ TimingResult Scheduler::result() const {
         r.groups[g].peak_sram = mem_.group_peak(static_cast<int>(g));
     r.evicted_bytes = mem_.evicted_bytes();
     r.evictions = mem_.evictions();
-    r.dram_busy_cycles = dram_->busy_cycles();
+    r.dram_busy_cycles = dram_->stats().busy_cycles;
     for (size_t c = 0; c < cores_.size(); ++c)
         r.peak_sram.push_back(mem_.peak(static_cast<int>(c)));
     r.kernel_events = wakeups_;
