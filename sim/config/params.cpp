@@ -5,12 +5,21 @@
 #include "sim/config/params_run.hpp"
 #include "sim/config/params_sweep.hpp"
 #include "sim/config/params_workload.hpp"
+#include "workloads/models/registry.hpp"
 
 #include <iterator>
 
 namespace fusesim {
 
+std::vector<std::string> workload_param::model_choices() {
+    std::vector<std::string> names;
+    for (const ModelDef& m : registered_models()) names.push_back(m.name);
+    names.push_back("custom");
+    return names;
+}
+
 std::vector<std::string> param_choices(const Param& p) {
+    if (p.choice_list) return p.choice_list();
     std::vector<std::string> out;
     std::string item;
     for (const char* c = p.choices ? p.choices : ""; *c; ++c) {
@@ -25,20 +34,19 @@ std::vector<std::string> param_choices(const Param& p) {
     return out;
 }
 
-const ParamTable* param_tables(int& count) {
-    static const ParamTable tables[] = {
-        {"hardware", hw_param::all, static_cast<int>(std::size(hw_param::all))},
-        {"workload", workload_param::common, static_cast<int>(std::size(workload_param::common))},
-        {"mamba1", workload_param::mamba1, static_cast<int>(std::size(workload_param::mamba1))},
-        {"opt", workload_param::opt, static_cast<int>(std::size(workload_param::opt))},
-        {"custom", workload_param::custom, static_cast<int>(std::size(workload_param::custom))},
-        {"experiment", run_param::experiment, static_cast<int>(std::size(run_param::experiment))},
-        {"mapping", run_param::mapping_keys, static_cast<int>(std::size(run_param::mapping_keys))},
-        {"simulation", run_param::simulation_keys,
-         static_cast<int>(std::size(run_param::simulation_keys))},
-        {"sweep", sweep_param::all, static_cast<int>(std::size(sweep_param::all))},
+std::vector<ParamTable> param_tables() {
+    auto table = [](const char* id, const auto& params) {
+        return ParamTable{id, params, static_cast<int>(std::size(params))};
     };
-    count = static_cast<int>(std::size(tables));
+    std::vector<ParamTable> tables = {table("hardware", hw_param::all),
+                                      table("workload", workload_param::common)};
+    for (const ModelDef& m : registered_models())
+        tables.push_back({m.name.c_str(), m.params.data(), static_cast<int>(m.params.size())});
+    for (const ParamTable& t :
+         {table("custom", workload_param::custom), table("experiment", run_param::experiment),
+          table("mapping", run_param::mapping_keys),
+          table("simulation", run_param::simulation_keys), table("sweep", sweep_param::all)})
+        tables.push_back(t);
     return tables;
 }
 

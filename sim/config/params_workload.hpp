@@ -1,17 +1,25 @@
-// The workload section's parameters: the common keys and those of each model kind.
+// The workload section's parameters: the common keys and those of `model: custom` (each
+// registered model declares its own keys: workloads/models/).
 #pragma once
 
 #include "sim/config/params.hpp"
+
+#include <string>
+#include <vector>
 
 namespace fusesim::workload_param {
 
 using T = ParamType;
 constexpr double kMaxDim = 1 << 24; // far beyond any model; products of a few stay exact
 
+// `model:`'s choices: the registered models, then `custom` (params.cpp).
+std::vector<std::string> model_choices();
+
 inline constexpr Param name = text("name", nullptr, "at most 256 bytes; shown in reports");
 inline constexpr Param description = text("description", "", "free text");
 inline constexpr Param model =
-    choice("model", "mamba1|opt|custom", nullptr, "the layer built (its keys: the tables below)");
+    choice_of(choice("model", nullptr, nullptr, "the layer built (its keys: the tables below)"),
+              &model_choices);
 inline constexpr Param stage =
     other("stage", "`prefill` or `decode`, or a list (each once)", nullptr,
           "`prefill` processes `seq_len` tokens, `decode` one token");
@@ -29,28 +37,6 @@ inline constexpr Param vocab = optional("vocab", T::Integer, 1, 2147483647, "", 
                                         "informational (the embedding is not modeled)");
 inline constexpr const Param* common[] = {&name,  &description, &model,  &stage, &seq_len,
                                           &batch, &precision,   &layers, &vocab};
-
-// model: mamba1
-inline constexpr Param d_model = required("d_model", T::Integer, 1, kMaxDim, "model width");
-inline constexpr Param d_state = required("d_state", T::Integer, 1, kMaxDim, "state size N");
-inline constexpr Param expand =
-    optional("expand", T::Integer, 1, 64, "2", 2, "inner width ÷ `d_model`");
-inline constexpr Param d_inner =
-    optional("d_inner", T::Integer, 1, kMaxDim, "`expand` × `d_model`", 0, "inner width D");
-inline constexpr Param d_conv =
-    optional("d_conv", T::Integer, 1, 1024, "4", 4, "width of the causal convolution");
-inline constexpr Param dt_rank =
-    optional("dt_rank", T::Integer, 1, kMaxDim, "ceil(`d_model` / 16)", 0, "rank R of Δ");
-inline constexpr const Param* mamba1[] = {&d_model, &d_state, &expand, &d_inner, &d_conv, &dt_rank};
-
-// model: opt
-inline constexpr Param heads = required("heads", T::Integer, 1, kMaxDim, "attention heads");
-inline constexpr Param head_dim =
-    optional("head_dim", T::Integer, 1, kMaxDim, "`d_model` ÷ `heads`", 0,
-             "`heads` × `head_dim` must equal `d_model`");
-inline constexpr Param ffn =
-    optional("ffn", T::Integer, 1, kMaxDim, "4 × `d_model`", 0, "FFN width");
-inline constexpr const Param* opt[] = {&d_model, &heads, &head_dim, &ffn};
 
 // model: custom
 inline constexpr Param dims =

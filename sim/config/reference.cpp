@@ -68,11 +68,10 @@ std::string expand_doc(std::string doc) {
     return doc;
 }
 
-const ParamTable* find_table(const std::string& id) {
-    int n = 0;
-    const ParamTable* t = param_tables(n);
-    for (int i = 0; i < n; ++i)
-        if (id == t[i].id) return &t[i];
+// The tables point into the declarations and the registry, which outlive the copy.
+ParamTable find_table(const std::string& id) {
+    for (const ParamTable& t : param_tables())
+        if (id == t.id) return t;
     std::string ids;
     for (const auto& i : reference_table_ids()) ids += (ids.empty() ? "" : ", ") + i;
     throw ConfigError("unknown reference table '" + id + "' (tables: " + ids + ")");
@@ -119,18 +118,16 @@ std::string param_type_text(const Param& p) {
 }
 
 std::vector<std::string> reference_table_ids() {
-    int n = 0;
-    const ParamTable* t = param_tables(n);
     std::vector<std::string> ids;
-    for (int i = 0; i < n; ++i) ids.emplace_back(t[i].id);
+    for (const ParamTable& t : param_tables()) ids.emplace_back(t.id);
     return ids;
 }
 
 std::string reference_table(const std::string& id) {
-    const ParamTable* t = find_table(id);
+    const ParamTable t = find_table(id);
     std::string s = "| key | type | default | meaning |\n|---|---|---|---|\n";
-    for (int i = 0; i < t->count; ++i) {
-        const Param& p = *t->params[i];
+    for (int i = 0; i < t.count; ++i) {
+        const Param& p = *t.params[i];
         s += "| `" + std::string(p.key) + "` | " + param_type_text(p) + " | " +
              (p.required() ? "required" : p.default_text) + " | " + expand_doc(p.doc) + " |\n";
     }

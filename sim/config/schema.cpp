@@ -207,6 +207,31 @@ void read_custom(Reader& r, WorkloadSpec& s) {
     }
 }
 
+// A model's keys, read with the declaration's range from the workload section; every size given
+// is remembered (with its line) for errors about operators too large to count.
+class SectionKeys : public ModelKeys {
+  public:
+    SectionKeys(Reader& r, WorkloadSpec& s) : r_(r), s_(s) {}
+    int64_t integer(const Param& p) override { return remember(p, read_int(r_, p)); }
+    std::optional<int64_t> opt_integer(const Param& p) override {
+        const auto v = read_opt_int(r_, p);
+        if (v) remember(p, *v);
+        return v;
+    }
+    [[noreturn]] void fail(const Param& p, const std::string& message) override {
+        r_.fail(p.leaf(), message);
+    }
+
+  private:
+    Reader& r_;
+    WorkloadSpec& s_;
+    int64_t remember(const Param& p, int64_t value) {
+        if (const ConfigNode* n = r_.node().find(p.leaf()); n && !n->is_null())
+            s_.size_keys.push_back({r_.key_path(p.leaf()), value, n->origin()});
+        return value;
+    }
+};
+
 } // namespace
 
 WorkloadSpec read_workload(const ConfigNode& node) {
@@ -236,33 +261,13 @@ WorkloadSpec read_workload(const ConfigNode& node) {
         r.fail("precision", "expected one of fp32, fp16, bf16, fp8, int8; got '" + precision + "'");
     const int64_t layers = read_int_or_default(r, W::layers);
     read_opt_int(r, W::vocab); // informational: the embedding is not simulated
-    if (s.model == "mamba1") {
-        MambaParams& p = s.mamba;
-        p.layers = layers;
-        p.d_model = size_key("d_model", read_int(r, W::d_model));
-        const int64_t expand = size_key("expand", read_int_or_default(r, W::expand));
-        p.d_inner = size_key("d_inner", read_opt_int(r, W::d_inner).value_or(expand * p.d_model));
-        p.d_state = size_key("d_state", read_int(r, W::d_state));
-        p.d_conv = size_key("d_conv", read_int_or_default(r, W::d_conv));
-        p.dt_rank =
-            size_key("dt_rank", read_opt_int(r, W::dt_rank).value_or((p.d_model + 15) / 16));
-    } else if (s.model == "opt") {
-        OptParams& p = s.opt;
-        p.layers = layers;
-        p.d_model = size_key("d_model", read_int(r, W::d_model));
-        p.heads = size_key("heads", read_int(r, W::heads));
-        p.head_dim =
-            size_key("head_dim", read_opt_int(r, W::head_dim).value_or(p.d_model / p.heads));
-        if (p.heads * p.head_dim != p.d_model)
-            r.fail("heads", "heads × head_dim (" + std::to_string(p.heads) + " × " +
-                                std::to_string(p.head_dim) + ") must equal d_model (" +
-                                std::to_string(p.d_model) + ")");
-        p.ffn = size_key("ffn", read_opt_int(r, W::ffn).value_or(4 * p.d_model));
+    s.layers = layers;
+    if (const ModelDef* m = find_model(s.model)) {
+        SectionKeys keys(r, s);
+        s.layer = m->read(keys, layers);
     } else {
         read_custom(r, s);
-        s.mamba.layers = layers;
     }
-    s.opt.layers = s.mamba.layers = layers;
     r.finish();
     // Build once now so that every mistake surfaces before anything runs.
     for (Stage st : s.stages)
@@ -272,10 +277,9 @@ WorkloadSpec read_workload(const ConfigNode& node) {
 
 Workload WorkloadSpec::build(Stage stage, int64_t seq_len) const {
     Workload w;
-    if (model == "mamba1" || model == "opt") {
+    if (layer) {
         try {
-            w = model == "mamba1" ? build_mamba1(mamba, stage, batch, seq_len, precision)
-                                  : build_opt(opt, stage, batch, seq_len, precision);
+            w = layer(stage, batch, seq_len, precision);
         } catch (const std::invalid_argument& e) {
             // Sizes too large to count: named at the largest size the user gave.
             const SizeKey* at = nullptr;
@@ -290,7 +294,7 @@ Workload WorkloadSpec::build(Stage stage, int64_t seq_len) const {
         w.stage = stage;
         w.batch = batch;
         w.seq_len = seq_len;
-        w.layers = mamba.layers;
+        w.layers = layers;
         w.precision = precision;
         WorkloadBuilder b(w);
         for (const auto& [dim, size] : custom.dims)

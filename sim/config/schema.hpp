@@ -8,7 +8,7 @@
 #include "sim/config/experiment.hpp"
 #include "sim/config/params_run.hpp"
 #include "sim/config/params_workload.hpp"
-#include "workloads/models/models.hpp"
+#include "workloads/models/registry.hpp"
 #include "workloads/plan/mapping.hpp"
 
 #include <cstdint>
@@ -34,13 +34,13 @@ struct CustomSpec {
 
 struct WorkloadSpec {
     std::string name;
-    std::string model; // mamba1, opt, custom
+    std::string model; // a registered model (workloads/models/registry.hpp) or custom
     std::vector<Stage> stages;
     std::vector<int64_t> seq_lens;
     int64_t batch = workload_param::batch.default_int();
     Precision precision;
-    MambaParams mamba;
-    OptParams opt;
+    int64_t layers = workload_param::layers.default_int();
+    LayerBuilder layer; // a registered model's, with its sizes (empty: custom)
     CustomSpec custom;
     Origin origin;
 

@@ -1,0 +1,25 @@
+// Mamba-1: the builder of one block and its sizes (its keys and registration: mamba1.cpp).
+#pragma once
+
+#include "workloads/graph/workload.hpp"
+
+#include <cstdint>
+
+namespace fusesim {
+
+struct MambaParams {
+    int64_t d_model = 2560;
+    int64_t d_inner = 5120; // D
+    int64_t d_state = 16;   // N
+    int64_t d_conv = 4;
+    int64_t dt_rank = 160; // R
+    int64_t layers = 64;
+};
+
+// The operators of one Mamba-1 block (REFERENCE.md §1). Prefill processes L tokens with the
+// state starting at zero; decode processes one token against the conv and SSM state, read from
+// and written back to DRAM.
+Workload build_mamba1(const MambaParams& p, Stage stage, int64_t batch, int64_t seq_len,
+                      const Precision& precision);
+
+} // namespace fusesim

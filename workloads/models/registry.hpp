@@ -1,0 +1,62 @@
+// The model registry: every model the `model:` key can name, each with its parameter declarations
+// and its builder. sim/config reads a model's keys through ModelKeys from its declarations and
+// calls its builder, so adding a model touches only this folder: a file NAME.cpp defining
+// NAME_model() and one line in registry.cpp (or register_model() at run time, as tests do).
+#pragma once
+
+#include "workloads/graph/workload.hpp"
+#include "workloads/vocab/param.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fusesim {
+
+// What a model reads its keys through (the configuration reader implements it). Each call checks
+// the value against the declaration's range; errors name the file, line and key.
+class ModelKeys {
+  public:
+    virtual ~ModelKeys() = default;
+    virtual int64_t integer(const Param& p) = 0;                    // required
+    virtual std::optional<int64_t> opt_integer(const Param& p) = 0; // absent: nullopt
+    int64_t integer_or_default(const Param& p) { return opt_integer(p).value_or(p.default_int()); }
+    // An error at the key (e.g. keys that contradict each other).
+    [[noreturn]] virtual void fail(const Param& p, const std::string& message) = 0;
+};
+
+// One layer of a configured model, for a stage, batch, sequence length and precision. Throws
+// std::invalid_argument when the sizes are too large to count.
+using LayerBuilder =
+    std::function<Workload(Stage stage, int64_t batch, int64_t seq_len, const Precision&)>;
+
+struct ModelDef {
+    std::string name; // the `model:` value and the id of its reference table
+    // Its keys in the order the reference documents them; `read` must ask for every one.
+    std::vector<const Param*> params;
+    // Reads the keys (in the order errors should be found) for a model of `layers` layers.
+    std::function<LayerBuilder(ModelKeys& keys, int64_t layers)> read;
+};
+
+// The registered models, built-in ones first, in the order of `model:`'s choices.
+const std::vector<ModelDef>& registered_models();
+const ModelDef* find_model(const std::string& name); // nullptr if none
+// Adds a model after the built-in ones; std::invalid_argument if the name is taken.
+void register_model(ModelDef model);
+void unregister_model(const std::string& name);
+
+// Registers a model for the lifetime of the object (tests).
+class ScopedModel {
+  public:
+    explicit ScopedModel(ModelDef model) : name_(model.name) { register_model(std::move(model)); }
+    ~ScopedModel() { unregister_model(name_); }
+    ScopedModel(const ScopedModel&) = delete;
+    ScopedModel& operator=(const ScopedModel&) = delete;
+
+  private:
+    std::string name_;
+};
+
+} // namespace fusesim
