@@ -153,9 +153,9 @@ void read_custom(Reader& r, WorkloadSpec& s) {
     for (const auto& [name, value] : dims.node().entries()) {
         if (value.is_scalar() && value.value() == "seq_len") {
             dims.accept(name);
-            s.custom.dims.emplace_back(name, 0);
+            s.custom.model.dims.emplace_back(name, 0);
         } else {
-            s.custom.dims.emplace_back(name, dims.integer(name, 1, int64_t{1} << 32));
+            s.custom.model.dims.emplace_back(name, dims.integer(name, 1, int64_t{1} << 32));
         }
     }
     dims.finish();
@@ -175,8 +175,8 @@ void read_custom(Reader& r, WorkloadSpec& s) {
             out.push_back(i.value());
         }
     };
-    names("weights", s.custom.weights);
-    names("states", s.custom.states);
+    names("weights", s.custom.model.weights);
+    names("states", s.custom.model.states);
     const ConfigNode& ops = r.raw("operators");
     if (!ops.is_sequence() || ops.items().empty())
         throw ConfigError(ops.origin(), r.key_path("operators"),
@@ -186,10 +186,10 @@ void read_custom(Reader& r, WorkloadSpec& s) {
                           "more than " + std::to_string(kMaxCustomItems) + " operators");
     for (size_t i = 0; i < ops.items().size(); ++i) {
         Reader o(ops.items()[i], r.key_path("operators") + "[" + std::to_string(i) + "]");
-        CustomOperator op;
+        CustomOp op;
         // Errors in the Einsum point at its line.
         const ConfigNode* einsum = ops.items()[i].find("einsum");
-        op.origin = einsum ? einsum->origin() : ops.items()[i].origin();
+        s.custom.origins.push_back(einsum ? einsum->origin() : ops.items()[i].origin());
         op.name = o.str("name", kName);
         op.einsum = o.str("einsum");
         op.kind = o.opt_str("kind", kName).value_or("");
@@ -203,7 +203,7 @@ void read_custom(Reader& r, WorkloadSpec& s) {
             }
         }
         o.finish();
-        s.custom.operators.push_back(op);
+        s.custom.model.operators.push_back(op);
     }
 }
 
@@ -261,12 +261,12 @@ WorkloadSpec read_workload(const ConfigNode& node) {
         r.fail("precision", "expected one of fp32, fp16, bf16, fp8, int8; got '" + precision + "'");
     const int64_t layers = read_int_or_default(r, W::layers);
     read_opt_int(r, W::vocab); // informational: the embedding is not simulated
-    s.layers = layers;
     if (const ModelDef* m = find_model(s.model)) {
         SectionKeys keys(r, s);
         s.layer = m->read(keys, layers);
     } else {
         read_custom(r, s);
+        s.custom.model.layers = layers;
     }
     r.finish();
     // Build once now so that every mistake surfaces before anything runs.
@@ -290,28 +290,13 @@ Workload WorkloadSpec::build(Stage stage, int64_t seq_len) const {
                                   "; lower the model's dimensions, seq_len or batch");
         }
     } else {
-        w.model = "custom";
-        w.stage = stage;
-        w.batch = batch;
-        w.seq_len = seq_len;
-        w.layers = layers;
-        w.precision = precision;
-        WorkloadBuilder b(w);
-        for (const auto& [dim, size] : custom.dims)
-            b.dim(dim, size == 0 ? (stage == Stage::Decode ? 1 : seq_len) : size);
-        for (const auto& t : custom.weights) b.declare(t, TensorRole::Weight);
-        for (const auto& t : custom.states) b.declare(t, TensorRole::State);
-        for (const auto& op : custom.operators) {
-            try {
-                b.add(op.name, op.einsum, op.type, op.kind);
-            } catch (const std::exception& e) {
-                throw ConfigError(op.origin, "workload.operators." + op.name + ".einsum", e.what());
-            }
-        }
         try {
-            w.finalize();
-        } catch (const std::exception& e) {
-            throw ConfigError(origin, "workload.operators", e.what());
+            w = build_custom(custom.model, stage, batch, seq_len, precision);
+        } catch (const CustomError& e) {
+            if (e.op < 0) throw ConfigError(origin, "workload.operators", e.what());
+            throw ConfigError(custom.origins[e.op],
+                              "workload.operators." + custom.model.operators[e.op].name + ".einsum",
+                              e.what());
         }
     }
     w.name = name;

@@ -8,6 +8,7 @@
 #include "sim/config/experiment.hpp"
 #include "sim/config/params_run.hpp"
 #include "sim/config/params_workload.hpp"
+#include "workloads/models/custom.hpp"
 #include "workloads/models/registry.hpp"
 #include "workloads/plan/mapping.hpp"
 
@@ -20,16 +21,10 @@ namespace fusesim {
 
 HardwareSpec read_hardware(const ConfigNode& hardware);
 
-// One operator of a `model: custom` workload, with where it was written.
-struct CustomOperator {
-    std::string name, einsum, kind, type;
-    Origin origin;
-};
-
+// A `model: custom` workload as read, with the line of each operator's Einsum.
 struct CustomSpec {
-    std::vector<std::pair<std::string, int64_t>> dims; // size 0: the sequence length (seq_len)
-    std::vector<std::string> weights, states;
-    std::vector<CustomOperator> operators;
+    CustomModel model;
+    std::vector<Origin> origins;
 };
 
 struct WorkloadSpec {
@@ -39,7 +34,6 @@ struct WorkloadSpec {
     std::vector<int64_t> seq_lens;
     int64_t batch = workload_param::batch.default_int();
     Precision precision;
-    int64_t layers = workload_param::layers.default_int();
     LayerBuilder layer; // a registered model's, with its sizes (empty: custom)
     CustomSpec custom;
     Origin origin;

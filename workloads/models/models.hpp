@@ -2,5 +2,6 @@
 // configuration names a model through the registry (registry.hpp).
 #pragma once
 
+#include "workloads/models/custom.hpp"
 #include "workloads/models/mamba1.hpp"
 #include "workloads/models/opt.hpp"
