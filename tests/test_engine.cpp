@@ -206,7 +206,8 @@ TEST_CASE("The recorder attributes stalls and merges back-to-back slices", "[eng
     CHECK(r.ops[a.op].compute_cycles == 32);
     CHECK(r.ops[a.op].read_bytes == 128);
     CHECK(r.dram_read_bytes == 128);
-    CHECK(r.core_busy == std::vector<uint64_t>{32});
+    // Busy cycles are each core's own count (ModuleStats), tested in test_hw_modules.cpp.
+    CHECK(r.core_busy.empty());
     CHECK(r.cycles == 132);
     REQUIRE(r.timeline.size() == 1);
     CHECK(r.timeline[0].start == 100);

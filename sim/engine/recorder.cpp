@@ -5,9 +5,8 @@ namespace fusesim {
 Recorder::Recorder(const Workload& w, const HardwareSpec& hw, const TilePlan& plan,
                    const SimOptions& options)
     : w_(w), hw_(hw), plan_(plan), options_(options), ops_(w.ops.size()),
-      groups_(plan.groups.size()), core_busy_(hw.cores, 0), core_useful_(hw.cores, 0),
-      last_slice_(hw.cores, SIZE_MAX), last_sample_(hw.cores, SIZE_MAX),
-      lifetimes_on_(!options.lifetime_group.empty()) {
+      groups_(plan.groups.size()), core_useful_(hw.cores, 0), last_slice_(hw.cores, SIZE_MAX),
+      last_sample_(hw.cores, SIZE_MAX), lifetimes_on_(!options.lifetime_group.empty()) {
     if (lifetimes_on_) placed_at_.assign(plan.chunks.size(), 0);
 }
 
@@ -28,7 +27,6 @@ void Recorder::compute_started(int tile, int core, uint64_t now, uint64_t cycles
         (idle == Idle::Memory ? g.stall_memory : g.stall_dependency) += began - idle_since;
         (sram_blocked ? g.stall_memory : g.stall_fetch) += now - began;
     }
-    core_busy_[core] += cycles;
     OpStats& st = ops_[t.op];
     ++st.tiles;
     st.compute_cycles += cycles;
@@ -114,7 +112,6 @@ void Recorder::fill(TimingResult& r) const {
     r.cycles = end_;
     r.ops = ops_;
     r.groups = groups_;
-    r.core_busy = core_busy_;
     r.core_useful_pe_cycles = core_useful_;
     r.dram_read_bytes = dram_read_;
     r.dram_write_bytes = dram_write_;

@@ -97,7 +97,6 @@ class Recorder {
     const SimOptions& options_;
     std::vector<OpStats> ops_;
     std::vector<GroupStats> groups_;
-    std::vector<uint64_t> core_busy_;
     std::vector<double> core_useful_;
     int64_t refetched_ = 0, dram_read_ = 0, dram_write_ = 0;
     uint64_t end_ = 0;

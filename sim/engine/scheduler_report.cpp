@@ -40,8 +40,10 @@ TimingResult Scheduler::result() const {
     r.evicted_bytes = mem_.evicted_bytes();
     r.evictions = mem_.evictions();
     r.dram_busy_cycles = dram_->stats().busy_cycles;
-    for (size_t c = 0; c < cores_.size(); ++c)
+    for (size_t c = 0; c < cores_.size(); ++c) {
         r.peak_sram.push_back(mem_.peak(static_cast<int>(c)));
+        r.core_busy.push_back(hw_top_.cores[c]->busy_cycles()); // each core counts its own
+    }
     r.kernel_events = wakeups_;
     return r;
 }
