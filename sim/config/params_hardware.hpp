@@ -1,19 +1,21 @@
 // The hardware section's parameters (README "Configuration reference": Hardware).
 #pragma once
 
+#include "sim/config/config_reader.hpp"
 #include "sim/config/params.hpp"
 
 namespace fusesim::hw_param {
 
 using T = ParamType;
-constexpr double kTiB = 1099511627776.0; // the largest size anywhere
-constexpr double kBwMin = 1e-3, kBwMax = 1e9;
-constexpr double kMaxLatency = 1000000; // cycles: 1 ms at 1 GHz
+// The limits the Reader checks by default, so that the reference shows what is checked.
+constexpr double kTiB = static_cast<double>(Reader::kMaxBytes); // the largest size anywhere
+constexpr double kBwMin = Reader::kMinBytesPerCycle, kBwMax = Reader::kMaxBytesPerCycle;
+constexpr double kMaxLatency = static_cast<double>(Reader::kMaxLatencyCycles);
 
 inline constexpr Param name = text("name", nullptr, "at most 256 bytes; shown in reports");
 inline constexpr Param description = text("description", "", "free text");
 inline constexpr Param clock =
-    required("clock", T::Frequency, 1e6, 1e11,
+    required("clock", T::Frequency, Reader::kMinClockHz, Reader::kMaxClockHz,
              "accelerator clock; time in cycles, seconds = cycles ÷ clock");
 inline constexpr Param cores = required("cores", T::Integer, 1, 4096, "number of cores");
 inline constexpr Param pe_rows =

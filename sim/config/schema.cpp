@@ -15,10 +15,6 @@ namespace fusesim {
 
 namespace {
 
-static_assert(hw_param::kBwMin == Reader::kMinBytesPerCycle &&
-                  hw_param::kBwMax == Reader::kMaxBytesPerCycle &&
-                  hw_param::kTiB == static_cast<double>(Reader::kMaxBytes),
-              "the declared ranges are the Reader's defaults");
 constexpr std::size_t kName = Reader::kMaxNameBytes;
 // A custom workload's lists: operators are looked up by name, so keep them to a model's size.
 constexpr std::size_t kMaxCustomItems = 4096;
