@@ -18,6 +18,13 @@ Workload start(const std::string& model, Stage stage, int64_t batch, int64_t seq
     return w;
 }
 
+Workload finish(Workload w, const std::string& input, const std::string& output) {
+    w.finalize();
+    w.layer_input = w.tensor_index(input);
+    w.layer_output = w.tensor_index(output);
+    return w;
+}
+
 void add_norm(WorkloadBuilder& b, const std::string& prefix, const std::string& in,
               const std::string& out, bool layer_norm) {
     const std::string p = prefix + "_";

@@ -2,6 +2,8 @@
 #include "workloads/models/layer_parts.hpp"
 #include "workloads/models/registry.hpp"
 
+#include <utility>
+
 namespace fusesim {
 
 using model_parts::add_norm;
@@ -79,10 +81,7 @@ Workload build_mamba1(const MambaParams& p, Stage stage, int64_t batch, int64_t 
     b.add("gate_mul", "yg[b,l,d] = ys[b,l,d] * zs[b,l,d]", "elementwise");
     b.add("out_proj", "o[b,l,m] += yg[b,l,d] * w_out[d,m]", "projection");
     b.add("residual", "out[b,l,m] = o[b,l,m] + u[b,l,m]", "elementwise");
-    w.finalize();
-    w.layer_input = w.tensor_index("u");
-    w.layer_output = w.tensor_index("out");
-    return w;
+    return model_parts::finish(std::move(w), "u", "out");
 }
 
 namespace {
@@ -91,7 +90,7 @@ using T = ParamType;
 constexpr double kMaxDim = model_parts::kMaxDim;
 
 // The keys of `model: mamba1`, in the order the reference lists them.
-constexpr Param d_model = required("d_model", T::Integer, 1, kMaxDim, "model width");
+using model_parts::d_model;
 constexpr Param d_state = required("d_state", T::Integer, 1, kMaxDim, "state size N");
 constexpr Param expand = optional("expand", T::Integer, 1, 64, "2", 2, "inner width ÷ `d_model`");
 constexpr Param d_inner =

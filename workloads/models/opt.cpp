@@ -2,6 +2,8 @@
 #include "workloads/models/layer_parts.hpp"
 #include "workloads/models/registry.hpp"
 
+#include <utility>
+
 #include <string>
 
 namespace fusesim {
@@ -62,10 +64,7 @@ Workload build_opt(const OptParams& p, Stage stage, int64_t batch, int64_t seq_l
     b.add("relu", "f1r[b,l,f] = max(f1[b,l,f])", "elementwise");
     b.add("fc2", "f2[b,l,m] += f1r[b,l,f] * w2[f,m]", "projection");
     b.add("residual2", "out[b,l,m] = f2[b,l,m] + x2[b,l,m]", "elementwise");
-    w.finalize();
-    w.layer_input = w.tensor_index("x");
-    w.layer_output = w.tensor_index("out");
-    return w;
+    return model_parts::finish(std::move(w), "x", "out");
 }
 
 namespace {
@@ -74,7 +73,7 @@ using T = ParamType;
 constexpr double kMaxDim = model_parts::kMaxDim;
 
 // The keys of `model: opt`, in the order the reference lists them.
-constexpr Param d_model = required("d_model", T::Integer, 1, kMaxDim, "model width");
+using model_parts::d_model;
 constexpr Param heads = required("heads", T::Integer, 1, kMaxDim, "attention heads");
 constexpr Param head_dim = optional("head_dim", T::Integer, 1, kMaxDim, "`d_model` ÷ `heads`", 0,
                                     "`heads` × `head_dim` must equal `d_model`");
