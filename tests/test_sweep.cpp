@@ -235,3 +235,29 @@ TEST_CASE("A sweep whose axis names an unknown key stops before running, at the 
     CHECK(m.exit_code == 2);
     CHECK_THAT(m.err, Catch::Contains("missing.yaml"));
 }
+
+TEST_CASE("A plot or best table naming no column of the results is refused before any point runs",
+          "[sweep]") {
+    TempDir d("sweep-columns");
+    const std::string head =
+        "name: columns\nexperiment: " + repo_path("configs/experiments/mamba-unfused.yaml") +
+        "\nset: {simulation.layers: one}\naxes:\n  workload.seq_len: [1, 64]\n";
+    // Each case misspells one column; the error names the spec file, its line and the key.
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"plots:\n  - name: p\n    x: workload.seq_len\n    y: latency_secnds\n", "plots[0].y"},
+        {"plots:\n  - name: p\n    x: workload.seq_len\n    y: latency_seconds\n"
+         "    where: {mapping.fusoin: fuse-all}\n",
+         "plots[0].where.mapping.fusoin"},
+        {"best:\n  - group_by: [workload.seq_len]\n    minimize: latency\n", "best[0].minimize"},
+    };
+    for (const auto& [tail, key] : cases) {
+        const std::string spec = d.file("spec.yaml");
+        write_file(spec, head + tail);
+        const CliResult r = run_cli({"sweep", spec, "-o", d.file("out-" + key)});
+        INFO(r.err);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains(spec + ":") && Catch::Contains(key) &&
+                              Catch::Contains("no column"));
+        CHECK_FALSE(std::filesystem::exists(d.file("out-" + key + "/results.csv")));
+    }
+}

@@ -48,10 +48,29 @@ std::vector<ConfigNode> range_values(Reader& r) {
     return out;
 }
 
-std::vector<std::pair<std::string, std::string>> pairs(Reader& r) {
+// The columns of this sweep's results.csv: one per axis, then the result columns. Plots and best
+// tables name columns; a misspelt one is an error when the spec is read, not after the sweep ran.
+struct Columns {
+    std::vector<std::string> names;
+    bool has(const std::string& c) const {
+        return std::find(names.begin(), names.end(), c) != names.end();
+    }
+    std::string problem(const std::string& c) const {
+        std::string list;
+        for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+        return "no column '" + c + "' in this sweep's results (columns: " + list + ")";
+    }
+    void check(const Reader& r, const std::string& key, const std::string& c) const {
+        if (!has(c)) r.fail(key, problem(c));
+    }
+};
+
+// column: value pairs (where, match, baseline), each key a column of the results.
+std::vector<std::pair<std::string, std::string>> pairs(Reader& r, const Columns& columns) {
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& [key, value] : r.node().entries()) {
         r.accept(key);
+        columns.check(r, key, key);
         out.emplace_back(key, value_text(value));
     }
     return out;
@@ -105,6 +124,9 @@ SweepSpec read_sweep(const std::string& path) {
                                   "combine: zip needs axes of equal length ('" + a.key + "' has " +
                                       std::to_string(a.values.size()) + ", '" + s.axes.front().key +
                                       "' " + std::to_string(s.axes.front().values.size()) + ")");
+    Columns columns;
+    for (const auto& a : s.axes) columns.names.push_back(a.key);
+    for (const auto& c : result_columns()) columns.names.push_back(c);
     if (const ConfigNode* plots = r.opt_raw("plots")) {
         if (!plots->is_sequence())
             throw ConfigError(plots->origin(), "plots", "expected a list of plots");
@@ -119,13 +141,16 @@ SweepSpec read_sweep(const std::string& path) {
                     p.fail("name", "plots[" + std::to_string(k) + "] has the same name '" +
                                        ps.name + "' (each plot writes <name>.gp and <name>.svg)");
             ps.x = p.str("x");
+            columns.check(p, "x", ps.x);
             ps.y = p.str("y");
+            columns.check(p, "y", ps.y);
             ps.series = p.opt_str("series").value_or("");
+            if (!ps.series.empty()) columns.check(p, "series", ps.series);
             ps.style = read_choice_or_default(p, P::plot_style);
             ps.title = p.opt_str("title").value_or(ps.name);
             ps.logx = read_bool_or_default(p, P::plot_logx);
             ps.logy = read_bool_or_default(p, P::plot_logy);
-            if (auto where = p.opt_sub("where")) ps.where = pairs(*where);
+            if (auto where = p.opt_sub("where")) ps.where = pairs(*where, columns);
             if (const ConfigNode* marks = p.opt_raw("marks")) {
                 if (!marks->is_sequence())
                     throw ConfigError(marks->origin(), p.key_path("marks"), "expected a list");
@@ -134,7 +159,7 @@ SweepSpec read_sweep(const std::string& path) {
                              p.key_path("marks") + "[" + std::to_string(k) + "]");
                     PlotSpec::Mark mark;
                     Reader match = m.sub("match");
-                    mark.match = pairs(match);
+                    mark.match = pairs(match, columns);
                     mark.label = m.str("label");
                     m.finish();
                     ps.marks.push_back(mark);
@@ -151,9 +176,15 @@ SweepSpec read_sweep(const std::string& path) {
             BestSpec bs;
             const ConfigNode& g = b.raw("group_by");
             if (!g.is_sequence()) b.fail("group_by", "expected a list of columns");
-            for (const auto& item : g.items()) bs.group_by.push_back(value_text(item));
+            for (const auto& item : g.items()) {
+                bs.group_by.push_back(value_text(item));
+                if (!columns.has(bs.group_by.back()))
+                    throw ConfigError(item.origin(), b.key_path("group_by"),
+                                      columns.problem(bs.group_by.back()));
+            }
             bs.minimize = b.opt_str("minimize").value_or(default_string(P::best_minimize));
-            if (auto base = b.opt_sub("baseline")) bs.baseline = pairs(*base);
+            columns.check(b, "minimize", bs.minimize);
+            if (auto base = b.opt_sub("baseline")) bs.baseline = pairs(*base, columns);
             b.finish();
             s.best.push_back(bs);
         }
