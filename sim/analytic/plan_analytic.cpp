@@ -1,5 +1,6 @@
 #include "sim/analytic/plan_analytic.hpp"
 
+#include "sim/engine/streaming.hpp"
 #include "sim/engine/tile_cost.hpp"
 
 #include <algorithm>
@@ -8,8 +9,11 @@
 namespace fusesim {
 
 std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec& hw,
-                                           const TilePlan& plan) {
+                                           const TilePlan& plan, bool stream_operands) {
     std::vector<GroupEstimate> est(plan.groups.size());
+    // Operands too large for SRAM stream through DRAM, in both models (sim/engine/streaming.hpp).
+    const StreamPlan streams =
+        stream_operands ? plan_streams(w, plan, hw.core.sram_bytes) : StreamPlan{};
     std::set<std::pair<int, int>> read; // (chunk, reader) already counted
     std::vector<int> first(plan.groups.size(), -1), last(plan.groups.size(), -1);
     for (size_t i = 0; i < plan.tiles.size(); ++i) {
@@ -26,16 +30,20 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
         for (uint32_t r = t.in_begin; r < t.in_end; ++r) {
             const InputRef& ref = plan.inputs[r];
             const Chunk& ch = plan.chunks[ref.chunk];
-            if (plan.read_on_chip(ref.chunk, t)) continue;
+            if (streams.streams_input(r)) continue; // counted with the tile's streams
+            if (plan.read_on_chip(ref.chunk, t) && !streams.streams_output(ref.chunk)) continue;
             if (ref.bytes == ch.bytes && !read.insert({ref.chunk, reader}).second) continue;
             g.read_bytes += ref.bytes;
         }
+        g.read_bytes += streams.tile_read(static_cast<int>(i));
+        g.write_bytes += streams.tile_write(static_cast<int>(i));
         if (first[t.group] < 0) first[t.group] = static_cast<int>(i);
         last[t.group] = static_cast<int>(i);
     }
     for (size_t c = 0; c < plan.chunks.size(); ++c) {
         const Chunk& ch = plan.chunks[c];
-        if (ch.layer == 0 && ch.producer_op >= 0 && ch.writeback)
+        if (ch.layer == 0 && ch.producer_op >= 0 && ch.writeback &&
+            !streams.streams_output(static_cast<int>(c)))
             est[ch.group].write_bytes += ch.bytes;
     }
     for (size_t g = 0; g < est.size(); ++g) {

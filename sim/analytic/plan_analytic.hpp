@@ -26,7 +26,9 @@ struct GroupEstimate {
 };
 
 // Per group of the plan, for layer 0.
+// `stream_operands`: tiles whose operands exceed SRAM stream them (sim/engine/streaming.hpp),
+// as the timing simulation does.
 std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec& hw,
-                                           const TilePlan& plan);
+                                           const TilePlan& plan, bool stream_operands = true);
 
 } // namespace fusesim

@@ -14,6 +14,7 @@ SimOptions sim_options(const SimulationSpec& simulation, int layers, bool traces
     o.layers = layers;
     o.prefetch_depth = simulation.prefetch;
     o.cache_weights = simulation.cache_weights;
+    o.stream_operands = simulation.stream_operands;
     o.vcd_limit = static_cast<uint64_t>(simulation.vcd_limit);
     o.timeline = traces && simulation.timeline;
     if (traces) {

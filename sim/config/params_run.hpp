@@ -41,6 +41,10 @@ inline constexpr Param prefetch =
 inline constexpr Param cache_weights =
     optional("cache_weights", T::Boolean, 0, 0, "`true`", 1,
              "`false`: every tile reads its weights from DRAM again");
+inline constexpr Param stream_operands =
+    optional("stream_operands", T::Boolean, 0, 0, "`true`", 1,
+             "a tile whose operands exceed SRAM streams them through the DRAM port (see "
+             "\"Operand streaming\"); `false`: such a tile is an error naming it");
 inline constexpr Param vcd = optional("vcd", T::Boolean, 0, 0, "`true`", 1, "write `trace.vcd`");
 inline constexpr Param timeline =
     optional("timeline", T::Boolean, 0, 0, "`true`", 1, "write `timeline.json`");
@@ -55,7 +59,7 @@ inline constexpr Param lifetime_step =
     optional("lifetimes.step", T::Integer, 0, 1099511627776.0, "0", 0,
              "... around this step of that group (tile index in the operator)");
 inline constexpr const Param* simulation_keys[] = {
-    &layers,   &prefetch,  &cache_weights,  &vcd,
+    &layers,   &prefetch,  &cache_weights,  &stream_operands, &vcd,
     &timeline, &vcd_limit, &lifetime_group, &lifetime_step};
 
 // The mapping section.

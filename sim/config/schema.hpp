@@ -69,8 +69,9 @@ MappingSpec read_mapping(const ConfigNode& mapping, const Workload& w, int64_t s
 struct SimulationSpec {
     // Defaults: the declarations of params_run.hpp.
     bool all_layers = true; // false: simulate one layer and scale by the number of layers
-    int prefetch = static_cast<int>(run_param::prefetch.default_int()); // tiles fetched ahead
-    bool cache_weights = run_param::cache_weights.default_value != 0;   // false: re-read weights
+    int prefetch = static_cast<int>(run_param::prefetch.default_int());   // tiles fetched ahead
+    bool cache_weights = run_param::cache_weights.default_value != 0;     // false: re-read weights
+    bool stream_operands = run_param::stream_operands.default_value != 0; // false: must fit
     std::string lifetime_group; // lifetimes chart: group name contains this (empty: none)
     int64_t lifetime_step = run_param::lifetime_step.default_int(); // ... for this tile index
     bool vcd = run_param::vcd.default_value != 0;

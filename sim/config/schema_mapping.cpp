@@ -175,6 +175,7 @@ SimulationSpec read_simulation(const ConfigNode* node) {
     s.all_layers = read_choice_or_default(r, P::layers) == "all";
     s.prefetch = static_cast<int>(read_int_or_default(r, P::prefetch));
     s.cache_weights = read_bool_or_default(r, P::cache_weights);
+    s.stream_operands = read_bool_or_default(r, P::stream_operands);
     if (auto l = r.opt_sub("lifetimes")) {
         s.lifetime_group = l->str(P::lifetime_group.leaf());
         s.lifetime_step = read_int_or_default(*l, P::lifetime_step);

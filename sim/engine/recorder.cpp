@@ -116,6 +116,9 @@ void Recorder::fill(TimingResult& r) const {
     r.dram_read_bytes = dram_read_;
     r.dram_write_bytes = dram_write_;
     r.refetched_bytes = refetched_;
+    r.streamed_read_bytes = streamed_read_;
+    r.streamed_write_bytes = streamed_write_;
+    r.streamed_tiles = streamed_tiles_;
     r.occupancy = samples_;
     r.timeline = timeline_;
     r.timeline_truncated = timeline_truncated_;

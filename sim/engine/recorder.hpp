@@ -45,6 +45,18 @@ class Recorder {
         refetched_ += bytes;
         groups_[t.group].refetched_bytes += bytes;
     }
+    // A tile streams `in` bytes from DRAM and `out` bytes to DRAM while it computes.
+    void streamed(const Tile& t, int64_t in, int64_t out) {
+        if (in == 0 && out == 0) return;
+        ops_[t.op].read_bytes += in;
+        ops_[t.op].write_bytes += out;
+        dram_read_ += in;
+        dram_write_ += out;
+        groups_[t.group].streamed_bytes += in + out;
+        streamed_read_ += in;
+        streamed_write_ += out;
+        ++streamed_tiles_;
+    }
     // Tile `tile` starts computing on `core` at `now` for `cycles`; its fetch began at
     // `fetch_start`, the core was idle since `idle_since` (held by `idle` until the fetch
     // began, and after it by SRAM if `sram_blocked`, else by the fetch).
@@ -99,6 +111,8 @@ class Recorder {
     std::vector<GroupStats> groups_;
     std::vector<double> core_useful_;
     int64_t refetched_ = 0, dram_read_ = 0, dram_write_ = 0;
+    int64_t streamed_read_ = 0, streamed_write_ = 0;
+    uint64_t streamed_tiles_ = 0;
     uint64_t end_ = 0;
     std::vector<TimelineSlice> timeline_;
     std::vector<size_t> last_slice_; // per core: its latest timeline slice

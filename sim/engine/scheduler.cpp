@@ -8,8 +8,9 @@ namespace fusesim {
 Scheduler::Scheduler(sc_core::sc_module_name name, Accelerator& accelerator, const Workload& w,
                      const HardwareSpec& hw, const TilePlan& plan, const SimOptions& options)
     : sc_module(name), w_(w), hw_(hw), plan_(plan), options_(options), hw_top_(accelerator),
-      dram_(accelerator.dram.get()), rec_(w, hw, plan, options_),
-      mem_(plan, hw.cores, hw.core.sram_bytes, rec_), cores_(hw.cores),
+      dram_(accelerator.dram.get()),
+      streams_(options.stream_operands ? plan_streams(w, plan, hw.core.sram_bytes) : StreamPlan{}),
+      rec_(w, hw, plan, options_), mem_(plan, hw.cores, hw.core.sram_bytes, rec_), cores_(hw.cores),
       waiting_(plan.tiles.size(), 0), temp_(plan.tiles.size(), 0), pending_(plan.tiles.size(), 0),
       fetch_start_(plan.tiles.size(), 0), sram_blocked_(plan.tiles.size(), 0),
       refetching_(plan.tiles.size(), 0), reserve_(plan.tiles.size(), 0), reserved_(hw.cores, 0),
@@ -102,6 +103,7 @@ bool Scheduler::start_fetch(int t) {
     keep.push_back(tile.out_chunk);
     for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
         const InputRef& ref = plan_.inputs[r];
+        if (streams_.streams_input(r)) continue; // read while the tile computes
         if (mem_.state(ref.chunk).core == core && mem_.usable(ref.chunk, tile))
             keep.push_back(ref.chunk);
         else
@@ -112,7 +114,9 @@ bool Scheduler::start_fetch(int t) {
     // allocated when they start computing. Only a fetch the core is waiting for may write data
     // back to make room; a prefetch may drop clean copies only.
     const int64_t out_bytes =
-        mem_.state(tile.out_chunk).core < 0 ? plan_.chunks[tile.out_chunk].bytes : 0;
+        mem_.state(tile.out_chunk).core < 0 && !streams_.streams_output(tile.out_chunk)
+            ? plan_.chunks[tile.out_chunk].bytes
+            : 0;
     // A prefetch never drops what a tile in the next few will read.
     constexpr int64_t kProtectedTiles = 16;
     const bool idle = cores_[core].computing < 0 && cores_[core].ready.empty();
@@ -125,6 +129,7 @@ bool Scheduler::start_fetch(int t) {
     int64_t dram_bytes = 0, noc_bytes = 0;
     int noc_src = -1; // the first core it reads from over the interconnect
     for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
+        if (streams_.streams_input(r)) continue;
         const InputRef& ref = plan_.inputs[r];
         const ChunkState& s = mem_.state(ref.chunk);
         const Chunk& ch = plan_.chunks[ref.chunk];

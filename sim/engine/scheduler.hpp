@@ -9,6 +9,7 @@
 #include "hw/modules/accelerator.hpp"
 #include "sim/engine/memory.hpp"
 #include "sim/engine/recorder.hpp"
+#include "sim/engine/streaming.hpp"
 #include "sim/engine/timing_result.hpp"
 #include "workloads/plan/tile_plan.hpp"
 
@@ -39,6 +40,7 @@ class Scheduler : public sc_core::sc_module {
         int in_flight = 0;      // fetching or fetched, not yet computing
         std::deque<int> ready;  // fetched, in order
         int computing = -1;
+        int parts_left = 0; // of the computing tile: its compute, and its streams in and out
         // Why the core's next step cannot happen (for the stuck report), filled where it fails.
         struct Block {
             enum Kind { None, Waiting, Inputs, ReadBack, Output } kind = None;
@@ -58,6 +60,7 @@ class Scheduler : public sc_core::sc_module {
     SimOptions options_;
     Accelerator& hw_top_;  // the cores, DRAM port and interconnect this scheduler drives
     MeteredBackend* dram_; // the DRAM port (a TransferBackend; its busy cycles are reported)
+    StreamPlan streams_;   // operands too large for SRAM, read and written as they are used
     Recorder rec_;
     MemoryManager mem_;
     std::vector<CoreState> cores_;
@@ -86,6 +89,7 @@ class Scheduler : public sc_core::sc_module {
     bool usable_remote(int chunk, const Tile& tile) const;
     void fetch_arrived(int tile);
     bool start_compute(int core);
+    void part_done(int core);
     void compute_done(int core);
     void write_back(int chunk, bool eviction);
     void chunk_complete(int chunk);

@@ -57,7 +57,7 @@ bool Scheduler::start_compute(int core) {
         mem_.set_group(core, tile.group);
         reserved_[core] -= reserve_[t];
         reserve_[t] = 0;
-        if (mem_.state(tile.out_chunk).core < 0) {
+        if (mem_.state(tile.out_chunk).core < 0 && !streams_.streams_output(tile.out_chunk)) {
             const int64_t bytes = plan_.chunks[tile.out_chunk].bytes;
             if (!mem_.make_room(core, bytes, {tile.out_chunk}, evict, now, true)) {
                 cs.block = {CoreState::Block::Output, t, bytes, mem_.used(core)};
@@ -74,8 +74,18 @@ bool Scheduler::start_compute(int core) {
     const uint64_t cycles = tile_compute_cycles(w_, hw_, plan_, tile);
     rec_.compute_started(t, core, now_cycles(), cycles, fetch_start_[t], cs.idle_since,
                          cs.idle_kind, sram_blocked_[t] != 0);
-    hw_top_.cores[core]->compute(cycles, tile.op, [this, core] { compute_done(core); });
+    // A streaming tile ends when its compute and its streams through the DRAM port have.
+    const int64_t in = streams_.tile_read(t), out = streams_.tile_write(t);
+    cs.parts_left = 1 + (in > 0) + (out > 0);
+    rec_.streamed(tile, in, out);
+    hw_top_.cores[core]->compute(cycles, tile.op, [this, core] { part_done(core); });
+    if (in > 0) dram_->transfer(in, kDramEndpoint, core, [this, core] { part_done(core); });
+    if (out > 0) dram_->transfer(out, core, kDramEndpoint, [this, core] { part_done(core); });
     return true;
+}
+
+void Scheduler::part_done(int core) {
+    if (--cores_[core].parts_left == 0) compute_done(core);
 }
 
 void Scheduler::compute_done(int core) {
@@ -92,7 +102,10 @@ void Scheduler::compute_done(int core) {
         mem_.release_read(plan_.inputs[r].chunk, tile, ref_pinned_[r] == 1);
         ref_pinned_[r] = 0;
     }
-    if (mem_.release_write(tile.out_chunk)) chunk_complete(tile.out_chunk);
+    if (mem_.release_write(tile.out_chunk)) {
+        if (streams_.streams_output(tile.out_chunk)) mem_.write_done(tile.out_chunk);
+        chunk_complete(tile.out_chunk);
+    }
     for (uint32_t r = tile.in_begin; r < tile.in_end; ++r)
         mem_.release_if_done(plan_.inputs[r].chunk, now);
     mem_.release_if_done(tile.out_chunk, now);
@@ -101,7 +114,7 @@ void Scheduler::compute_done(int core) {
 
 void Scheduler::chunk_complete(int chunk) {
     const Chunk& ch = plan_.chunks[chunk];
-    if (ch.writeback) write_back(chunk, false);
+    if (ch.writeback && !streams_.streams_output(chunk)) write_back(chunk, false);
     for (const int* t = plan_.readers.begin(chunk); t != plan_.readers.end(chunk); ++t)
         if (--waiting_[*t] == 0) kick(plan_.tiles[*t].core);
 }

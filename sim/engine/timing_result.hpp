@@ -16,9 +16,10 @@ struct OccupancySample {
 };
 
 struct SimOptions {
-    int layers = 1;            // layers simulated in full (chained); the rest scale
-    int prefetch_depth = 1;    // tiles fetched ahead of the one computing, per core; 0: none
-    bool cache_weights = true; // false: every tile reads its weights from DRAM again
+    int layers = 1;              // layers simulated in full (chained); the rest scale
+    int prefetch_depth = 1;      // tiles fetched ahead of the one computing, per core; 0: none
+    bool cache_weights = true;   // false: every tile reads its weights from DRAM again
+    bool stream_operands = true; // false: a tile whose operands exceed SRAM cannot run
     // Lifetime chart: the chunks in SRAM while the tiles of step `lifetime_step` (their index in
     // their operator's tile order) of the group whose name contains `lifetime_group` run, layer 0.
     std::string lifetime_group;
@@ -45,6 +46,7 @@ struct GroupStats {
     uint64_t last_end = 0;             // layer 0
     int64_t refetched_bytes = 0;       // all layers
     int64_t evicted_bytes = 0;         // all layers
+    int64_t streamed_bytes = 0;        // all layers: operands streamed in and out
     int64_t peak_sram = 0;             // SRAM occupancy while its tiles compute (any core)
     // Cycles a core sat idle before a tile of this group, by what held it (layer 0):
     uint64_t stall_fetch = 0;      // its inputs were on their way from DRAM or another core
@@ -73,6 +75,9 @@ struct TimingResult {
     std::vector<double> core_useful_pe_cycles;
     int64_t dram_read_bytes = 0, dram_write_bytes = 0;
     int64_t evicted_bytes = 0, refetched_bytes = 0;
+    // Operands too large for SRAM, streamed through the DRAM port (in the DRAM totals too).
+    int64_t streamed_read_bytes = 0, streamed_write_bytes = 0;
+    uint64_t streamed_tiles = 0;
     uint64_t evictions = 0;
     uint64_t dram_busy_cycles = 0;
     std::vector<int64_t> peak_sram; // per core

@@ -39,10 +39,9 @@ nlohmann::ordered_json report_json(const RunSummary& s) {
     j["peak_sram_bytes"] = s.peak_sram_bytes;
     j["peak_sram_bytes_per_core"] = s.peak_sram_per_core;
     j["sram_capacity_bytes_per_core"] = s.sram_bytes_per_core;
-    j["dram"] = {{"read_bytes", s.dram_read_bytes},
-                 {"write_bytes", s.dram_write_bytes},
-                 {"evicted_bytes", s.evicted_bytes},
-                 {"refetched_bytes", s.refetched_bytes},
+    j["dram"] = {{"read_bytes", s.dram_read_bytes},      {"write_bytes", s.dram_write_bytes},
+                 {"evicted_bytes", s.evicted_bytes},     {"refetched_bytes", s.refetched_bytes},
+                 {"streamed_bytes", s.streamed_bytes},   {"streamed_tiles", s.streamed_tiles},
                  {"busy_fraction", s.dram_busy_fraction}};
     j["utilization"] = s.utilization;
     j["energy"] = {{"dram_joules", s.dram_joules}};
@@ -104,7 +103,11 @@ std::string summary_text(const RunSummary& r) {
     s += "latency      " + std::to_string(r.cycles) + " cycles = " + seconds_text(r.seconds) + "\n";
     s += "DRAM         read " + format_bytes(r.dram_read_bytes) + ", written " +
          format_bytes(r.dram_write_bytes) + " (evicted " + format_bytes(r.evicted_bytes) +
-         ", refetched " + format_bytes(r.refetched_bytes) + "), port busy " +
+         ", refetched " + format_bytes(r.refetched_bytes) +
+         (r.streamed_tiles ? ", streamed " + format_bytes(r.streamed_bytes) + " by " +
+                                 std::to_string(r.streamed_tiles) + " tiles"
+                           : std::string()) +
+         "), port busy " +
          fixed(r.simulated_cycles ? 100.0 * static_cast<double>(r.dram_busy_cycles) /
                                         static_cast<double>(r.simulated_cycles)
                                   : 0.0,

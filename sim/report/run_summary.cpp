@@ -91,6 +91,8 @@ RunSummary summarize(const RunContext& c) {
     s.dram_write_bytes = scaled(r.dram_write_bytes, k);
     s.evicted_bytes = scaled(r.evicted_bytes, k);
     s.refetched_bytes = scaled(r.refetched_bytes, k);
+    s.streamed_bytes = scaled(r.streamed_read_bytes + r.streamed_write_bytes, k);
+    s.streamed_tiles = r.streamed_tiles;
     s.dram_busy_cycles = r.dram_busy_cycles;
     s.dram_busy_fraction = fraction(r.dram_busy_cycles, r.cycles);
     double useful = 0;

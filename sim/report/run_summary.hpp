@@ -69,6 +69,8 @@ struct RunSummary {
     int64_t peak_sram_bytes = 0; // largest over the cores
     std::vector<int64_t> peak_sram_per_core;
     int64_t dram_read_bytes = 0, dram_write_bytes = 0, evicted_bytes = 0, refetched_bytes = 0;
+    int64_t streamed_bytes = 0;    // operands streamed through DRAM (in the read/write totals)
+    uint64_t streamed_tiles = 0;   // simulated tiles that streamed
     uint64_t dram_busy_cycles = 0; // simulated
     double dram_busy_fraction = 0;
     double utilization = 0; // of all PE-cycles of the chip
