@@ -56,6 +56,9 @@ std::map<std::string, std::string> simulate_in_child(const Workload& w, const Ha
         out["refetched"] = std::to_string(r.refetched_bytes);
         out["peak"] = std::to_string(r.peak_sram[0]);
         out["tiles"] = std::to_string(r.tiles);
+        out["streamed_read"] = std::to_string(r.streamed_read_bytes);
+        out["streamed_write"] = std::to_string(r.streamed_write_bytes);
+        out["streamed_tiles"] = std::to_string(r.streamed_tiles);
         for (size_t o2 = 0; o2 < w.ops.size(); ++o2)
             out["compute." + w.ops[o2].name] = std::to_string(r.ops[o2].compute_cycles);
     });

@@ -277,10 +277,11 @@ TEST_CASE("A symlink named trace.vcd in the output folder is not followed", "[bo
 
 TEST_CASE("A run that fails leaves no trace file behind", "[bounds]") {
     TempDir d("bounds-vcd-fail");
-    // Fuse-All does not fit 1 MiB of SRAM: the schedule stops after the VCD was opened.
-    const CliResult r =
-        run_cli(run_args(d.file("o"), {"workload.seq_len=64", "simulation.layers=one",
-                                       "mapping.fusion=fuse-all", "hardware.core.sram=1MiB"}));
+    // Fuse-All does not fit 1 MiB of SRAM without streaming: the schedule stops after the VCD
+    // was opened.
+    const CliResult r = run_cli(run_args(
+        d.file("o"), {"workload.seq_len=64", "simulation.layers=one", "mapping.fusion=fuse-all",
+                      "hardware.core.sram=1MiB", "simulation.stream_operands=false"}));
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("cannot progress"));
     if (fs::exists(d.file("o")))

@@ -60,7 +60,8 @@ TEST_CASE("A sweep writes one row per point in point order, infeasible points in
     const std::string bad = e.file("spec.yaml");
     write_file(bad,
                "name: bad\nexperiment: " + repo_path("configs/experiments/mamba-unfused.yaml") +
-                   "\nset: {simulation.layers: one, simulation.vcd: false}\n"
+                   "\nset: {simulation.layers: one, simulation.vcd: false,"
+                   " simulation.stream_operands: false}\n"
                    "axes:\n  hardware.core.sram: [1MiB, 24MiB]\n  workload.seq_len: [16]\n");
     const CliResult f = run_cli({"sweep", bad, "-o", e.file("out")});
     CHECK(f.exit_code == 0);

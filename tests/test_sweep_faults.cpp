@@ -328,12 +328,13 @@ TEST_CASE("SIGTERM or SIGINT stops a sweep at once and keeps the finished points
 TEST_CASE("Failures are counted from the parsed rows and make the exit status 1",
           "[sweep][faults]") {
     TempDir d("sweep-failing");
-    // With 64 KiB of SRAM no tile fits: the preset is infeasible (a result), and so is fusion:
-    // auto, whose candidates all are. The middle length is no integer: an error whose message holds
-    // a comma, so its cell is quoted (the old count searched the text for ",error: ").
+    // With 64 KiB of SRAM and no streaming no tile fits: the preset is infeasible (a result), and
+    // so is fusion: auto, whose candidates all are. The middle length is no integer: an error
+    // whose message holds a comma, so its cell is quoted (the old count searched the text for
+    // ",error: ").
     const std::string spec = write_spec(d, "unfused, auto", "1, \"2,0\", 64");
-    const CliResult r =
-        run_cli({"sweep", spec, "--set", "hardware.core.sram=64KiB", "-o", d.file("out")});
+    const CliResult r = run_cli({"sweep", spec, "--set", "hardware.core.sram=64KiB", "--set",
+                                 "simulation.stream_operands=false", "-o", d.file("out")});
     INFO(r.err);
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Catch::Contains("6 points: 0 ok, 4 infeasible, 2 failed"));

@@ -80,7 +80,8 @@ nlohmann::ordered_json report_json(const RunSummary& s) {
                           {"operators", g.operators},
                           {"peak_sram_bytes", g.peak_sram_bytes},
                           {"evicted_bytes", g.evicted_bytes},
-                          {"refetched_bytes", g.refetched_bytes}});
+                          {"refetched_bytes", g.refetched_bytes},
+                          {"streamed_bytes", g.streamed_bytes}});
     j["groups"] = groups;
     j["config"] = nlohmann::ordered_json::parse(s.config_json);
     return j;

@@ -123,7 +123,8 @@ RunSummary summarize(const RunContext& c) {
                        {},
                        r.groups[g].peak_sram,
                        r.groups[g].evicted_bytes,
-                       r.groups[g].refetched_bytes};
+                       r.groups[g].refetched_bytes,
+                       r.groups[g].streamed_bytes};
         for (int o : group.ops) line.operators.push_back(c.workload.ops[o].name);
         s.groups.push_back(std::move(line));
     }

@@ -44,7 +44,7 @@ struct GroupLine {
     std::string name;
     bool on_chip = false;
     std::vector<std::string> operators;
-    int64_t peak_sram_bytes = 0, evicted_bytes = 0, refetched_bytes = 0;
+    int64_t peak_sram_bytes = 0, evicted_bytes = 0, refetched_bytes = 0, streamed_bytes = 0;
 };
 
 struct RunSummary {
