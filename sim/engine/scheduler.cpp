@@ -14,7 +14,8 @@ Scheduler::Scheduler(sc_core::sc_module_name name, Accelerator& accelerator, con
       waiting_(plan.tiles.size(), 0), temp_(plan.tiles.size(), 0), pending_(plan.tiles.size(), 0),
       fetch_start_(plan.tiles.size(), 0), sram_blocked_(plan.tiles.size(), 0),
       refetching_(plan.tiles.size(), 0), reserve_(plan.tiles.size(), 0), reserved_(hw.cores, 0),
-      ref_pinned_(plan.inputs.size(), 0), dirty_(hw.cores, 0) {
+      ref_pinned_(plan.inputs.size(), 0), fetched_(plan.tiles.size(), 0),
+      moves_(plan.tiles.size(), 0), dirty_(hw.cores, 0) {
     // Every core's queue, and how many produced chunks each tile waits for.
     for (size_t t = 0; t < plan.tiles.size(); ++t) {
         const Tile& tile = plan.tiles[t];
@@ -56,38 +57,89 @@ void Scheduler::on_event() {
 void Scheduler::progress(int core) {
     CoreState& cs = cores_[core];
     while (true) {
-        if (cs.computing < 0 && !cs.ready.empty()) {
+        // Tiles compute in queue order, whatever order their fetches completed in.
+        if (cs.computing < 0 && !cs.ready.empty() && cs.ready.front() == cs.queue[cs.compute_pos]) {
             if (start_compute(core)) continue;
             cs.idle_kind = Recorder::Idle::Memory;
             break;
         }
-        // Depth 0: no overlap at all, a tile is fetched only once the previous one is done.
-        const int depth =
-            options_.prefetch_depth > 0 ? options_.prefetch_depth : (cs.computing < 0 ? 1 : 0);
-        if (cs.in_flight >= depth || cs.next >= cs.queue.size()) break;
-        const int t = cs.queue[cs.next];
-        if (waiting_[t] > 0) {
-            cs.block = {CoreState::Block::Waiting, t, waiting_[t], 0};
-            break;
-        }
-        if (!start_fetch(t)) {
-            cs.idle_kind = Recorder::Idle::Memory;
-            cs.sram_blocked = true;
-            break;
-        }
-        sram_blocked_[t] = cs.sram_blocked;
-        cs.sram_blocked = false;
-        if (cs.block.kind == CoreState::Block::Waiting || cs.block.kind == CoreState::Block::Inputs)
-            cs.block = {};
-        ++cs.next;
-        ++cs.in_flight;
+        if (!fetch_one(core)) break;
     }
-    if (cs.computing < 0 && cs.in_flight == 0 && cs.next < cs.queue.size() &&
-        waiting_[cs.queue[cs.next]] > 0)
+    if (cs.computing < 0 && cs.compute_pos < cs.queue.size() &&
+        !fetched_[cs.queue[cs.compute_pos]] && waiting_[cs.queue[cs.compute_pos]] > 0)
         cs.idle_kind = Recorder::Idle::Dependency;
 }
 
-bool Scheduler::start_fetch(int t) {
+// Issues the next fetch the core may start, as a DMA engine would: in queue order, and in a
+// fused group past a tile still waiting for its producers (within the group, at most kLookahead
+// tiles ahead) to the next fetch that can go. The prefetch depth counts fetches that move data; a
+// tile with nothing to move does not hold a slot. Depth 0: no overlap at all, a tile is fetched
+// only once the previous one is done, in order.
+bool Scheduler::fetch_one(int core) {
+    CoreState& cs = cores_[core];
+    while (cs.next < cs.queue.size() && fetched_[cs.queue[cs.next]]) ++cs.next;
+    if (cs.next >= cs.queue.size()) return false;
+    const bool overlap = options_.prefetch_depth > 0;
+    const int head = cs.queue[cs.next];
+    // The tile the core waits for may always be fetched: nothing else can compute before it.
+    const bool head_awaited = cs.compute_pos == cs.next;
+    if (!overlap && cs.in_flight >= (cs.computing < 0 ? 1 : 0)) return false;
+    if (overlap && !head_awaited && cs.fetches >= options_.prefetch_depth) return false;
+    // Looking ahead pays in a fused group, whose tiles wait for each other on chip; an unfused
+    // operator's tiles wait only for other groups' write-backs.
+    constexpr size_t kLookahead = 16;
+    const bool look_ahead = overlap && plan_.groups[plan_.tiles[head].group].on_chip;
+    const size_t end = std::min(cs.queue.size(), cs.next + (look_ahead ? kLookahead : 1));
+    for (size_t i = cs.next; i < end; ++i) {
+        const int t = cs.queue[i];
+        if (fetched_[t]) continue;
+        const bool ahead = t != head;
+        if (ahead && (cs.fetches >= options_.prefetch_depth ||
+                      plan_.cache_owner(plan_.tiles[t]) != plan_.cache_owner(plan_.tiles[head])))
+            return false;
+        if (waiting_[t] > 0) {
+            if (!ahead) cs.block = {CoreState::Block::Waiting, t, waiting_[t], 0};
+            continue;
+        }
+        if (!start_fetch(t, ahead ? i : 0)) {
+            if (!ahead) {
+                cs.idle_kind = Recorder::Idle::Memory;
+                cs.sram_blocked = true;
+            }
+            return false;
+        }
+        if (!ahead) {
+            sram_blocked_[t] = cs.sram_blocked;
+            cs.sram_blocked = false;
+            if (cs.block.kind == CoreState::Block::Waiting ||
+                cs.block.kind == CoreState::Block::Inputs)
+                cs.block = {};
+        }
+        fetched_[t] = 1;
+        ++cs.in_flight;
+        if (moves_[t]) ++cs.fetches;
+        return true;
+    }
+    return false;
+}
+
+// Room for a tile skipped by a fetch ahead of it: its output and every input it may have to
+// bring in, so that the fetches ahead can never take the room it needs.
+int64_t Scheduler::room_for(int t) const {
+    const Tile& tile = plan_.tiles[t];
+    int64_t bytes = mem_.state(tile.out_chunk).core < 0 && !streams_.streams_output(tile.out_chunk)
+                        ? plan_.chunks[tile.out_chunk].bytes
+                        : 0;
+    for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
+        const InputRef& ref = plan_.inputs[r];
+        if (streams_.streams_input(r)) continue;
+        if (mem_.state(ref.chunk).core == tile.core && mem_.usable(ref.chunk, tile)) continue;
+        bytes += ref.bytes;
+    }
+    return bytes;
+}
+
+bool Scheduler::start_fetch(int t, size_t ahead_of) {
     const Tile& tile = plan_.tiles[t];
     const int core = tile.core;
     const uint64_t now = now_cycles();
@@ -110,6 +162,18 @@ bool Scheduler::start_fetch(int t) {
             need += ref.bytes;
     }
     auto evict = [&](int c) { write_back(c, true); };
+    CoreState& cs = cores_[core];
+    // A tile reached after fetches ahead of it uses the room they kept for it.
+    const int64_t kept = reserve_[t];
+    // A fetch ahead keeps room for the tiles it skips (positions cs.next .. ahead_of - 1).
+    std::vector<std::pair<int, int64_t>> skipped;
+    int64_t skipped_bytes = 0;
+    for (size_t i = cs.next; i < ahead_of; ++i) {
+        const int s = cs.queue[i];
+        if (fetched_[s] || reserve_[s] > 0) continue;
+        skipped.emplace_back(s, room_for(s));
+        skipped_bytes += skipped.back().second;
+    }
     // Room is also kept for the outputs of the fetched tiles ahead of this one (and its own),
     // allocated when they start computing. Only a fetch the core is waiting for may write data
     // back to make room; a prefetch may drop clean copies only.
@@ -119,12 +183,19 @@ bool Scheduler::start_fetch(int t) {
             : 0;
     // A prefetch never drops what a tile in the next few will read.
     constexpr int64_t kProtectedTiles = 16;
-    const bool idle = cores_[core].computing < 0 && cores_[core].ready.empty();
-    if (!mem_.make_room(core, need + reserved_[core] + out_bytes, keep, evict, now, idle,
-                        idle ? 0 : t + kProtectedTiles)) {
-        cores_[core].block = {CoreState::Block::Inputs, t, need + reserved_[core] + out_bytes,
-                              mem_.used(core)};
+    // The core is idle when nothing fetched can compute next.
+    const bool idle = ahead_of == 0 && cs.computing < 0 &&
+                      (cs.ready.empty() || cs.ready.front() != cs.queue[cs.compute_pos]);
+    const int64_t room = need + reserved_[core] - kept + out_bytes + skipped_bytes;
+    if (!mem_.make_room(core, room, keep, evict, now, idle, idle ? 0 : t + kProtectedTiles)) {
+        if (ahead_of == 0) cs.block = {CoreState::Block::Inputs, t, room, mem_.used(core)};
         return false;
+    }
+    reserved_[core] -= kept;
+    reserve_[t] = 0;
+    for (const auto& [s, bytes] : skipped) {
+        reserve_[s] = bytes;
+        reserved_[core] += bytes;
     }
     int64_t dram_bytes = 0, noc_bytes = 0;
     int noc_src = -1; // the first core it reads from over the interconnect
@@ -160,6 +231,7 @@ bool Scheduler::start_fetch(int t) {
     mem_.alloc_temp(core, temp_[t], now);
     reserve_[t] = out_bytes;
     reserved_[core] += out_bytes;
+    moves_[t] = dram_bytes + noc_bytes > 0;
     rec_.fetch_started(tile, now, dram_bytes);
     fetch_start_[t] = now;
     pending_[t] = 1; // released below, so zero-byte fetches complete in order too

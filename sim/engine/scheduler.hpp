@@ -36,8 +36,10 @@ class Scheduler : public sc_core::sc_module {
   private:
     struct CoreState {
         std::vector<int> queue; // tile indices in issue order
-        size_t next = 0;        // next tile to fetch
+        size_t next = 0;        // first tile (queue position) whose fetch is not issued
+        size_t compute_pos = 0; // queue position of the next tile to compute
         int in_flight = 0;      // fetching or fetched, not yet computing
+        int fetches = 0;        // ... of those, the ones that move data (the prefetch depth)
         std::deque<int> ready;  // fetched, in order
         int computing = -1;
         int parts_left = 0; // of the computing tile: its compute, and its streams in and out
@@ -76,6 +78,8 @@ class Scheduler : public sc_core::sc_module {
     // the tile was fetched (pinned when it starts computing); 0 otherwise (temporary copy).
     static constexpr char kResidentAtFetch = 2;
     std::vector<char> ref_pinned_;
+    std::vector<char> fetched_; // per tile: its fetch was issued
+    std::vector<char> moves_;   // per tile: its fetch moved data (it holds a prefetch slot)
     size_t done_ = 0;
     uint64_t wakeups_ = 0;
     std::vector<char> dirty_;
@@ -85,7 +89,10 @@ class Scheduler : public sc_core::sc_module {
     void on_event();
     void kick(int core);
     void progress(int core);
-    bool start_fetch(int tile);
+    bool fetch_one(int core);
+    int64_t room_for(int tile) const;
+    // `ahead_of`: the queue position of a fetch ahead of tiles still waiting (0: in order).
+    bool start_fetch(int tile, size_t ahead_of);
     bool usable_remote(int chunk, const Tile& tile) const;
     void fetch_arrived(int tile);
     bool start_compute(int core);

@@ -69,6 +69,8 @@ bool Scheduler::start_compute(int core) {
     }
     cs.ready.pop_front();
     --cs.in_flight;
+    if (moves_[t]) --cs.fetches;
+    ++cs.compute_pos;
     cs.computing = t;
     const Tile& tile = plan_.tiles[t];
     const uint64_t cycles = tile_compute_cycles(w_, hw_, plan_, tile);
