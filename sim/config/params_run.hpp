@@ -37,7 +37,8 @@ inline constexpr Param layers =
            "`one`: simulate one layer and scale its figures by `workload.layers` (see above)");
 inline constexpr Param prefetch =
     optional("prefetch", T::Integer, 0, 64, "1", 1,
-             "tiles fetched ahead of the computing one; 0: fetch and compute never overlap");
+             "fetches (that move data) issued ahead of the computing tile; 0: fetch and compute "
+             "never overlap");
 inline constexpr Param cache_weights =
     optional("cache_weights", T::Boolean, 0, 0, "`true`", 1,
              "`false`: every tile reads its weights from DRAM again");
