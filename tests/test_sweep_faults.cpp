@@ -345,8 +345,8 @@ TEST_CASE("Failures are counted from the parsed rows and make the exit status 1"
     CHECK_THAT(rows[2][2], Catch::StartsWith("error: ") && Catch::Contains("got '2,0'"));
     CHECK_THAT(rows[4][2], Catch::StartsWith("infeasible: ") && Catch::Contains("found no plan"));
     // A resume skips deterministic errors and says the same.
-    const CliResult again =
-        run_cli({"sweep", spec, "--set", "hardware.core.sram=64KiB", "-o", d.file("out")});
+    const CliResult again = run_cli({"sweep", spec, "--set", "hardware.core.sram=64KiB", "--set",
+                                     "simulation.stream_operands=false", "-o", d.file("out")});
     CHECK(again.exit_code == 1);
     CHECK_THAT(again.err, Catch::Contains("6 already done, 0 to run"));
 }

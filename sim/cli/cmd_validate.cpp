@@ -40,6 +40,9 @@ std::string reason(const GroupEstimate& e, const GroupStats& g, uint64_t simulat
     } else {
         why.push_back("overlap with neighbouring groups (prefetch across the group boundary)");
     }
+    if (g.streamed_bytes > 0)
+        why.push_back("streaming: " + std::to_string(g.streamed_bytes) +
+                      " B of operands too large for SRAM streamed (both models count them)");
     if (g.evicted_bytes > 0 || g.refetched_bytes > 0)
         why.push_back("eviction: " + std::to_string(g.evicted_bytes) + " B written back, " +
                       std::to_string(g.refetched_bytes) + " B refetched");
