@@ -208,9 +208,16 @@ Operator& WorkloadBuilder::add(const std::string& name, const std::string& einsu
         throw std::invalid_argument("operator '" + name + "' has " + text + " loop iterations (" +
                                     loops + "; at most 1e17)");
     }
-    for (const auto& in : e.inputs) op.inputs.push_back(operand(op, in));
-    op.output = operand(op, e.output);
-    if (!e.accumulate) check_output_indexes_loops(w_, op);
+    // A rejected operator leaves no tensors behind: the builder stays usable after an error.
+    const size_t tensors_before = w_.tensors.size();
+    try {
+        for (const auto& in : e.inputs) op.inputs.push_back(operand(op, in));
+        op.output = operand(op, e.output);
+        if (!e.accumulate) check_output_indexes_loops(w_, op);
+    } catch (...) {
+        w_.tensors.resize(tensors_before);
+        throw;
+    }
     w_.ops.push_back(std::move(op));
     return w_.ops.back();
 }
