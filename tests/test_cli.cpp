@@ -320,6 +320,7 @@ dims:
   l: seq_len
   k: 256
   d: 512
+inputs: [x]
 weights: [w]
 operators:
   - name: proj
@@ -328,7 +329,7 @@ operators:
     einsum: "a[l,d] = silu(y[l,d]"
 )";
         const CliResult r = analyze_broken(dir, kHardware, custom);
-        check_config_error(r, "wl.yaml:14", "operators.act.einsum"); // the einsum's own line
+        check_config_error(r, "wl.yaml:15", "operators.act.einsum"); // the einsum's own line
     }
     SECTION("unknown key in a workload, given with --set, names --set") {
         const CliResult r = run_cli({"graph", kFig4, "--set", "workload.d_stat=16"});

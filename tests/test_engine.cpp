@@ -18,6 +18,7 @@ Workload two_ops() {
     WorkloadBuilder b(w);
     b.dim("l", 4);
     b.dim("d", 8);
+    b.declare("x", TensorRole::Input);
     b.add("scale", "y[l,d] = x[l,d] * x[l,d]", "test", "");
     b.add("add", "z[l,d] = y[l,d] + x[l,d]", "test", "");
     w.finalize();

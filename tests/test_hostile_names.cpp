@@ -238,7 +238,7 @@ TEST_CASE("A custom operator type with a newline and EOD runs no command", "[hos
     const std::string type = "t\nEOD\nsystem('touch pwned')\n!touch pwned2\n$P0 << EOD";
     write_file(d.file("w.yaml"),
                "name: w\nmodel: custom\nlayers: 1\nstage: prefill\nbatch: 1\nseq_len: 16\n"
-               "precision: fp32\ndims: {l: seq_len, k: 64, d: 64}\nweights: [w]\noperators:\n"
+               "precision: fp32\ndims: {l: seq_len, k: 64, d: 64}\ninputs: [x]\nweights: [w]\noperators:\n"
                "  - name: proj\n    einsum: \"y[l,d] += x[l,k] * w[k,d]\"\n    type: " +
                    yq(type) + "\n");
     write_file(d.file("e.yaml"), "name: ty\nhardware: " + kHardware + "\nworkload: w.yaml\n");

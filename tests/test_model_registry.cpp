@@ -43,6 +43,7 @@ ModelDef toy_model() {
             b.dim("l", stage == Stage::Decode ? 1 : seq_len);
             b.dim("w", width);
             b.declare("g", TensorRole::Weight);
+            b.declare("x", TensorRole::Input);
             std::string in = "x";
             for (int64_t i = 0; i < depth; ++i) {
                 const std::string out = "y" + std::to_string(i);

@@ -256,9 +256,9 @@ TEST_CASE("Plans too large to hold and loop nests too large to count are errors"
     write_file(exp,
                "name: huge\nhardware: " + repo_path("configs/hardware/marca-aggregated.yaml") +
                    "\nworkload:\n  name: huge\n  model: custom\n  stage: prefill\n  seq_len: 16\n"
-                   "  dims: {a: 1000000000, b: 1000000000}\n  operators:\n"
+                   "  dims: {a: 1000000000, b: 1000000000}\n  inputs: [x, z]\n  operators:\n"
                    "    - {name: p, einsum: \"y[a,b] = x[a,b] * z[a,b]\"}\n");
     r = run_cli({"run", exp, "-q", "-o", d.file("b")});
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Catch::Contains("huge.yaml:10:") && Catch::Contains("1e+18 loop iterations"));
+    CHECK_THAT(r.err, Catch::Contains("huge.yaml:11:") && Catch::Contains("1e+18 loop iterations"));
 }

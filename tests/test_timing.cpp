@@ -25,12 +25,14 @@ HardwareSpec core_128x64(double bw, uint64_t latency, int64_t sram) {
     return hw;
 }
 
-Workload custom(const std::map<std::string, int64_t>& dims,
+// `inputs`: the tensors no operator writes (graph inputs).
+Workload custom(const std::map<std::string, int64_t>& dims, const std::vector<const char*>& inputs,
                 const std::vector<std::array<const char*, 3>>& ops) {
     Workload w;
     w.name = "test";
     WorkloadBuilder b(w);
     for (const auto& [d, n] : dims) b.dim(d, n);
+    for (const char* t : inputs) b.declare(t, TensorRole::Input);
     for (const auto& op : ops) b.add(op[0], op[1], "test", op[2]);
     w.finalize();
     return w;
@@ -49,8 +51,8 @@ TEST_CASE("A compute-bound GEMM takes exactly its mapped cycles", "[timing]") {
     // the rows and d on the columns fill it, l is iterated: 128 cycles (CPO 1).
     // DRAM at 1e6 B/cycle: fetching x and w (64 KiB + 32 KiB) takes ceil(98304/1e6) = 1 cycle,
     // writing y (32 KiB) 1 cycle. Latency = 1 + 128 + 1 = 130 cycles.
-    Workload w =
-        custom({{"l", 128}, {"k", 128}, {"d", 64}}, {{"gemm", "y[l,d] += x[l,k] * w[k,d]", ""}});
+    Workload w = custom({{"l", 128}, {"k", 128}, {"d", 64}}, {"x", "w"},
+                        {{"gemm", "y[l,d] += x[l,k] * w[k,d]", ""}});
     auto r = simulate_in_child(w, core_128x64(1e6, 0, 1 << 20), {});
     CHECK(num(r, "compute.gemm") == 128);
     CHECK(num(r, "cycles") == 130);
@@ -64,7 +66,8 @@ TEST_CASE("A memory-bound elementwise operator takes bytes / bandwidth plus late
     //   compute: 1024·1024 elements on 128×64 PEs = 8·16 = 128 cycles
     //   write y: 4 MiB / 256 = 16,384 cycles + 100
     //   total 32,868 + 128 + 16,484 = 49,480 cycles.
-    Workload w = custom({{"l", 1024}, {"d", 1024}}, {{"mul", "y[l,d] = x[l,d] * z[l,d]", ""}});
+    Workload w =
+        custom({{"l", 1024}, {"d", 1024}}, {"x", "z"}, {{"mul", "y[l,d] = x[l,d] * z[l,d]", ""}});
     auto r = simulate_in_child(w, core_128x64(256, 100, 16 << 20), {});
     CHECK(num(r, "compute.mul") == 128);
     CHECK(num(r, "cycles") == 49480);
@@ -72,7 +75,7 @@ TEST_CASE("A memory-bound elementwise operator takes bytes / bandwidth plus late
 
 TEST_CASE("An exp tile takes 4x a mul tile (CPO 4 against 1)", "[timing]") {
     // 64×8192 elements on 8192 PEs: 64 steps; exp has CPO 4 → 256 cycles.
-    Workload w = custom({{"l", 64}, {"d", 8192}},
+    Workload w = custom({{"l", 64}, {"d", 8192}}, {"x", "z"},
                         {{"m", "y[l,d] = x[l,d] * z[l,d]", ""}, {"e", "q[l,d] = exp(y[l,d])", ""}});
     auto r = simulate_in_child(w, core_128x64(1e9, 0, 64 << 20), {});
     CHECK(num(r, "compute.m") == 64);
@@ -137,7 +140,7 @@ TEST_CASE("Peak memory of a small fused chain equals the hand value", "[timing][
     // t = x·w (x: 4×1024 fp32 = 16 KiB, w: 1024 = 4 KiB), y = exp(t), fused (t stays on chip).
     // While the multiply runs: x + w + t = 16 + 4 + 16 KiB = 36 KiB. x and w then have no reads
     // to come and leave; the exp holds t + y = 32 KiB. Peak = 36 KiB = 36,864 bytes.
-    Workload w = custom({{"l", 4}, {"d", 1024}},
+    Workload w = custom({{"l", 4}, {"d", 1024}}, {"x", "w"},
                         {{"p", "t[l,d] = x[l,d] * w[d]", ""}, {"q", "y[l,d] = exp(t[l,d])", ""}});
     MappingSpec m;
     m.groups.push_back({{"p", "q"}, true});
@@ -161,9 +164,10 @@ TEST_CASE("A working set larger than SRAM is evicted and refetched, byte for byt
     // The victim is the unpinned row read farthest ahead: b0 (read by c3, last), which c3
     // reads back. Nothing else overflows (c1 frees a1, b2; inputs x, y leave after use). So
     // exactly one row, 4,096 bytes, is written back and refetched.
-    Workload w = custom({{"l", 4}, {"d", 1024}}, {{"pa", "a[l,d] = exp(x[l,d])", ""},
-                                                  {"pb", "b[l,d] = exp(y[l,d])", ""},
-                                                  {"c", "z[l,d] = a[l,d] + b[3-l,d]", ""}});
+    Workload w = custom({{"l", 4}, {"d", 1024}}, {"x", "y"},
+                        {{"pa", "a[l,d] = exp(x[l,d])", ""},
+                         {"pb", "b[l,d] = exp(y[l,d])", ""},
+                         {"c", "z[l,d] = a[l,d] + b[3-l,d]", ""}});
     MappingSpec m;
     m.default_rule.tile["l"] = 1;
     m.groups.push_back({{"pa", "pb", "c"}, true});
@@ -184,7 +188,8 @@ TEST_CASE("A working set larger than SRAM is evicted and refetched, byte for byt
 TEST_CASE("A tile that can never fit stops with the stuck tile named", "[timing][memory]") {
     // One tile reading x and z (8 MiB) and writing y (4 MiB) on 1 MiB of SRAM: its inputs and
     // output (12 MiB = 12,582,912 bytes) never fit.
-    Workload w = custom({{"l", 1024}, {"d", 1024}}, {{"mul", "y[l,d] = x[l,d] * z[l,d]", ""}});
+    Workload w =
+        custom({{"l", 1024}, {"d", 1024}}, {"x", "z"}, {{"mul", "y[l,d] = x[l,d] * z[l,d]", ""}});
     auto r = in_child([&](std::map<std::string, std::string>& out) {
         const HardwareSpec hw = core_128x64(256, 0, 1 << 20);
         const TilePlan plan = build_plan_for(w, {}, hw, 1);
@@ -206,6 +211,8 @@ TEST_CASE("Dependencies through the token recurrence and views are exact", "[tim
     b.dim("l", 8);
     b.dim("d", 64);
     b.declare("h", TensorRole::State);
+    b.declare("a", TensorRole::Input);
+    b.declare("x", TensorRole::Input);
     b.add("decay", "hd[l,d] = a[l,d] * h[l-1,d]", "state_update", "");
     b.carried("l", 1);
     b.add("add", "h[l,d] = hd[l,d] + x[l,d]", "state_update", "");

@@ -42,14 +42,18 @@ inline constexpr const Param* common[] = {&name,  &description, &model,  &stage,
 inline constexpr Param dims =
     other("dims", "map name → integer 1–2^32, or `seq_len`", nullptr,
           "loop dimension sizes; `seq_len` follows `workload.seq_len` (1 in decode)");
+inline constexpr Param inputs =
+    other("inputs", "list of tensor names", "",
+          "tensors the layer reads that no operator writes (its input)");
 inline constexpr Param weights =
     other("weights", "list of tensor names", "", "inputs that are parameters");
 inline constexpr Param states =
     other("states", "list of tensor names", "", "inputs that are recurrent state");
 inline constexpr Param operators = other(
     "operators", "non-empty list", nullptr,
-    "in order; each has `name`, `einsum`, optional `kind` (one of the `cpo` kinds) and `type` (a "
-    "label grouping operators in reports; default `custom`)");
-inline constexpr const Param* custom[] = {&dims, &weights, &states, &operators};
+    "in order; each has `name`, `einsum`, optional `kind` (one of the `cpo` kinds), `type` (a "
+    "label grouping operators in reports; default `custom`) and `padding` (`zero`: reads outside "
+    "an input are zeros; default none, such a read is an error)");
+inline constexpr const Param* custom[] = {&dims, &inputs, &weights, &states, &operators};
 
 } // namespace fusesim::workload_param

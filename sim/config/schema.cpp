@@ -171,6 +171,7 @@ void read_custom(Reader& r, WorkloadSpec& s) {
             out.push_back(i.value());
         }
     };
+    names("inputs", s.custom.model.inputs);
     names("weights", s.custom.model.weights);
     names("states", s.custom.model.states);
     const ConfigNode& ops = r.raw("operators");
@@ -190,6 +191,11 @@ void read_custom(Reader& r, WorkloadSpec& s) {
         op.einsum = o.str("einsum");
         op.kind = o.opt_str("kind", kName).value_or("");
         op.type = o.opt_str("type", kName).value_or("custom");
+        if (const auto padding = o.opt_str("padding", kName)) {
+            if (*padding != "zero" && *padding != "none")
+                o.fail("padding", "expected 'zero' or 'none'; got '" + *padding + "'");
+            op.padding = *padding == "zero" ? Padding::Zero : Padding::None;
+        }
         if (!op.kind.empty()) {
             OpKind k;
             if (!parse_op_kind(op.kind, k)) {

@@ -62,6 +62,10 @@ struct Box {
     bool operator==(const Box& other) const { return lo == other.lo && hi == other.hi; }
 };
 
+// What an operator reads outside its input tensors: nothing (an error), or zeros (the causal
+// convolution's window before the first token).
+enum class Padding { None, Zero };
+
 struct Operator {
     std::string name;
     OpKind kind = OpKind::Mac;
@@ -71,6 +75,7 @@ struct Operator {
     std::vector<Operand> inputs;
     Operand output;
     int sequential_dim = -1; // loop dim along which the op carries a state (token t needs t-1)
+    Padding padding = Padding::None;
 
     int dim_index(const std::string& name) const; // -1 if absent
     // Ops of the whole loop nest: product of extents (a MAC counts one op); views have none.

@@ -1,4 +1,5 @@
 #include "workloads/graph/workload.hpp"
+#include "workloads/graph/shapes.hpp"
 
 #include <boost/graph/topological_sort.hpp>
 
@@ -56,6 +57,23 @@ void Workload::finalize() {
         }
     }
     for (size_t t = 0; t < tensors.size(); ++t) {
+        const bool produced = !producers[t].empty();
+        const TensorRole role = tensors[t].role;
+        if (!produced && role == TensorRole::Activation)
+            throw OperatorError(consumers[t].front(),
+                                "operator '" + ops[consumers[t].front()].name + "' reads '" +
+                                    tensors[t].name +
+                                    "', which no operator writes and which is not declared as "
+                                    "an input, weight or state");
+        if (produced && (role == TensorRole::Input || role == TensorRole::Weight))
+            throw OperatorError(producers[t].front(),
+                                "operator '" + ops[producers[t].front()].name + "' writes '" +
+                                    tensors[t].name + "', which is declared as " +
+                                    (role == TensorRole::Input ? "an input" : "a weight") +
+                                    " (only operators' outputs and states are written)");
+    }
+    infer_shapes(*this);
+    for (size_t t = 0; t < tensors.size(); ++t) {
         // Byte counts are 64-bit: a tensor must stay countable, as a loop nest must.
         double elements = 1;
         for (int64_t s : tensors[t].shape) elements *= static_cast<double>(s);
@@ -65,10 +83,6 @@ void Workload::finalize() {
             throw std::invalid_argument("tensor '" + tensors[t].name + "' has " + text +
                                         " elements (at most 1e17)");
         }
-        const bool produced = !producers[t].empty();
-        if (!produced && tensors[t].role == TensorRole::Activation)
-            throw std::invalid_argument("tensor '" + tensors[t].name +
-                                        "' is read but no operator produces it");
     }
     for (size_t o = 0; o < ops.size(); ++o)
         for (const auto& in : ops[o].inputs) {
@@ -115,53 +129,35 @@ void WorkloadBuilder::declare(const std::string& tensor, TensorRole role) {
     if (t >= 0) w_.tensors[t].role = role;
 }
 
-int WorkloadBuilder::tensor_for(const std::string& name, size_t rank, bool produced) {
+int WorkloadBuilder::tensor_for(const std::string& name, size_t rank) {
     int t = w_.tensor_index(name);
     if (t < 0) {
         Tensor tensor;
         tensor.name = name;
-        tensor.shape.assign(rank, 0);
+        tensor.shape.assign(rank, 0); // set by finalize()
         tensor.bytes_per_element = w_.precision.bytes;
         auto d = declared_.find(name);
-        tensor.role = d != declared_.end() ? d->second
-                      : produced           ? TensorRole::Activation
-                                           : TensorRole::Input;
+        tensor.role = d != declared_.end() ? d->second : TensorRole::Activation;
         w_.tensors.push_back(tensor);
         return static_cast<int>(w_.tensors.size() - 1);
     }
-    Tensor& tensor = w_.tensors[t];
+    const Tensor& tensor = w_.tensors[t];
     if (tensor.shape.size() != rank)
         throw std::invalid_argument("tensor '" + name + "' is used with " + std::to_string(rank) +
                                     " axes here but " + std::to_string(tensor.shape.size()) +
                                     " elsewhere");
-    if (produced && tensor.role == TensorRole::Input && !declared_.count(name))
-        tensor.role = TensorRole::Activation;
     return t;
 }
 
-Operand WorkloadBuilder::operand(const Operator& op, const EinsumRef& ref, bool produced) {
+Operand WorkloadBuilder::operand(const Operator& op, const EinsumRef& ref) {
     Operand o;
-    o.tensor = tensor_for(ref.tensor, ref.axes.size(), produced);
-    Tensor& tensor = w_.tensors[o.tensor];
-    for (size_t a = 0; a < ref.axes.size(); ++a) {
-        const EinsumAxis& ax = ref.axes[a];
+    o.tensor = tensor_for(ref.tensor, ref.axes.size());
+    for (const EinsumAxis& ax : ref.axes) {
         AxisIndex index;
         index.offset = ax.offset;
         index.whole = ax.whole;
-        int64_t max_index = ax.offset;
-        for (const auto& term : ax.terms) {
-            int d = op.dim_index(term.dim);
-            index.terms.push_back({d, term.coef});
-            if (term.coef > 0) max_index += term.coef * (op.dims[d].size - 1);
-        }
-        if (ax.whole) {
-            if (tensor.shape[a] == 0)
-                throw std::invalid_argument("axis " + std::to_string(a) + " of tensor '" +
-                                            ref.tensor +
-                                            "' is taken whole (':') before its size is known");
-        } else {
-            tensor.shape[a] = std::max(tensor.shape[a], max_index + 1);
-        }
+        for (const auto& term : ax.terms)
+            index.terms.push_back({op.dim_index(term.dim), term.coef});
         o.axes.push_back(index);
     }
     return o;
@@ -212,8 +208,16 @@ Operator& WorkloadBuilder::add(const std::string& name, const std::string& einsu
         throw std::invalid_argument("operator '" + name + "' has " + text + " loop iterations (" +
                                     loops + "; at most 1e17)");
     }
-    for (const auto& in : e.inputs) op.inputs.push_back(operand(op, in, false));
-    op.output = operand(op, e.output, true);
+    // A rejected operator leaves no tensors behind: the builder stays usable after an error.
+    const size_t tensors_before = w_.tensors.size();
+    try {
+        for (const auto& in : e.inputs) op.inputs.push_back(operand(op, in));
+        op.output = operand(op, e.output);
+        if (!e.accumulate) check_output_indexes_loops(w_, op);
+    } catch (...) {
+        w_.tensors.resize(tensors_before);
+        throw;
+    }
     w_.ops.push_back(std::move(op));
     return w_.ops.back();
 }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,13 @@ struct Precision {
 bool parse_precision(const std::string& text, Precision& out);
 
 // Edges run from a producer operator to a consumer operator; the edge names the tensor.
+// A mistake in one operator (its index in Workload::ops), found once the whole layer is known.
+struct OperatorError : std::invalid_argument {
+    OperatorError(int op_index, const std::string& message)
+        : std::invalid_argument(message), op(op_index) {}
+    int op;
+};
+
 using OpGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
                                       boost::no_property, boost::property<boost::edge_name_t, int>>;
 
@@ -53,14 +61,16 @@ struct Workload {
     // Non-view operators writing tensor `t`, looking through views (appended to `out`).
     void producers_through_views(int t, std::vector<int>& out) const;
     int op_index(const std::string& name) const; // -1 if absent
-    // Builds producers/consumers, the graph and the topological order; throws
-    // std::invalid_argument if a tensor is read but never produced and not an input, weight or
-    // state, or if the graph has a cycle that no carried read explains.
+    // Builds producers/consumers, the tensor shapes (shapes.hpp), the graph and the topological
+    // order. Throws OperatorError if a tensor is read but neither produced nor an input, weight or
+    // state, or for a reference outside its tensor; std::invalid_argument if the graph has a
+    // cycle that no carried read explains.
     void finalize();
 };
 
-// Builds a workload from Einsum strings. Tensor shapes are inferred from the largest index each
-// operator touches (or declared); roles default to activation for produced tensors.
+// Builds a workload from Einsum strings. Every tensor an operator reads is declared (an input,
+// weight or state) or written by an operator; undeclared tensors are activations. Shapes follow
+// from the Einsums when the workload is finalized.
 class WorkloadBuilder {
   public:
     explicit WorkloadBuilder(Workload& w) : w_(w) {}
@@ -72,7 +82,8 @@ class WorkloadBuilder {
 
     // Adds one operator; kind "" infers it: a function name, '+=' → mac (or reduce with one
     // input), '*' → mul, '+'/'-' → add, '/' → div, a plain copy → view.
-    // Throws EinsumError / std::invalid_argument on mistakes (unknown dims, rank mismatch).
+    // Throws EinsumError / std::invalid_argument on mistakes (unknown dims, rank mismatch, a loop
+    // dimension that indexes an input but not the output of an operator without '+=').
     Operator& add(const std::string& name, const std::string& einsum, const std::string& type,
                   const std::string& kind = "");
     // Marks input `input_index` of the last added operator as a loop-carried read along `dim`.
@@ -82,8 +93,8 @@ class WorkloadBuilder {
     Workload& w_;
     std::map<std::string, int64_t> dims_;
     std::map<std::string, TensorRole> declared_;
-    int tensor_for(const std::string& name, size_t rank, bool produced);
-    Operand operand(const Operator& op, const EinsumRef& ref, bool produced);
+    int tensor_for(const std::string& name, size_t rank);
+    Operand operand(const Operator& op, const EinsumRef& ref);
 };
 
 } // namespace fusesim

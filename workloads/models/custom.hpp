@@ -14,11 +14,12 @@ namespace fusesim {
 
 struct CustomOp {
     std::string name, einsum, kind, type;
+    Padding padding = Padding::None;
 };
 
 struct CustomModel {
     std::vector<std::pair<std::string, int64_t>> dims; // size 0: the sequence length (seq_len)
-    std::vector<std::string> weights, states;
+    std::vector<std::string> inputs, weights, states;  // declared tensors, by role
     std::vector<CustomOp> operators;
     int64_t layers = 1;
 };

@@ -28,6 +28,7 @@ Workload build_mamba1(const MambaParams& p, Stage stage, int64_t batch, int64_t 
     b.dim("j", R + 2 * N);
     for (const char* t : {"w_in", "w_conv", "b_conv", "w_x", "w_dt", "b_dt", "A", "Dskip", "w_out"})
         b.declare(t, TensorRole::Weight);
+    b.declare("u", TensorRole::Input); // the layer input
 
     add_norm(b, "norm", "u", "un", false);
     b.add("in_proj", "xz[b,l,e] += un[b,l,m] * w_in[m,e]", "projection");
@@ -42,7 +43,9 @@ Workload build_mamba1(const MambaParams& p, Stage stage, int64_t batch, int64_t 
         b.add("conv", "xc[b,l,d] += xw[b,l+k,d] * w_conv[d,k]", "conv");
         b.add("conv_state_out", "conv_state_new[b,t,d] = xw[b,t+1,d]", "elementwise", "copy");
     } else {
-        b.add("conv", "xc[b,l,d] += xi[b,l+k-" + num(K - 1) + ",d] * w_conv[d,k]", "conv");
+        // Causal: the window of the first K-1 tokens reaches before the sequence, into zeros.
+        b.add("conv", "xc[b,l,d] += xi[b,l+k-" + num(K - 1) + ",d] * w_conv[d,k]", "conv").padding =
+            Padding::Zero;
     }
     b.add("conv_bias", "xcb[b,l,d] = xc[b,l,d] + b_conv[d]", "elementwise");
     b.add("conv_silu", "xs[b,l,d] = silu(xcb[b,l,d])", "elementwise");

@@ -28,6 +28,7 @@ Workload build_opt(const OptParams& p, Stage stage, int64_t batch, int64_t seq_l
     b.dim("t", seq_len); // keys: the whole context
     b.dim("f", p.ffn);
     for (const char* t : {"wq", "wk", "wv", "wo", "w1", "w2"}) b.declare(t, TensorRole::Weight);
+    b.declare("x", TensorRole::Input); // the layer input
 
     add_norm(b, "ln1", "x", "xn", true);
     b.add("q_proj", "q[b,l,o] += xn[b,l,m] * wq[m,o]", "projection");
