@@ -25,6 +25,7 @@ struct Point {
     AnalyticReport report;
     double seconds;
     double layers;
+    int64_t whole_layers; // the same, for exact integer counts
 };
 
 // The roofline plot places operator types at one sequence length (the paper's Figure 4).
@@ -171,16 +172,20 @@ int cmd_analyze(const CommandArgs& args) {
                 AnalyticReport r = analyze_layer_by_layer(w, hw);
                 const double secs = static_cast<double>(r.model_cycles) / hw.clock_hz;
                 points.push_back(
-                    {ws.name, stage, L, std::move(r), secs, static_cast<double>(w.layers)});
+                    {ws.name, stage, L, std::move(r), secs, static_cast<double>(w.layers),
+                     static_cast<int64_t>(w.layers)});
             }
     const int64_t roof_len = pick_roofline_len(e, points);
     OutputDir out(args.output.empty() ? e.output : args.output);
+    out.set_quiet(args.quiet);
 
     Table totals({"workload", "stage", "L", "ops", "DRAM bytes", "latency", "dominant type"});
     Table totals_csv(
         {"workload", "stage", "seq_len", "ops", "dram_bytes", "latency_seconds", "dominant_type"});
-    Table types({"workload", "stage", "L", "type", "ops", "DRAM bytes", "intensity",
-                 "ops/byte (ratio)", "attainable ops/cycle", "latency s", "share"});
+    // analysis.csv: counts as exact integers, floats as their shortest round-trip text.
+    Table types({"workload", "stage", "seq_len", "type", "ops", "dram_bytes",
+                 "intensity_ops_per_byte", "intensity_ratio_ops_per_byte",
+                 "attainable_ops_per_cycle", "latency_seconds", "latency_share"});
     nlohmann::ordered_json j;
     j["experiment"] = e.name;
     j["hardware"] = {
@@ -203,10 +208,10 @@ int cmd_analyze(const CommandArgs& args) {
                 dominant = t.type;
             }
             types.row({p.workload, to_string(p.stage), std::to_string(p.seq_len), t.type,
-                       sci(static_cast<double>(t.ops) * layers, 6),
-                       sci(static_cast<double>(t.dram_bytes) * layers, 6), fixed(t.intensity, 4),
-                       fixed(t.intensity_ratio, 4), fixed(t.attainable_ops_per_cycle, 2),
-                       sci(secs, 6), fixed(secs / p.seconds, 4)});
+                       std::to_string(t.ops * p.whole_layers),
+                       std::to_string(t.dram_bytes * p.whole_layers), exact(t.intensity),
+                       exact(t.intensity_ratio), exact(t.attainable_ops_per_cycle), exact(secs),
+                       exact(secs / p.seconds)});
             jt.push_back({{"type", t.type},
                           {"ops", static_cast<double>(t.ops) * layers},
                           {"dram_bytes", static_cast<double>(t.dram_bytes) * layers},
@@ -220,9 +225,9 @@ int cmd_analyze(const CommandArgs& args) {
                     sci(static_cast<double>(p.report.layer_dram_bytes) * layers, 4),
                     seconds_text(p.seconds), dominant});
         totals_csv.row({p.workload, to_string(p.stage), std::to_string(p.seq_len),
-                        fixed(static_cast<double>(p.report.layer_ops) * layers, 0),
-                        fixed(static_cast<double>(p.report.layer_dram_bytes) * layers, 0),
-                        sci(p.seconds, 10), dominant});
+                        std::to_string(p.report.layer_ops * p.whole_layers),
+                        std::to_string(p.report.layer_dram_bytes * p.whole_layers),
+                        exact(p.seconds), dominant});
         nlohmann::ordered_json jo = nlohmann::ordered_json::array();
         for (const auto& c : p.report.ops)
             jo.push_back({{"name", c.name},

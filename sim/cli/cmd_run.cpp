@@ -10,6 +10,7 @@ namespace fusesim {
 int cmd_run(const CommandArgs& args) {
     auto s = prepare_run(args);
     OutputDir out(args.output.empty() ? s->experiment.output : args.output);
+    out.set_quiet(args.quiet);
     SimOptions options = sim_options(s->simulation, s->simulated_layers, true);
     if (s->simulation.vcd) options.vcd_path = out.staged("trace.vcd"); // committed with the rest
     const TimingResult result = simulate(s->workload, s->hw, s->plan, options);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "sim/config/file_names.hpp" // file_name_problem, used with these
+#include "sim/report/tools.hpp"      // run_gnuplot, find_on_path
 
 #include <string>
 #include <vector>
@@ -50,7 +51,10 @@ class OutputDir {
     // script names its outputs by plain file name ("set output \"roofline.svg\"") and runs from
     // its own folder later too. False (with a note on stderr) if gnuplot is missing or fails;
     // the script is kept either way.
+    // The script starts with plot_preamble(). Under set_quiet(true) gnuplot's warnings are
+    // shown only when it fails.
     bool plot(const std::string& name, const std::string& script) const;
+    void set_quiet(bool quiet) { quiet_ = quiet; }
     // Moves every staged file into the folder; std::runtime_error if that fails.
     void commit();
 
@@ -58,22 +62,19 @@ class OutputDir {
     std::string path_;
     int dir_fd_ = -1;
     int uncaught_ = 0;
+    bool quiet_ = false;
     mutable int stage_fd_ = -1;
     mutable std::string stage_name_;
     void open_stage() const;
     void discard() noexcept;
 };
 
+// The first lines of every plot script: gnuplot changes into the script's own folder, so the
+// script reads and writes its files there whatever the working folder it is started from.
+std::string plot_preamble();
+
 // Writes a whole file atomically: a new temporary file in the same folder (O_EXCL|O_NOFOLLOW),
 // fsync'd, renamed over `path`. std::runtime_error on failure, leaving no temporary behind.
 void write_file_atomic(const std::string& path, const std::string& content);
-
-// Runs gnuplot on `script` (a file name in the folder open as `dir_fd`) with that folder as its
-// working directory; `shown` names the script in messages. See OutputDir::plot.
-bool run_gnuplot(int dir_fd, const std::string& script, const std::string& shown);
-
-// The executable `program` found on PATH (absolute entries only, not the working folder), or ""
-// if there is none.
-std::string find_on_path(const std::string& program);
 
 } // namespace fusesim
