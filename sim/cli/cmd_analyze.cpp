@@ -171,9 +171,8 @@ int cmd_analyze(const CommandArgs& args) {
                 Workload w = ws.build(stage, L);
                 AnalyticReport r = analyze_layer_by_layer(w, hw);
                 const double secs = static_cast<double>(r.model_cycles) / hw.clock_hz;
-                points.push_back(
-                    {ws.name, stage, L, std::move(r), secs, static_cast<double>(w.layers),
-                     static_cast<int64_t>(w.layers)});
+                points.push_back({ws.name, stage, L, std::move(r), secs,
+                                  static_cast<double>(w.layers), static_cast<int64_t>(w.layers)});
             }
     const int64_t roof_len = pick_roofline_len(e, points);
     OutputDir out(args.output.empty() ? e.output : args.output);

@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 namespace fs = std::filesystem;
 
 namespace fusesim {
@@ -264,6 +263,24 @@ bool OutputDir::plot(const std::string& name, const std::string& script) const {
         if (!std::binary_search(before.begin(), before.end(), n))
             ::unlinkat(stage_fd_, n.c_str(), 0);
     return false;
+}
+
+ToolRun OutputDir::run(const std::string& exe, const std::vector<std::string>& args) const {
+    open_stage();
+    return run_tool(stage_fd_, exe, args);
+}
+
+int64_t OutputDir::staged_size(const std::string& name) const {
+    open_stage();
+    struct stat st;
+    if (::fstatat(stage_fd_, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+        return -1;
+    return static_cast<int64_t>(st.st_size);
+}
+
+void OutputDir::remove_staged(const std::string& name) const {
+    open_stage();
+    ::unlinkat(stage_fd_, name.c_str(), 0);
 }
 
 void OutputDir::commit() {

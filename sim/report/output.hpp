@@ -11,6 +11,7 @@
 #include "sim/config/file_names.hpp" // file_name_problem, used with these
 #include "sim/report/tools.hpp"      // run_gnuplot, find_on_path
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,11 @@ class OutputDir {
     // shown only when it fails.
     bool plot(const std::string& name, const std::string& script) const;
     void set_quiet(bool quiet) { quiet_ = quiet; }
+    // Runs `exe` with `args` inside the staging folder (so it reads and writes staged files).
+    ToolRun run(const std::string& exe, const std::vector<std::string>& args) const;
+    // The size of staged file `name`, or -1 if there is none; and its removal.
+    int64_t staged_size(const std::string& name) const;
+    void remove_staged(const std::string& name) const;
     // Moves every staged file into the folder; std::runtime_error if that fails.
     void commit();
 

@@ -37,6 +37,6 @@ std::string sci(double v, int digits = 4); // %.{digits}g
 // The shortest text that reads back as exactly `v` (std::to_chars): the form of every float
 // in a CSV file, so that no digit a reader could use is rounded away.
 std::string exact(double v);
-std::string seconds_text(double s);        // "12.3 ms", "1.234 s", "456 us"
+std::string seconds_text(double s); // "12.3 ms", "1.234 s", "456 us"
 
 } // namespace fusesim

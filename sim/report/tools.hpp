@@ -15,9 +15,9 @@ namespace fusesim {
 std::string find_on_path(const std::string& program);
 
 struct ToolRun {
-    bool ok = false;      // started, and exited with status 0
-    std::string failure;  // why not, when !ok: "exit 1", "signal 9", "cannot run ...: ..."
-    std::string output;   // what it printed on stdout and stderr (the first 64 KiB)
+    bool ok = false;     // started, and exited with status 0
+    std::string failure; // why not, when !ok: "exit 1", "signal 9", "cannot run ...: ..."
+    std::string output;  // what it printed on stdout and stderr (the first 64 KiB)
 };
 
 // Runs `exe` with `args` (argv[1...]) with the folder open as `dir_fd` as its working directory.
