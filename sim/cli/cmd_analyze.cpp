@@ -94,8 +94,7 @@ std::string roofline_script(const HardwareSpec& hw, const std::vector<Point>& po
                      sci(t.attainable_ops_per_cycle, 6) + "\nEOD\n";
                 plot += ", " + name + " using 1:2 with points pt " +
                         std::to_string(kShapes[k % std::size(kShapes)]) + " ps 1.5 lc " + colour +
-                        " title " +
-                        gnuplot_string(workloads.size() > 1 ? p.workload + ": " + t.type : t.type);
+                        " title " + gnuplot_string(p.workload + ": " + t.type);
             }
         }
         s += plot + "\n";

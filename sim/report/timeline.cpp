@@ -10,21 +10,24 @@ namespace fusesim {
 
 namespace {
 
-// Occupancy as it changed, or, with more than `limit` samples, the largest value per core in
-// each of `intervals` equal intervals; `width` gets the interval (0: exact).
-std::vector<OccupancySample> peaks(const RunContext& c, size_t limit, uint64_t intervals,
-                                   uint64_t& width) {
+// Visits occupancy as it changed, or, with more than `limit` samples, the largest value per core
+// in each of `intervals` equal intervals (streamed: no copy of the samples is made); returns the
+// interval width (0: exact).
+template <typename Visit>
+uint64_t visit_peaks(const RunContext& c, size_t limit, uint64_t intervals, Visit&& visit) {
     const auto& samples = c.result.occupancy;
-    width = 0;
-    if (samples.size() <= limit) return samples;
+    if (samples.size() <= limit) {
+        for (const auto& x : samples) visit(x);
+        return 0;
+    }
     const size_t cores = c.result.peak_sram.size();
-    width = std::max<uint64_t>(1, c.result.cycles / std::max<uint64_t>(intervals, 1) + 1);
-    std::vector<OccupancySample> out;
+    const uint64_t width =
+        std::max<uint64_t>(1, c.result.cycles / std::max<uint64_t>(intervals, 1) + 1);
     std::vector<int64_t> current(cores, 0), best(cores, -1);
     uint64_t bucket = 0;
     auto flush = [&](uint64_t b) {
         for (size_t k = 0; k < cores; ++k)
-            if (best[k] >= 0) out.push_back({b * width, static_cast<int>(k), best[k]});
+            if (best[k] >= 0) visit(OccupancySample{b * width, static_cast<int>(k), best[k]});
     };
     for (const auto& x : samples) {
         const uint64_t b = x.cycle / width;
@@ -37,7 +40,7 @@ std::vector<OccupancySample> peaks(const RunContext& c, size_t limit, uint64_t i
         best[x.core] = std::max(best[x.core], x.bytes);
     }
     flush(bucket);
-    return out;
+    return width;
 }
 
 } // namespace
@@ -46,12 +49,12 @@ std::string memory_csv(const RunContext& c) {
     // Every change of occupancy, or for long runs the largest value in each of 100,000 equal
     // intervals per core (fewer with many cores: at most ~2,000,000 rows).
     const size_t cores = std::max<size_t>(c.result.peak_sram.size(), 1);
-    uint64_t width = 0;
     std::string s = "cycle,core,sram_bytes\n";
-    for (const auto& x :
-         peaks(c, 200000, std::clamp<uint64_t>(2000000 / cores, 100, 100000), width))
-        s += std::to_string(x.cycle) + "," + std::to_string(x.core) + "," +
-             std::to_string(x.bytes) + "\n";
+    visit_peaks(c, 200000, std::clamp<uint64_t>(2000000 / cores, 100, 100000),
+                [&](const OccupancySample& x) {
+                    s += std::to_string(x.cycle) + "," + std::to_string(x.core) + "," +
+                         std::to_string(x.bytes) + "\n";
+                });
     return s;
 }
 
@@ -87,12 +90,12 @@ std::string timeline_json(const RunContext& c, size_t max_counters) {
              ",\"busy_cycles\":" + std::to_string(x.busy) + "}}";
     }
     const size_t cores = std::max<size_t>(c.result.peak_sram.size(), 1);
-    uint64_t width = 0;
-    const auto counters = peaks(c, max_counters, max_counters / cores, width);
-    for (const auto& x : counters)
-        s += ",\n{\"name\":\"SRAM core " + std::to_string(x.core) +
-             "\",\"ph\":\"C\",\"pid\":1,\"ts\":" + ts(x.cycle) +
-             ",\"args\":{\"bytes\":" + std::to_string(x.bytes) + "}}";
+    const uint64_t width =
+        visit_peaks(c, max_counters, max_counters / cores, [&](const OccupancySample& x) {
+            s += ",\n{\"name\":\"SRAM core " + std::to_string(x.core) +
+                 "\",\"ph\":\"C\",\"pid\":1,\"ts\":" + ts(x.cycle) +
+                 ",\"args\":{\"bytes\":" + std::to_string(x.bytes) + "}}";
+        });
     for (const auto& l : c.result.lifetimes) // a track of SRAM lifetimes (simulation.lifetimes)
         s += ",\n{\"name\":\"" + l.tensor +
              "\",\"cat\":\"sram\",\"ph\":\"X\",\"pid\":2,\"tid\":" + std::to_string(l.core) +

@@ -36,6 +36,12 @@ std::string mib(double bytes) {
 
 } // namespace
 
+size_t timeline_slice_limit(uint64_t budget) {
+    return std::clamp<size_t>(
+        static_cast<size_t>(0.75 * static_cast<double>(budget) / kTimelineSliceBytes), 64,
+        kTimelineMaxSlices);
+}
+
 TracePlan plan_traces(const Workload& w, const HardwareSpec& hw, const TilePlan& plan,
                       uint64_t budget, SimOptions& options) {
     TracePlan p;
@@ -58,8 +64,7 @@ TracePlan plan_traces(const Workload& w, const HardwareSpec& hw, const TilePlan&
         }
     }
     options.vcd_interval = p.vcd_interval;
-    p.timeline_slices = std::clamp<size_t>(static_cast<size_t>(0.75 * b / kTimelineSliceBytes), 64,
-                                           kTimelineMaxSlices);
+    p.timeline_slices = timeline_slice_limit(budget);
     p.timeline_counters = std::clamp<size_t>(static_cast<size_t>(0.25 * b / kTimelineCounterBytes),
                                              static_cast<size_t>(hw.cores) * 16, 200000);
     options.timeline_limit = p.timeline_slices;

@@ -33,6 +33,9 @@ struct TracePlan {
     size_t timeline_slices = 0, timeline_counters = 0;
 };
 
+// The timeline slices a trace budget allows (3/4 of it, at 180 B a slice, 64 to 400,000).
+size_t timeline_slice_limit(uint64_t budget);
+
 // The plan of the traces of one run; sets options.vcd_interval and the timeline's limits.
 TracePlan plan_traces(const Workload& w, const HardwareSpec& hw, const TilePlan& plan,
                       uint64_t budget, SimOptions& options);
