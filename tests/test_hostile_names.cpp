@@ -225,7 +225,8 @@ TEST_CASE("Workload and hardware names with gnuplot syntax run no command", "[ho
     CHECK(r.exit_code == 0);
     CHECK(pwned(d.path()).empty());
     const std::string roof = read_file(d.file("traces/gp/roofline.gp"));
-    CHECK_THAT(roof, Contains("title " + gnuplot_string(kGnuplot)));
+    // The key names each point "workload: type".
+    CHECK_THAT(roof, Contains("title \"" + escaped(kGnuplot) + ": "));
     CHECK_THAT(roof, Contains("title \"Roofline of " + escaped("h" + kGnuplot) + " ("));
     CHECK_THAT(read_file(d.file("traces/gp/latency.gp")),
                Contains("title " + gnuplot_string(kGnuplot)));
@@ -247,7 +248,7 @@ TEST_CASE("A custom operator type with a newline and EOD runs no command", "[hos
     CHECK(r.exit_code == 0);
     CHECK(pwned(d.path()).empty());
     const std::string roof = read_file(d.file("traces/ty/roofline.gp"));
-    CHECK_THAT(roof, Contains("set label " + gnuplot_string(type)));
+    CHECK_THAT(roof, Contains("title " + gnuplot_string("w: " + type)));
     CHECK(fs::is_regular_file(d.file("traces/ty/roofline.svg")));
 }
 

@@ -42,7 +42,7 @@ void Core::trace(VcdWriter& vcd) {
     vcd_ = &vcd;
     const std::string n = basename();
     vcd_busy_ = vcd.add(n + "_busy", 1);
-    vcd_op_ = vcd.add(n + "_op", 32);
+    vcd_op_ = vcd.add(n + "_op", 32, VcdWriter::Aggregate::Latest);
     vcd_sram_ = vcd.add(n + "_sram_bytes", 64);
 }
 

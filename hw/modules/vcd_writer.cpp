@@ -1,5 +1,6 @@
 #include "hw/modules/vcd_writer.hpp"
 
+#include <algorithm>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -32,8 +33,9 @@ std::string code_of(size_t index) {
 
 } // namespace
 
-VcdWriter::VcdWriter(std::string path, uint64_t max_bytes)
-    : path_(std::move(path)), max_bytes_(max_bytes) {
+VcdWriter::VcdWriter(std::string path, uint64_t max_bytes, double clock_hz, uint64_t interval)
+    : path_(std::move(path)), max_bytes_(max_bytes), time_(clock_hz),
+      interval_(std::max<uint64_t>(interval, 1)) {
     // A fresh name beside the final one, created exclusively: an existing file or a symlink
     // planted under that name makes open fail instead of being followed.
     for (unsigned attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
@@ -50,12 +52,13 @@ VcdWriter::~VcdWriter() {
     if (!finished_) ::unlink(temp_.c_str());
 }
 
-int VcdWriter::add(const std::string& name, int width) {
+int VcdWriter::add(const std::string& name, int width, Aggregate aggregate) {
     if (started_) throw std::logic_error("VCD signals are declared before the first change");
     Signal s;
     s.name = name;
     s.code = code_of(signals_.size());
     s.width = width;
+    s.aggregate = aggregate;
     signals_.push_back(s);
     return static_cast<int>(signals_.size() - 1);
 }
@@ -76,37 +79,39 @@ void VcdWriter::append_value(std::string& out, const Signal& s, uint64_t value) 
 
 void VcdWriter::start() {
     // No $date: the same input gives the same file.
-    buffer_ += "$version fusesim $end\n"
-               "$comment one cycle is drawn as 1 ns $end\n"
-               "$timescale 1 ns $end\n"
-               "$scope module accelerator $end\n";
+    buffer_ += "$version fusesim $end\n$comment " + time_.describe() +
+               (interval_ > 1 ? "; one step per interval of " + std::to_string(interval_) +
+                                    " cycles (peak values; coreN_op: the last operator)"
+                              : std::string()) +
+               " $end\n$timescale " + time_.unit() + " $end\n$scope module accelerator $end\n";
     for (const auto& s : signals_)
         buffer_ += "$var wire " + std::to_string(s.width) + " " + s.code + " " + s.name + " $end\n";
     buffer_ += "$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n";
     // The values at cycle 0 (after the changes made at 0) are the initial ones.
     const bool at_zero = pending_ == 0;
     for (auto& s : signals_) {
-        const uint64_t v = at_zero ? s.value : 0;
+        const uint64_t v = at_zero && s.dirty ? s.step : 0;
         append_value(buffer_, s, v);
         s.shown = v;
     }
     buffer_ += "$end\n";
-    if (at_zero) {
-        for (int id : dirty_) signals_[id].dirty = false;
-        dirty_.clear();
-    }
     started_ = true;
+    if (at_zero) settle();
     drain(false);
 }
 
 void VcdWriter::flush_step() {
-    if (!started_) start();
+    if (!started_) {
+        const bool at_zero = pending_ == 0;
+        start();
+        if (at_zero) return; // written as the initial values (and any carry is pending)
+    }
     if (dirty_.empty() || truncated_) return;
-    std::string step = "#" + std::to_string(pending_) + "\n";
+    std::string step = "#" + std::to_string(time_.ticks(pending_)) + "\n";
     const size_t header = step.size();
     for (int id : dirty_) {
         const Signal& s = signals_[static_cast<size_t>(id)];
-        if (s.value != s.shown) append_value(step, s, s.value);
+        if (s.step != s.shown) append_value(step, s, s.step);
     }
     if (step.size() > header) { // else every change was undone within the step
         // The cap counts bytes, so where the trace is cut depends on the simulation alone.
@@ -121,21 +126,43 @@ void VcdWriter::flush_step() {
         buffer_ += step;
         last_step_ = pending_;
     }
+    settle();
+    drain(false);
+}
+
+void VcdWriter::settle() {
+    std::vector<int> carried;
     for (int id : dirty_) {
         Signal& s = signals_[static_cast<size_t>(id)];
         s.dirty = false;
-        s.shown = s.value;
+        s.shown = s.step;
+        if (s.value != s.step) carried.push_back(id); // intervals only: shown the peak
     }
     dirty_.clear();
-    drain(false);
+    if (carried.empty()) return;
+    pending_ += interval_;
+    for (int id : carried) {
+        Signal& s = signals_[static_cast<size_t>(id)];
+        s.dirty = true;
+        s.step = s.value;
+        dirty_.push_back(id);
+    }
 }
 
 void VcdWriter::set(int id, uint64_t value, uint64_t cycle) {
     if (truncated_) return;
-    if (cycle != pending_ && !dirty_.empty()) flush_step();
+    cycle = cycle / interval_ * interval_; // the start of its interval
+    while (cycle != pending_ && !dirty_.empty() && !truncated_) flush_step();
     if (truncated_) return;
     pending_ = cycle;
     Signal& s = signals_[static_cast<size_t>(id)];
+    const uint64_t before = s.dirty ? s.step : s.value;
+    if (interval_ == 1)
+        s.step = value;
+    else if (s.aggregate == Aggregate::Peak)
+        s.step = std::max(before, value);
+    else
+        s.step = value != 0 ? value : before;
     s.value = value;
     if (!s.dirty) {
         s.dirty = true;
@@ -158,7 +185,13 @@ void VcdWriter::drain(bool all) {
 
 void VcdWriter::finish(uint64_t end_cycle) {
     flush_step();
-    if (!truncated_ && end_cycle > last_step_) buffer_ += "#" + std::to_string(end_cycle) + "\n";
+    // What the last interval carried over is shown at the end, not past it.
+    if (!dirty_.empty() && !truncated_) {
+        if (pending_ > end_cycle) pending_ = std::max(end_cycle, last_step_ + 1);
+        flush_step();
+    }
+    if (!truncated_ && end_cycle > last_step_)
+        buffer_ += "#" + std::to_string(time_.ticks(end_cycle)) + "\n";
     drain(true);
     if (::close(fd_) != 0) {
         fd_ = -1;

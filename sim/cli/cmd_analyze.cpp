@@ -25,6 +25,7 @@ struct Point {
     AnalyticReport report;
     double seconds;
     double layers;
+    int64_t whole_layers; // the same, for exact integer counts
 };
 
 // The roofline plot places operator types at one sequence length (the paper's Figure 4).
@@ -43,14 +44,15 @@ int64_t pick_roofline_len(const ResolvedExperiment& e, const std::vector<Point>&
     return points.back().seq_len;
 }
 
-// The roofline with every operator type at sequence length `len`: one panel per stage, a
-// labelled point per type, a colour per workload (the paper's Figure 4, middle). Names go through
-// gnuplot_string (types as labels, not data); the data blocks hold numbers only.
+// The roofline with every operator type at sequence length `len`: one panel per stage, a point
+// per type, a colour per workload and a point shape per type, named in the key beside the panel
+// (the paper's Figure 4, middle): no text is placed among the points, so none can overlap. Names
+// go through gnuplot_string; the data blocks hold numbers only.
 std::string roofline_script(const HardwareSpec& hw, const std::vector<Point>& points, int64_t len) {
     const double peak = static_cast<double>(hw.total_pes());
     const double bw = hw.dram.bytes_per_cycle;
     std::string s =
-        "set terminal svg size 1300,600 dynamic noenhanced font 'sans,13' background "
+        "set terminal svg size 1600,640 dynamic noenhanced font 'sans,13' background "
         "'white'\nset output " +
         gnuplot_string("roofline.svg") + "\nset multiplot layout 1,2 title " +
         gnuplot_string("Roofline of " + hw.name + " (" + std::to_string(hw.total_pes()) + " PEs, " +
@@ -58,7 +60,8 @@ std::string roofline_script(const HardwareSpec& hw, const std::vector<Point>& po
                        " ops/byte), L = " + std::to_string(len)) +
         "\n";
     s += "set logscale xy\nset xlabel 'operational intensity (ops/byte)'\n"
-         "set ylabel 'attainable performance (ops/cycle)'\nset grid\nset key bottom right\n"
+         "set ylabel 'attainable performance (ops/cycle)'\nset grid\n"
+         "set key outside right top vertical Left reverse font ',11' spacing 1.1\n"
          "set xrange [0.03:3000]\nset yrange [1:" +
          fixed(peak * 4, 0) + "]\n";
     s += "roof(x) = (x*" + fixed(bw, 6) + " < " + fixed(peak, 1) + ") ? x*" + fixed(bw, 6) + " : " +
@@ -67,31 +70,34 @@ std::string roofline_script(const HardwareSpec& hw, const std::vector<Point>& po
     for (const auto& p : points)
         if (std::find(workloads.begin(), workloads.end(), p.workload) == workloads.end())
             workloads.push_back(p.workload);
+    // Point shapes by operator type, in order of first appearance (the same in both panels).
+    std::vector<std::string> types;
+    for (const auto& p : points)
+        for (const auto& t : p.report.types)
+            if (std::find(types.begin(), types.end(), t.type) == types.end())
+                types.push_back(t.type);
+    static const int kShapes[] = {7, 5, 9, 11, 13, 15, 4, 6, 8, 10, 12, 14, 1, 2, 3};
     int block = 0;
     for (Stage stage : {Stage::Prefill, Stage::Decode}) {
         std::string plot = "set title " + gnuplot_string(to_string(stage)) +
                            "\nplot roof(x) with lines lw 2 lc rgb 'black' title 'roofline'";
-        std::string labels;
         for (const auto& p : points) {
             if (p.seq_len != len || p.stage != stage) continue;
             const std::string colour = std::to_string(
                 std::find(workloads.begin(), workloads.end(), p.workload) - workloads.begin() + 1);
-            std::string rows;
-            for (const auto& t : p.report.types)
-                if (t.ops > 0 && t.intensity > 0) {
-                    const std::string x = sci(t.intensity, 6),
-                                      y = sci(t.attainable_ops_per_cycle, 6);
-                    rows += x + " " + y + "\n";
-                    labels += "set label " + gnuplot_string(t.type) + " at " + x + "," + y +
-                              " left offset char 0.8,0.6 font ',10' tc lt " + colour + "\n";
-                }
-            if (rows.empty()) continue;
-            const std::string name = "$P" + std::to_string(block++);
-            s += name + " << EOD\n" + rows + "EOD\n";
-            plot += ", " + name + " using 1:2 with points pt 7 ps 1.4 lc " + colour + " title " +
-                    gnuplot_string(p.workload);
+            for (const auto& t : p.report.types) {
+                if (t.ops <= 0 || t.intensity <= 0) continue;
+                const size_t k = static_cast<size_t>(std::find(types.begin(), types.end(), t.type) -
+                                                     types.begin());
+                const std::string name = "$P" + std::to_string(block++);
+                s += name + " << EOD\n" + sci(t.intensity, 6) + " " +
+                     sci(t.attainable_ops_per_cycle, 6) + "\nEOD\n";
+                plot += ", " + name + " using 1:2 with points pt " +
+                        std::to_string(kShapes[k % std::size(kShapes)]) + " ps 1.5 lc " + colour +
+                        " title " + gnuplot_string(p.workload + ": " + t.type);
+            }
         }
-        s += labels + plot + "\nunset label\n";
+        s += plot + "\n";
     }
     return s + "unset multiplot\n";
 }
@@ -170,17 +176,20 @@ int cmd_analyze(const CommandArgs& args) {
                 Workload w = ws.build(stage, L);
                 AnalyticReport r = analyze_layer_by_layer(w, hw);
                 const double secs = static_cast<double>(r.model_cycles) / hw.clock_hz;
-                points.push_back(
-                    {ws.name, stage, L, std::move(r), secs, static_cast<double>(w.layers)});
+                points.push_back({ws.name, stage, L, std::move(r), secs,
+                                  static_cast<double>(w.layers), static_cast<int64_t>(w.layers)});
             }
     const int64_t roof_len = pick_roofline_len(e, points);
     OutputDir out(args.output.empty() ? e.output : args.output);
+    out.set_quiet(args.quiet);
 
     Table totals({"workload", "stage", "L", "ops", "DRAM bytes", "latency", "dominant type"});
     Table totals_csv(
         {"workload", "stage", "seq_len", "ops", "dram_bytes", "latency_seconds", "dominant_type"});
-    Table types({"workload", "stage", "L", "type", "ops", "DRAM bytes", "intensity",
-                 "ops/byte (ratio)", "attainable ops/cycle", "latency s", "share"});
+    // analysis.csv: counts as exact integers, floats as their shortest round-trip text.
+    Table types({"workload", "stage", "seq_len", "type", "ops", "dram_bytes",
+                 "intensity_ops_per_byte", "intensity_ratio_ops_per_byte",
+                 "attainable_ops_per_cycle", "latency_seconds", "latency_share"});
     nlohmann::ordered_json j;
     j["experiment"] = e.name;
     j["hardware"] = {
@@ -203,10 +212,10 @@ int cmd_analyze(const CommandArgs& args) {
                 dominant = t.type;
             }
             types.row({p.workload, to_string(p.stage), std::to_string(p.seq_len), t.type,
-                       sci(static_cast<double>(t.ops) * layers, 6),
-                       sci(static_cast<double>(t.dram_bytes) * layers, 6), fixed(t.intensity, 4),
-                       fixed(t.intensity_ratio, 4), fixed(t.attainable_ops_per_cycle, 2),
-                       sci(secs, 6), fixed(secs / p.seconds, 4)});
+                       std::to_string(t.ops * p.whole_layers),
+                       std::to_string(t.dram_bytes * p.whole_layers), exact(t.intensity),
+                       exact(t.intensity_ratio), exact(t.attainable_ops_per_cycle), exact(secs),
+                       exact(secs / p.seconds)});
             jt.push_back({{"type", t.type},
                           {"ops", static_cast<double>(t.ops) * layers},
                           {"dram_bytes", static_cast<double>(t.dram_bytes) * layers},
@@ -220,9 +229,9 @@ int cmd_analyze(const CommandArgs& args) {
                     sci(static_cast<double>(p.report.layer_dram_bytes) * layers, 4),
                     seconds_text(p.seconds), dominant});
         totals_csv.row({p.workload, to_string(p.stage), std::to_string(p.seq_len),
-                        fixed(static_cast<double>(p.report.layer_ops) * layers, 0),
-                        fixed(static_cast<double>(p.report.layer_dram_bytes) * layers, 0),
-                        sci(p.seconds, 10), dominant});
+                        std::to_string(p.report.layer_ops * p.whole_layers),
+                        std::to_string(p.report.layer_dram_bytes * p.whole_layers),
+                        exact(p.seconds), dominant});
         nlohmann::ordered_json jo = nlohmann::ordered_json::array();
         for (const auto& c : p.report.ops)
             jo.push_back({{"name", c.name},

@@ -9,7 +9,18 @@
 #include <CLI/CLI.hpp>
 #include <systemc>
 
+#include <cstdlib>
 #include <iostream>
+
+// libsystemc's own main() prints its banner in sc_elab_and_sim() before it calls sc_main, unless
+// SYSTEMC_DISABLE_COPYRIGHT_MESSAGE is set then. This main() takes the place of the library's
+// (the executable's definition wins at link time), sets the variable, then enters SystemC as
+// the library would: no command, `--help` included, ever prints the banner, whatever the caller's
+// environment. Child processes (sweep points) inherit the variable.
+int main(int argc, char* argv[]) {
+    ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+    return sc_core::sc_elab_and_sim(argc, argv);
+}
 
 int sc_main(int argc, char* argv[]) {
     using namespace fusesim;

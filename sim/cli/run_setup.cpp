@@ -3,6 +3,7 @@
 #include "sim/cli/auto_fusion.hpp"
 #include "sim/engine/memory_budget.hpp"
 #include "sim/engine/tile_cost.hpp"
+#include "sim/report/trace_plan.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -79,7 +80,9 @@ std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_la
     const int64_t limit = memory_limit(args.max_memory, args.memory_share, &why);
     try {
         s->memory = estimate_run_memory(s->workload, s->mapping, s->hw, s->simulated_layers,
-                                        s->simulation.timeline, static_cast<double>(limit));
+                                        s->simulation.timeline, static_cast<double>(limit),
+                                        static_cast<double>(timeline_slice_limit(
+                                            static_cast<uint64_t>(s->simulation.trace_budget))));
         const std::string problem = memory_problem(s->memory, limit, why, all_layers);
         // Past kMaxPlanTiles build_tile_plan says that the plan cannot be represented at all.
         if (!problem.empty() && s->memory.tiles <= kMaxPlanTiles) {

@@ -52,6 +52,13 @@ inline constexpr Param timeline =
 inline constexpr Param vcd_limit =
     optional("vcd_limit", T::Size, 1 << 20, 1099511627776.0, "`256MiB`", 268435456.0,
              "size at which `trace.vcd` is cut (see \"Bounded outputs\")");
+inline constexpr Param trace_budget = optional(
+    "trace_budget", T::Size, 65536, 1099511627776.0, "`4MiB`", 4194304.0,
+    "planned size of `trace.vcd` and of `timeline.json` each: over it they are written coarser, "
+    "never cut (see \"Traces sized for the run\")");
+inline constexpr Param fst =
+    optional("fst", T::Boolean, 0, 0, "`false`", 0,
+             "convert `trace.vcd` to `trace.fst` with `vcd2fst` (GTKWave) if it is on PATH");
 inline constexpr Param lifetime_group =
     text("lifetimes.group", nullptr,
          "optional section `lifetimes`: record SRAM lifetimes (Fig. 10) of the group whose "
@@ -60,8 +67,8 @@ inline constexpr Param lifetime_step =
     optional("lifetimes.step", T::Integer, 0, 1099511627776.0, "0", 0,
              "... around this step of that group (tile index in the operator)");
 inline constexpr const Param* simulation_keys[] = {
-    &layers,   &prefetch,  &cache_weights,  &stream_operands, &vcd,
-    &timeline, &vcd_limit, &lifetime_group, &lifetime_step};
+    &layers,       &prefetch, &cache_weights, &stream_operands, &vcd,          &timeline,
+    &trace_budget, &fst,      &vcd_limit,     &lifetime_group,  &lifetime_step};
 
 // The mapping section.
 inline constexpr Param map_name = text("name", "`default`", "shown in reports");

@@ -40,6 +40,16 @@ inline constexpr Param plot_where =
 inline constexpr Param plot_marks =
     other("plots[i].marks", "list of `{match: {column: value}, label: text}`", "",
           "labels the point of each series that matches");
+inline constexpr Param plot_xlabel =
+    text("plots[i].xlabel", "from the column (see \"Plot labels\")", "the x axis' label");
+inline constexpr Param plot_ylabel =
+    text("plots[i].ylabel", "from the column", "the y axis' label (and the series' name)");
+inline constexpr Param plot_xunit =
+    text("plots[i].xunit", "from the column",
+         "unit the x values are shown in: B, KiB, MiB, GiB (for `*_bytes`), s, ms, us, ns "
+         "(`*_seconds`), cycles, kcycles, Mcycles, Gcycles (`*_cycles`), % (`utilization`); "
+         "`none`: as written");
+inline constexpr Param plot_yunit = text("plots[i].yunit", "from the column", "the same for y");
 inline constexpr Param best_group_by =
     other("best[i].group_by", "list of columns", nullptr, "one best point per group of rows");
 inline constexpr Param best_minimize =
@@ -47,10 +57,10 @@ inline constexpr Param best_minimize =
 inline constexpr Param best_baseline = other("best[i].baseline", "map of column → value", "",
                                              "the values that make the baseline point");
 inline constexpr Param output = other("output", "path", "`traces/<name>`", "default output folder");
-inline constexpr const Param* all[] = {&name,          &description,   &experiment,    &set,
-                                       &axes,          &combine,       &plot_name,     &plot_x,
-                                       &plot_y,        &plot_series,   &plot_style,    &plot_title,
-                                       &plot_logx,     &plot_logy,     &plot_where,    &plot_marks,
-                                       &best_group_by, &best_minimize, &best_baseline, &output};
+inline constexpr const Param* all[] = {
+    &name,       &description, &experiment,    &set,           &axes,          &combine,
+    &plot_name,  &plot_x,      &plot_y,        &plot_series,   &plot_style,    &plot_title,
+    &plot_logx,  &plot_logy,   &plot_where,    &plot_marks,    &plot_xlabel,   &plot_ylabel,
+    &plot_xunit, &plot_yunit,  &best_group_by, &best_minimize, &best_baseline, &output};
 
 } // namespace fusesim::sweep_param

@@ -77,6 +77,8 @@ struct SimulationSpec {
     bool vcd = run_param::vcd.default_value != 0;
     int64_t vcd_limit = run_param::vcd_limit.default_int(); // trace.vcd is cut at this size
     bool timeline = run_param::timeline.default_value != 0;
+    int64_t trace_budget = run_param::trace_budget.default_int(); // per trace file, planned
+    bool fst = run_param::fst.default_value != 0;                 // trace.vcd → trace.fst
 };
 SimulationSpec read_simulation(const ConfigNode* simulation);
 

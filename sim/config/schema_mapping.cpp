@@ -184,6 +184,8 @@ SimulationSpec read_simulation(const ConfigNode* node) {
     s.vcd = read_bool_or_default(r, P::vcd);
     if (r.has("vcd_limit")) s.vcd_limit = read_bytes(r, P::vcd_limit);
     s.timeline = read_bool_or_default(r, P::timeline);
+    if (r.has("trace_budget")) s.trace_budget = read_bytes(r, P::trace_budget);
+    s.fst = read_bool_or_default(r, P::fst);
     r.finish();
     return s;
 }

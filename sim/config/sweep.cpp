@@ -4,6 +4,8 @@
 #include "sim/config/file_names.hpp"
 #include "sim/config/params_read.hpp"
 
+#include <tuple>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -151,6 +153,17 @@ SweepSpec read_sweep(const std::string& path) {
             ps.logx = read_bool_or_default(p, P::plot_logx);
             ps.logy = read_bool_or_default(p, P::plot_logy);
             if (auto where = p.opt_sub("where")) ps.where = pairs(*where, columns);
+            for (auto [axis, column, label_key, unit_key] :
+                 {std::tuple{&ps.xaxis, &ps.x, "xlabel", "xunit"},
+                  std::tuple{&ps.yaxis, &ps.y, "ylabel", "yunit"}}) {
+                *axis = default_axis(*column);
+                if (auto label = p.opt_str(label_key)) axis->text = *label;
+                if (auto unit = p.opt_str(unit_key)) {
+                    if (const std::string why = unit_problem(*column, *unit); !why.empty())
+                        p.fail(unit_key, why);
+                    axis->unit = *unit == "none" ? "" : *unit;
+                }
+            }
             if (const ConfigNode* marks = p.opt_raw("marks")) {
                 if (!marks->is_sequence())
                     throw ConfigError(marks->origin(), p.key_path("marks"), "expected a list");

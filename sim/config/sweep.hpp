@@ -23,6 +23,7 @@
 #include "sim/config/config_tree.hpp"
 #include "sim/config/experiment.hpp"
 #include "sim/config/params_sweep.hpp"
+#include "sim/config/plot_labels.hpp"
 
 #include <string>
 #include <vector>
@@ -45,6 +46,8 @@ struct PlotSpec {
         std::string label;
     };
     std::vector<Mark> marks;
+    // The axes' labels and the units their values are shown in (plot_labels.hpp).
+    AxisLabel xaxis, yaxis;
 };
 
 // The best point of each group of rows, against a baseline point (a table and best.csv).

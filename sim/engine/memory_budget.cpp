@@ -52,12 +52,13 @@ std::string approx_bytes(double bytes) {
 }
 
 MemoryEstimate estimate_run_memory(const Workload& w, const MappingSpec& m, const HardwareSpec& hw,
-                                   int layers, bool timeline, double limit) {
+                                   int layers, bool timeline, double limit,
+                                   double timeline_slices) {
     MemoryEstimate e;
     const double cores = static_cast<double>(hw.cores);
     auto total = [&](const PlanCount& pc) {
         // Slices merge runs of tiles of one operator on one core: at most one per tile.
-        const double slices = timeline ? std::min(pc.tiles, kTimelineSlices) : 0;
+        const double slices = timeline ? std::min(pc.tiles, timeline_slices) : 0;
         e.tiles = pc.tiles;
         e.input_refs = pc.input_refs;
         e.bytes = kBaseBytes + pc.tiles * kBytesPerTile + pc.input_refs * kBytesPerRef +

@@ -28,13 +28,15 @@ constexpr double kBytesPerTile = 300;           // tile, chunk, scheduler and me
 constexpr double kBytesPerRef = 40;             // a tile's read of a chunk (plan, CSR, pins)
 constexpr double kBytesPerCore = 8 * 1024;      // SystemC modules, ports, per-core state
 constexpr double kTimelineBytesPerSlice = 400;  // timeline.json slices, in memory and as text
-constexpr double kTimelineSlices = 400000;      // SimOptions::timeline_limit
+constexpr double kTimelineSlices = 400000;      // the most SimOptions::timeline_limit allows
 constexpr double kBaseBytes = 16 * 1024 * 1024; // the process with SystemC loaded
 
 // `limit`: when the tiles alone exceed it, their reads are not counted (the answer is no anyway).
+// `timeline_slices`: the run's timeline limit (the trace budget's share, trace_plan.hpp).
 MemoryEstimate estimate_run_memory(const Workload& w, const MappingSpec& m, const HardwareSpec& hw,
                                    int layers, bool timeline,
-                                   double limit = std::numeric_limits<double>::infinity());
+                                   double limit = std::numeric_limits<double>::infinity(),
+                                   double timeline_slices = kTimelineSlices);
 
 // The default limit: half of physical memory, and at most 3/4 of RLIMIT_AS or of the cgroup's
 // memory.max when those are set (what the process may really use). `why` describes it.

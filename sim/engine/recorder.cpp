@@ -37,18 +37,62 @@ void Recorder::compute_started(int tile, int core, uint64_t now, uint64_t cycles
     st.useful_pe_cycles += useful;
     core_useful_[core] += useful;
     if (options_.timeline) {
-        // Back-to-back tiles of one operator on one core make one slice.
-        size_t& last = last_slice_[core];
-        if (last != SIZE_MAX && timeline_[last].op == t.op && timeline_[last].layer == t.layer &&
-            timeline_[last].end == now) {
-            timeline_[last].end = now + cycles;
-        } else if (timeline_.size() < options_.timeline_limit) {
-            last = timeline_.size();
-            timeline_.push_back({now, now + cycles, core, t.op, t.layer});
-        } else {
-            timeline_truncated_ = true;
-        }
+        ++timeline_tiles_;
+        add_slice({now, now + cycles, core, t.op, t.layer, 1, cycles});
+        // Past the limit the whole timeline gets coarser (the run stays covered to its end).
+        while (timeline_.size() > options_.timeline_limit && level_ != TimelineLevel::Layer)
+            coarsen_timeline();
     }
+}
+
+bool Recorder::same_slice(const TimelineSlice& last, const TimelineSlice& next) const {
+    if (last.layer != next.layer) return false;
+    switch (level_) {
+    case TimelineLevel::Tiles:
+        return last.op == next.op && last.end == next.start;
+    case TimelineLevel::Operator:
+        return last.op == next.op;
+    case TimelineLevel::Group:
+        return plan_.group_of_op[last.op] == plan_.group_of_op[next.op];
+    case TimelineLevel::Layer:
+        return true;
+    }
+    return false;
+}
+
+void Recorder::add_slice(const TimelineSlice& s) {
+    size_t& last = last_slice_[static_cast<size_t>(s.core)];
+    if (last != SIZE_MAX && same_slice(timeline_[last], s)) {
+        TimelineSlice& l = timeline_[last];
+        l.end = std::max(l.end, s.end);
+        l.tiles += s.tiles;
+        l.busy += s.busy;
+        return;
+    }
+    last = timeline_.size();
+    timeline_.push_back(s);
+}
+
+void Recorder::coarsen_timeline() {
+    level_ = static_cast<TimelineLevel>(static_cast<int>(level_) + 1);
+    std::vector<TimelineSlice> kept;
+    kept.swap(timeline_);
+    std::fill(last_slice_.begin(), last_slice_.end(), SIZE_MAX);
+    for (const auto& s : kept) add_slice(s);
+}
+
+const char* describe(TimelineLevel level) {
+    switch (level) {
+    case TimelineLevel::Tiles:
+        return "back-to-back tiles of one operator on one core";
+    case TimelineLevel::Operator:
+        return "consecutive tiles of one operator and layer on one core";
+    case TimelineLevel::Group:
+        return "consecutive tiles of one fusion group and layer on one core";
+    case TimelineLevel::Layer:
+        return "the tiles of one layer on one core";
+    }
+    return "";
 }
 
 void Recorder::occupancy(int core, int64_t bytes, uint64_t now) {
@@ -121,7 +165,8 @@ void Recorder::fill(TimingResult& r) const {
     r.streamed_tiles = streamed_tiles_;
     r.occupancy = samples_;
     r.timeline = timeline_;
-    r.timeline_truncated = timeline_truncated_;
+    r.timeline_level = level_;
+    r.timeline_tiles = timeline_tiles_;
     if (window_from_ <= window_to_) {
         r.lifetime_from = window_from_;
         r.lifetime_to = window_to_;

@@ -116,7 +116,12 @@ class Recorder {
     uint64_t end_ = 0;
     std::vector<TimelineSlice> timeline_;
     std::vector<size_t> last_slice_; // per core: its latest timeline slice
-    bool timeline_truncated_ = false;
+    TimelineLevel level_ = TimelineLevel::Tiles;
+    uint64_t timeline_tiles_ = 0;
+    // Whether `next` (on the same core, later) merges into `last` at the current level.
+    bool same_slice(const TimelineSlice& last, const TimelineSlice& next) const;
+    void add_slice(const TimelineSlice& s);
+    void coarsen_timeline(); // one level coarser, merging the slices kept so far
     // Occupancy over time: every change, or for long runs the largest value per interval.
     std::vector<OccupancySample> samples_;
     static constexpr size_t kExactSamples = 1 << 20;

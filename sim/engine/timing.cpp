@@ -21,7 +21,8 @@ TimingResult simulate(const Workload& w, const HardwareSpec& hw, const TilePlan&
     // simulation throws.
     std::unique_ptr<VcdWriter> vcd;
     if (!options.vcd_path.empty()) {
-        vcd = std::make_unique<VcdWriter>(options.vcd_path, options.vcd_limit);
+        vcd = std::make_unique<VcdWriter>(options.vcd_path, options.vcd_limit, hw.clock_hz,
+                                          options.vcd_interval);
         accelerator.trace(*vcd);
     }
     sc_core::sc_start();

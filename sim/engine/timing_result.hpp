@@ -26,8 +26,12 @@ struct SimOptions {
     int64_t lifetime_step = 0;
     std::string vcd_path;                     // empty: no VCD
     uint64_t vcd_limit = uint64_t{256} << 20; // the VCD stops before it would pass this size
-    bool timeline = true;                     // collect compute slices for timeline.json
+    // trace.vcd in intervals of this many cycles (1: every change; see VcdWriter).
+    uint64_t vcd_interval = 1;
+    bool timeline = true; // collect compute slices for timeline.json
+    // Past this many slices the timeline is merged one level coarser (TimelineLevel), never cut.
     size_t timeline_limit = 400000;
+    size_t timeline_counters = 200000; // SRAM counter events in timeline.json (see memory.csv)
     int64_t memory_limit = 0; // auto fusion: candidates estimated above it are skipped; 0: default
 };
 
@@ -64,7 +68,15 @@ struct Lifetime {
 struct TimelineSlice {
     uint64_t start, end;
     int core, op, layer;
+    uint64_t tiles = 1; // tiles merged into it
+    uint64_t busy = 0;  // cycles of them computing (end - start when nothing idled between)
 };
+
+// How far the timeline's slices are merged. Each level merges the consecutive slices of one core
+// that share: Tiles, back-to-back tiles of one operator and layer; Operator, one operator and
+// layer (idle gaps included); Group, one fusion group and layer; Layer, one layer.
+enum class TimelineLevel : int { Tiles = 0, Operator = 1, Group = 2, Layer = 3 };
+const char* describe(TimelineLevel level);
 
 struct TimingResult {
     uint64_t cycles = 0;
@@ -83,7 +95,8 @@ struct TimingResult {
     std::vector<int64_t> peak_sram; // per core
     std::vector<OccupancySample> occupancy;
     std::vector<TimelineSlice> timeline;
-    bool timeline_truncated = false;
+    TimelineLevel timeline_level = TimelineLevel::Tiles;
+    uint64_t timeline_tiles = 0;     // tiles in the timeline
     uint64_t kernel_events = 0;      // SystemC delta cycles + timed notifications processed
     std::vector<Lifetime> lifetimes; // when SimOptions::lifetime_group is set
     uint64_t lifetime_from = 0, lifetime_to = 0; // the window of the chosen step

@@ -13,13 +13,9 @@
 #include <filesystem>
 #include <iostream>
 #include <signal.h>
-#include <spawn.h>
 #include <stdexcept>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char** environ;
 
 namespace fs = std::filesystem;
 
@@ -259,14 +255,32 @@ std::string OutputDir::write(const std::string& name, const std::string& content
 }
 
 bool OutputDir::plot(const std::string& name, const std::string& script) const {
-    write(name, script);
+    write(name, plot_preamble() + script);
     const auto before = list_names(stage_fd_);
-    if (run_gnuplot(stage_fd_, name, file(name))) return true;
+    if (run_gnuplot(stage_fd_, name, file(name), quiet_)) return true;
     // A failed gnuplot may leave half a figure: drop what it made, keep the script.
     for (const auto& n : list_names(stage_fd_))
         if (!std::binary_search(before.begin(), before.end(), n))
             ::unlinkat(stage_fd_, n.c_str(), 0);
     return false;
+}
+
+ToolRun OutputDir::run(const std::string& exe, const std::vector<std::string>& args) const {
+    open_stage();
+    return run_tool(stage_fd_, exe, args);
+}
+
+int64_t OutputDir::staged_size(const std::string& name) const {
+    open_stage();
+    struct stat st;
+    if (::fstatat(stage_fd_, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+        return -1;
+    return static_cast<int64_t>(st.st_size);
+}
+
+void OutputDir::remove_staged(const std::string& name) const {
+    open_stage();
+    ::unlinkat(stage_fd_, name.c_str(), 0);
 }
 
 void OutputDir::commit() {
@@ -300,6 +314,16 @@ void OutputDir::discard() noexcept {
     remove_folder(dir_fd_, stage_name_, file(stage_name_));
 }
 
+std::string plot_preamble() {
+    // gnuplot sets ARG0 to the script's path: change into its folder, so that `gnuplot
+    // some/where/x.gp` run from any folder writes its figure beside the script.
+    return "# Draws beside this script, from whatever folder gnuplot is started in.\n"
+           "__dir = ''; __rest = ARG0\n"
+           "while (strstrt(__rest, '/') > 0) { __i = strstrt(__rest, '/'); "
+           "__dir = __dir . __rest[1:__i]; __rest = __rest[__i+1:] }\n"
+           "if (strlen(__dir) > 0) { cd __dir }\n";
+}
+
 void write_file_atomic(const std::string& path, const std::string& content) {
     const fs::path p(path);
     const std::string name = p.filename().string();
@@ -310,75 +334,6 @@ void write_file_atomic(const std::string& path, const std::string& content) {
     if (d.fd < 0) throw std::runtime_error("cannot write '" + path + "': " + errno_text());
     write_at(d.fd, name, content, path);
     ::fsync(d.fd);
-}
-
-std::string find_on_path(const std::string& program) {
-    const char* env = std::getenv("PATH");
-    const std::string path = env && *env ? env : "/usr/local/bin:/usr/bin:/bin";
-    for (size_t start = 0; start <= path.size();) {
-        size_t end = path.find(':', start);
-        if (end == std::string::npos) end = path.size();
-        const std::string dir = path.substr(start, end - start);
-        start = end + 1;
-        if (dir.empty() || dir.front() != '/') continue; // relative entries depend on the cwd
-        const std::string candidate = dir + "/" + program;
-        struct stat st;
-        if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-            ::access(candidate.c_str(), X_OK) == 0)
-            return candidate;
-    }
-    return "";
-}
-
-bool run_gnuplot(int dir_fd, const std::string& script, const std::string& shown) {
-    const std::string exe = find_on_path("gnuplot");
-    if (exe.empty()) {
-        std::cerr << "note: gnuplot not found on PATH; plot script left at " << shown << "\n";
-        return false;
-    }
-    int pipe_fd[2];
-    if (::pipe2(pipe_fd, O_CLOEXEC) != 0) {
-        std::cerr << "warning: cannot run gnuplot on " << shown << ": " << errno_text() << "\n";
-        return false;
-    }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addfchdir_np(&actions, dir_fd);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, pipe_fd[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, pipe_fd[1], STDERR_FILENO);
-    // "./" so that a script name can never read as an option.
-    std::string arg0 = "gnuplot", arg1 = "./" + script;
-    char* argv[] = {arg0.data(), arg1.data(), nullptr};
-    pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(pipe_fd[1]);
-    if (rc != 0) {
-        ::close(pipe_fd[0]);
-        std::cerr << "warning: cannot run " << exe << ": " << std::strerror(rc) << "\n";
-        return false;
-    }
-    std::string output;
-    char buffer[4096];
-    for (;;) {
-        const ssize_t n = ::read(pipe_fd[0], buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        if (output.size() < 65536) output.append(buffer, static_cast<size_t>(n));
-    }
-    ::close(pipe_fd[0]);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (!ok)
-        std::cerr << "warning: gnuplot failed on " << shown
-                  << (WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")"
-                                          : " (exit " + std::to_string(WEXITSTATUS(status)) + ")")
-                  << (output.empty() ? "" : ":") << "\n";
-    std::cerr << output; // gnuplot's warnings, passed on
-    return ok;
 }
 
 } // namespace fusesim

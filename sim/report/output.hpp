@@ -9,7 +9,9 @@
 #pragma once
 
 #include "sim/config/file_names.hpp" // file_name_problem, used with these
+#include "sim/report/tools.hpp"      // run_gnuplot, find_on_path
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -50,7 +52,15 @@ class OutputDir {
     // script names its outputs by plain file name ("set output \"roofline.svg\"") and runs from
     // its own folder later too. False (with a note on stderr) if gnuplot is missing or fails;
     // the script is kept either way.
+    // The script starts with plot_preamble(). Under set_quiet(true) gnuplot's warnings are
+    // shown only when it fails.
     bool plot(const std::string& name, const std::string& script) const;
+    void set_quiet(bool quiet) { quiet_ = quiet; }
+    // Runs `exe` with `args` inside the staging folder (so it reads and writes staged files).
+    ToolRun run(const std::string& exe, const std::vector<std::string>& args) const;
+    // The size of staged file `name`, or -1 if there is none; and its removal.
+    int64_t staged_size(const std::string& name) const;
+    void remove_staged(const std::string& name) const;
     // Moves every staged file into the folder; std::runtime_error if that fails.
     void commit();
 
@@ -58,22 +68,19 @@ class OutputDir {
     std::string path_;
     int dir_fd_ = -1;
     int uncaught_ = 0;
+    bool quiet_ = false;
     mutable int stage_fd_ = -1;
     mutable std::string stage_name_;
     void open_stage() const;
     void discard() noexcept;
 };
 
+// The first lines of every plot script: gnuplot changes into the script's own folder, so the
+// script reads and writes its files there whatever the working folder it is started from.
+std::string plot_preamble();
+
 // Writes a whole file atomically: a new temporary file in the same folder (O_EXCL|O_NOFOLLOW),
 // fsync'd, renamed over `path`. std::runtime_error on failure, leaving no temporary behind.
 void write_file_atomic(const std::string& path, const std::string& content);
-
-// Runs gnuplot on `script` (a file name in the folder open as `dir_fd`) with that folder as its
-// working directory; `shown` names the script in messages. See OutputDir::plot.
-bool run_gnuplot(int dir_fd, const std::string& script, const std::string& shown);
-
-// The executable `program` found on PATH (absolute entries only, not the working folder), or ""
-// if there is none.
-std::string find_on_path(const std::string& program);
 
 } // namespace fusesim

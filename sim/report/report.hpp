@@ -16,8 +16,10 @@ nlohmann::ordered_json report_json(const RunSummary& s);
 std::string summary_text(const RunSummary& s);
 std::string ops_csv(const RunSummary& s);
 // Rendered from the raw result: the event streams are not part of the summary.
+// memory.csv and timeline.json are in timeline.cpp. timeline.json holds at most `max_counters`
+// SRAM counter events (the largest value per interval past that, as in memory.csv).
 std::string memory_csv(const RunContext& c);
-std::string timeline_json(const RunContext& c);
+std::string timeline_json(const RunContext& c, size_t max_counters);
 // Tensor lifetimes in SRAM around one step of a group (simulation.lifetimes): CSV and a gnuplot
 // script drawing them as bars over time (the paper's Figure 10).
 std::string lifetimes_csv(const RunContext& c);

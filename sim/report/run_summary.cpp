@@ -134,15 +134,15 @@ RunSummary summarize(const RunContext& c) {
 std::vector<std::string> result_cells(const RunSummary& s) {
     return {"ok",
             std::to_string(s.cycles),
-            sci(s.seconds, 8),
-            sci(s.seconds / s.tokens, 8),
+            exact(s.seconds),
+            exact(s.seconds / s.tokens),
             std::to_string(s.peak_sram_bytes),
             std::to_string(s.dram_read_bytes),
             std::to_string(s.dram_write_bytes),
-            sci(s.utilization, 6),
+            exact(s.utilization),
             std::to_string(s.total_pes),
             std::to_string(s.total_sram_bytes),
-            sci(s.dram_bytes_per_cycle, 8),
+            exact(s.dram_bytes_per_cycle),
             std::to_string(s.split_d),
             std::to_string(s.evicted_bytes)};
 }

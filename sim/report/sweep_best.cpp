@@ -109,7 +109,9 @@ std::string write_best_tables(const SweepSpec& spec, const std::string& results_
             for (const auto& a : axis_names) row.push_back(r[col(a)]);
             row.push_back(r[vc]);
             row.push_back(base_value);
-            row.push_back(speedup);
+            row.push_back(base_value.empty() ? ""
+                                             : exact(std::strtod(base_value.c_str(), nullptr) /
+                                                     std::strtod(r[vc].c_str(), nullptr)));
             csv.row(row);
         }
         text += "best " + bs.minimize + " per " +

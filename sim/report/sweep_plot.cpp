@@ -29,6 +29,13 @@ int column(const std::vector<std::string>& head, const std::string& name, const 
     return static_cast<int>(it - head.begin());
 }
 
+// A cell shown in the axis' unit: divided by the unit's size, as a plain number or "NaN".
+std::string scaled(const std::string& cell, double divisor) {
+    if (!plain_number(cell)) return "NaN";
+    if (divisor == 1) return cell;
+    return exact(std::strtod(cell.c_str(), nullptr) / divisor);
+}
+
 } // namespace
 
 bool same_value(const std::string& a, const std::string& b) {
@@ -76,11 +83,14 @@ void draw_sweep_plots(const SweepSpec& spec, const std::string& results_csv, con
         // Cells enter the script only as plain numbers (gnuplot_number) or as gnuplot_string
         // labels.
         const bool numeric_x = std::all_of(xs.begin(), xs.end(), plain_number) && p.style != "bars";
+        const double xdiv = unit_divisor(p.x, p.xaxis.unit), ydiv = unit_divisor(p.y, p.yaxis.unit);
+        auto xtext = [&](const std::string& x) { return plain_number(x) ? scaled(x, xdiv) : x; };
+        const std::string series_name = p.series.empty() ? "" : default_axis(p.series).text;
         std::string g = "set terminal svg size 1000,560 dynamic noenhanced font 'sans,13' "
                         "background 'white'\nset output " +
                         gnuplot_string(p.name + ".svg") + "\nset title " + gnuplot_string(p.title) +
-                        "\nset xlabel " + gnuplot_string(p.x) + "\nset ylabel " +
-                        gnuplot_string(p.y) + "\nset grid\nset key outside right\n";
+                        "\nset xlabel " + gnuplot_string(axis_text(p.xaxis)) + "\nset ylabel " +
+                        gnuplot_string(axis_text(p.yaxis)) + "\nset grid\nset key outside right\n";
         if (p.logy) g += "set logscale y\n";
         if (p.logx && numeric_x) g += "set logscale x\n";
         std::string plot = "plot ";
@@ -88,43 +98,44 @@ void draw_sweep_plots(const SweepSpec& spec, const std::string& results_csv, con
             g += "set style data histograms\nset style histogram clustered gap 1\n"
                  "set style fill solid 0.8 border -1\nset xtics (";
             for (size_t i = 0; i < xs.size(); ++i)
-                g += (i ? ", " : "") + gnuplot_string(xs[i]) + " " + std::to_string(i);
+                g += (i ? ", " : "") + gnuplot_string(xtext(xs[i])) + " " + std::to_string(i);
             g += ") rotate by -30\n$D << EOD\n";
             for (size_t i = 0; i < xs.size(); ++i) {
                 g += std::to_string(i);
                 for (const auto& s : series) {
                     auto it = y.find({s, xs[i]});
-                    g += " " + (it == y.end() ? std::string("NaN") : gnuplot_number(it->second));
+                    g += " " + (it == y.end() ? std::string("NaN") : scaled(it->second, ydiv));
                 }
                 g += "\n";
             }
             g += "EOD\n";
             for (size_t k = 0; k < series.size(); ++k)
                 plot += std::string(k ? ", " : "") + "$D using " + std::to_string(k + 2) +
-                        " title " + gnuplot_string(p.series + " = " + series[k]);
+                        " title " + gnuplot_string(series_name + " = " + series[k]);
         } else {
             for (size_t k = 0; k < series.size(); ++k) {
                 g += "$S" + std::to_string(k) + " << EOD\n";
                 for (size_t i = 0; i < xs.size(); ++i) {
                     auto it = y.find({series[k], xs[i]});
                     if (it == y.end()) continue;
-                    g += (numeric_x ? xs[i] : std::to_string(i)) + " " +
-                         gnuplot_number(it->second) + "\n";
+                    g += (numeric_x ? scaled(xs[i], xdiv) : std::to_string(i)) + " " +
+                         scaled(it->second, ydiv) + "\n";
                 }
                 g += "EOD\n";
                 plot += std::string(k ? ", " : "") + "$S" + std::to_string(k) + " using 1:2 with " +
                         (p.style == "points" ? "points pt 7" : "linespoints lw 2 pt 7") +
-                        " title " + gnuplot_string(sc >= 0 ? p.series + " = " + series[k] : p.y);
+                        " title " +
+                        gnuplot_string(sc >= 0 ? series_name + " = " + series[k] : p.yaxis.text);
             }
             for (const auto& l : labels) {
                 if (!numeric_x || !plain_number(l.y)) continue;
-                g += "set label " + gnuplot_string(l.text) + " at " + l.x + "," + l.y +
-                     " point pt 6 ps 2.5 lc rgb 'red' offset 1,1\n";
+                g += "set label " + gnuplot_string(l.text) + " at " + scaled(l.x, xdiv) + "," +
+                     scaled(l.y, ydiv) + " point pt 6 ps 2.5 lc rgb 'red' offset 1,1\n";
             }
             if (!numeric_x) {
                 g += "set xtics (";
                 for (size_t i = 0; i < xs.size(); ++i)
-                    g += (i ? ", " : "") + gnuplot_string(xs[i]) + " " + std::to_string(i);
+                    g += (i ? ", " : "") + gnuplot_string(xtext(xs[i])) + " " + std::to_string(i);
                 g += ") rotate by -30\n";
             }
         }

@@ -34,6 +34,9 @@ std::vector<std::vector<std::string>> read_csv_file(const std::string& path);
 // Fixed formatting helpers so that output is byte-identical across runs.
 std::string fixed(double v, int decimals);
 std::string sci(double v, int digits = 4); // %.{digits}g
-std::string seconds_text(double s);        // "12.3 ms", "1.234 s", "456 us"
+// The shortest text that reads back as exactly `v` (std::to_chars): the form of every float
+// in a CSV file, so that no digit a reader could use is rounded away.
+std::string exact(double v);
+std::string seconds_text(double s); // "12.3 ms", "1.234 s", "456 us"
 
 } // namespace fusesim
