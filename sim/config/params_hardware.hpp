@@ -56,13 +56,14 @@ inline constexpr Param ic_energy =
 inline constexpr Param cpo = optional("cpo.<kind>", T::Integer, 1, 1 << 16, "1", 1,
                                       "cycles per op of an operator kind: {op_kinds}");
 inline constexpr Param op_energy =
-    optional("op_energy.<kind>", T::Energy, 0, 1e6, "README table", 0,
+    optional("op_energy.<kind>", T::Energy, 0, 1e6, "see \"Energy and area\"", 0,
              "energy of one fp32 op of a kind ({op_kinds}); scaled to the workload's precision");
 inline constexpr Param pe_area =
     optional("die.pe_area", T::Number, 0, 1e3, "0.00542", 222.0 * 0.2 / 8192,
              "mm² per PE (optional section; the reference die's)");
-inline constexpr Param sram_area = optional("die.sram_area", T::Number, 0, 1e6, "7.4", 7.4,
-                                            "mm² per MiB of SRAM (the reference die's)");
+inline constexpr Param sram_area =
+    optional("die.sram_area", T::Number, 0, 1e6, "7.4", 222.0 * 0.8 / 24,
+             "mm² per MiB of SRAM (the reference die's)");
 inline constexpr Param leakage =
     optional("die.leakage", T::Number, 0, 1e3, "0", 0,
              "static power in W per mm²; static energy = this × area × latency");
