@@ -168,6 +168,8 @@ TEST_CASE("Energy per component from given counts by hand", "[energy]") {
     CHECK(i8.compute_joules[static_cast<int>(OpKind::Exp)] ==
           Approx(184e-12 * 0.2 / 3.7).epsilon(1e-12));
     CHECK(i8.sram_read_joules == b.sram_read_joules);
+    CHECK(interconnect_hops("bus", 0, 1) == 1);
+    CHECK(interconnect_hops("p2p", 3, 1) == 1);
     CHECK(precision_factor(EnergyClass::MultiplyAdd, "bf16") == Approx(1.5 / 4.6).epsilon(1e-12));
     CHECK(precision_factor(EnergyClass::Adder, "fp8") == Approx(0.03 / 0.9).epsilon(1e-12));
 }

@@ -70,9 +70,9 @@ double precision_factor(EnergyClass c, const std::string& precision) {
     return mul / kMul32;
 }
 
-int hops_per_transfer(const std::string& topology) {
+int interconnect_hops(const std::string& topology, int src, int dst) {
     (void)topology; // bus and p2p: every transfer crosses one link
-    return 1;
+    return src == dst ? 0 : 1;
 }
 
 ChipArea chip_area(const EnergySpec& e, int64_t pes, int64_t sram_bytes) {

@@ -36,8 +36,9 @@ EnergyClass energy_class(OpKind kind);
 // fp16/bf16 add 0.4 pJ, mult 1.1 pJ; int8/fp8 add 0.03 pJ, mult 0.2 pJ).
 double precision_factor(EnergyClass c, const std::string& precision);
 
-// Links a transfer between cores crosses: one on the bus and on p2p links.
-int hops_per_transfer(const std::string& topology);
+// Links a transfer from core `src` to core `dst` crosses: one on the bus and on p2p links (a
+// mesh would count its route here).
+int interconnect_hops(const std::string& topology, int src, int dst);
 
 struct ChipArea {
     double pe_mm2 = 0, sram_mm2 = 0;

@@ -121,6 +121,7 @@ void Recorder::fill(TimingResult& r) const {
     r.streamed_write_bytes = streamed_write_;
     r.streamed_tiles = streamed_tiles_;
     r.noc_bytes = noc_;
+    r.noc_byte_hops = noc_byte_hops_;
     r.sram_operand_read_bytes = sram_operand_read_;
     r.sram_operand_write_bytes = sram_operand_write_;
     r.occupancy = samples_;

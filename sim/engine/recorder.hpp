@@ -26,9 +26,11 @@ class Recorder {
     enum class Idle : char { Dependency, Memory };
 
     // A tile's fetch was issued at `now`; `dram_bytes` of it come from DRAM, `noc_bytes` from
-    // other cores over the interconnect.
-    void fetch_started(const Tile& t, uint64_t now, int64_t dram_bytes, int64_t noc_bytes) {
+    // another core over the interconnect, crossing `hops` links.
+    void fetch_started(const Tile& t, uint64_t now, int64_t dram_bytes, int64_t noc_bytes,
+                       int hops) {
         noc_ += noc_bytes;
+        noc_byte_hops_ += noc_bytes * hops;
         OpStats& st = ops_[t.op];
         if (t.layer == 0) {
             st.first_start = std::min(st.first_start, now);
@@ -119,7 +121,7 @@ class Recorder {
     std::vector<double> core_useful_;
     int64_t refetched_ = 0, dram_read_ = 0, dram_write_ = 0;
     int64_t streamed_read_ = 0, streamed_write_ = 0;
-    int64_t noc_ = 0, sram_operand_read_ = 0, sram_operand_write_ = 0;
+    int64_t noc_ = 0, noc_byte_hops_ = 0, sram_operand_read_ = 0, sram_operand_write_ = 0;
     uint64_t streamed_tiles_ = 0;
     uint64_t end_ = 0;
     std::vector<TimelineSlice> timeline_;

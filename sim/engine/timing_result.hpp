@@ -79,7 +79,7 @@ struct TimingResult {
     // Operands too large for SRAM, streamed through the DRAM port (in the DRAM totals too).
     int64_t streamed_read_bytes = 0, streamed_write_bytes = 0;
     uint64_t streamed_tiles = 0;
-    int64_t noc_bytes = 0; // moved between cores over the interconnect
+    int64_t noc_bytes = 0, noc_byte_hops = 0; // moved between cores over the interconnect
     // Operand bytes the arrays read from and wrote to SRAM (streamed operands aside).
     int64_t sram_operand_read_bytes = 0, sram_operand_write_bytes = 0;
     uint64_t evictions = 0;

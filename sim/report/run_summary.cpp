@@ -59,7 +59,7 @@ EnergyCounts energy_counts(const RunContext& c, double k, double seconds) {
     const auto filled = static_cast<double>(r.dram_read_bytes - r.streamed_read_bytes);
     n.sram_read_bytes = (static_cast<double>(r.sram_operand_read_bytes) + drained + noc) * k;
     n.sram_write_bytes = (static_cast<double>(r.sram_operand_write_bytes) + filled + noc) * k;
-    n.noc_byte_hops = noc * hops_per_transfer(c.hw.interconnect.topology) * k;
+    n.noc_byte_hops = static_cast<double>(r.noc_byte_hops) * k;
     n.dram_bytes = static_cast<double>(r.dram_read_bytes + r.dram_write_bytes) * k;
     n.seconds = seconds;
     return n;
