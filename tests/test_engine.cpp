@@ -188,7 +188,7 @@ TEST_CASE("The recorder attributes stalls and merges back-to-back slices", "[eng
     // Tiles 0 and 1 are the two tiles of `scale` (unfused: one operator after the other).
     REQUIRE(p.tiles[0].op == p.tiles[1].op);
     const Tile& a = p.tiles[0];
-    rec.fetch_started(a, 0, 128);
+    rec.fetch_started(a, 0, 128, 0, 0);
     // Idle 0..100: held by SRAM until the fetch began at 40, then by the fetch.
     rec.compute_started(0, 0, 100, 16, 40, 0, Recorder::Idle::Memory, false);
     rec.compute_done(a, 116);

@@ -23,6 +23,10 @@ RunSummary sample() {
     s.total_sram_bytes = 1 << 20;
     s.dram_bytes_per_cycle = 64;
     s.split_d = 3;
+    s.energy.dram_joules = 3e-6;
+    s.energy.sram_read_joules = 1e-6;
+    s.edp_joule_seconds = 4e-12; // (3 + 1) µJ × 1 µs
+    s.area = {1.5, 2.25};
     s.config_json = "{}";
     return s;
 }
@@ -41,6 +45,9 @@ TEST_CASE("Sweep result cells come from the typed run summary", "[report]") {
     CHECK(cells[8] == "512");
     CHECK(cells[11] == "3");
     CHECK(cells[12] == "7");
+    CHECK(cells[13] == sci(4e-6, 8)); // energy_joules: the sum of the components
+    CHECK(cells[14] == sci(4e-12, 8));
+    CHECK(cells[15] == sci(3.75, 8)); // area_mm2
 }
 
 TEST_CASE("report.json and ops.csv render the same summary figures", "[report]") {
@@ -54,6 +61,11 @@ TEST_CASE("report.json and ops.csv render the same summary figures", "[report]")
     CHECK(j["latency"]["cycles"].get<uint64_t>() == 1000);
     CHECK(j["dram"]["read_bytes"].get<int64_t>() == 300);
     CHECK(j["operators"][0]["name"] == "in_proj");
+    CHECK(j["energy"]["dram_joules"].get<double>() == 3e-6);
+    CHECK(j["energy"]["sram_joules"].get<double>() == 1e-6);
+    CHECK(j["energy"]["total_joules"].get<double>() == Approx(4e-6).epsilon(1e-12));
+    CHECK(j["edp_joule_seconds"].get<double>() == 4e-12);
+    CHECK(j["area"]["total_mm2"].get<double>() == 3.75);
     const std::string csv = ops_csv(s);
     CHECK(csv.find("in_proj") != std::string::npos);
     CHECK(csv.find(",900,") != std::string::npos);

@@ -2,6 +2,7 @@
 // uses: cycles of a tile on a PE array, time of bytes on a link. No SystemC here.
 #pragma once
 
+#include "hw/cost/energy.hpp"
 #include "workloads/vocab/coords.hpp"
 #include "workloads/vocab/op_kind.hpp"
 #include "workloads/vocab/spatial.hpp"
@@ -24,7 +25,7 @@ struct CoreSpec {
 struct DramSpec {
     double bytes_per_cycle = 256;
     uint64_t latency_cycles = 0;
-    double energy_pj_per_bit = 0;
+    double energy_pj_per_bit = 20; // 640 pJ per 32 bits (Horowitz, ISSCC 2014)
 };
 
 struct InterconnectSpec {
@@ -41,6 +42,7 @@ struct HardwareSpec {
     DramSpec dram;
     InterconnectSpec interconnect;
     std::array<int64_t, kOpKindCount> cpo{}; // cycles per op by kind; View is 0
+    EnergySpec energy;                       // per-component energy and area figures
 
     int64_t total_pes() const { return cores * core.pes(); }
     int64_t total_sram_bytes() const { return cores * core.sram_bytes; }

@@ -34,7 +34,13 @@ inline constexpr Param dram_bandwidth =
     required("dram.bandwidth", T::Bandwidth, kBwMin, kBwMax, "off-chip port, shared by all cores");
 inline constexpr Param dram_latency =
     optional("dram.latency", T::Duration, 0, kMaxLatency, "0", 0, "added to every DRAM transfer");
-inline constexpr Param dram_energy = optional("dram.energy_per_bit", T::Energy, 0, 1e6, "0", 0,
+inline constexpr Param sram_read_energy =
+    optional("core.sram_read_energy", T::Energy, 0, 1e6, "1.25 pJ", 1.25,
+             "per byte read from SRAM (by the array, a write-back or a send to another core)");
+inline constexpr Param sram_write_energy =
+    optional("core.sram_write_energy", T::Energy, 0, 1e6, "1.25 pJ", 1.25,
+             "per byte written to SRAM (by the array, a fetch or a receive)");
+inline constexpr Param dram_energy = optional("dram.energy_per_bit", T::Energy, 0, 1e6, "20 pJ", 20,
                                               "energy of one bit moved to or from DRAM");
 inline constexpr Param topology =
     choice("interconnect.topology", "bus|p2p", "`bus`",
@@ -44,8 +50,23 @@ inline constexpr Param ic_bandwidth = or_unlimited(optional(
     "interconnect.bandwidth", T::Bandwidth, kBwMin, kBwMax, "`unlimited`", 0, "of one link"));
 inline constexpr Param ic_latency = optional("interconnect.latency", T::Duration, 0, kMaxLatency,
                                              "0", 0, "added to every transfer between cores");
+inline constexpr Param ic_energy =
+    optional("interconnect.energy_per_byte", T::Energy, 0, 1e6, "0.8 pJ", 0.8,
+             "per byte and hop moved between cores (bus and p2p: one hop)");
 inline constexpr Param cpo = optional("cpo.<kind>", T::Integer, 1, 1 << 16, "1", 1,
                                       "cycles per op of an operator kind: {op_kinds}");
+inline constexpr Param op_energy =
+    optional("op_energy.<kind>", T::Energy, 0, 1e6, "see \"Energy and area\"", 0,
+             "energy of one fp32 op of a kind ({op_kinds}); scaled to the workload's precision");
+inline constexpr Param pe_area =
+    optional("die.pe_area", T::Number, 0, 1e3, "0.00542", 222.0 * 0.2 / 8192,
+             "mm² per PE (optional section; the reference die's)");
+inline constexpr Param sram_area =
+    optional("die.sram_area", T::Number, 0, 1e6, "7.4", 222.0 * 0.8 / 24,
+             "mm² per MiB of SRAM (the reference die's)");
+inline constexpr Param leakage =
+    optional("die.leakage", T::Number, 0, 1e3, "0", 0,
+             "static power in W per mm²; static energy = this × area × latency");
 inline constexpr Param area_scale =
     required("area.scale", T::Number, 1e-6, 1e3,
              "area model (optional section): scale *a* of the reference die");
@@ -61,12 +82,34 @@ inline constexpr Param area_base_bw =
 inline constexpr Param area_array_cols =
     optional("area.array_cols", T::Integer, 1, 1 << 20, "64", 64, "columns of the derived array");
 
-inline constexpr const Param* all[] = {
-    &name,         &description,       &clock,         &cores,
-    &pe_rows,      &pe_cols,           &sram,          &sram_bandwidth,
-    &sram_banks,   &dram_bandwidth,    &dram_latency,  &dram_energy,
-    &topology,     &ic_bandwidth,      &ic_latency,    &cpo,
-    &area_scale,   &area_memory_share, &area_full_pes, &area_full_sram,
-    &area_base_bw, &area_array_cols};
+inline constexpr const Param* all[] = {&name,
+                                       &description,
+                                       &clock,
+                                       &cores,
+                                       &pe_rows,
+                                       &pe_cols,
+                                       &sram,
+                                       &sram_bandwidth,
+                                       &sram_banks,
+                                       &sram_read_energy,
+                                       &sram_write_energy,
+                                       &dram_bandwidth,
+                                       &dram_latency,
+                                       &dram_energy,
+                                       &topology,
+                                       &ic_bandwidth,
+                                       &ic_latency,
+                                       &ic_energy,
+                                       &cpo,
+                                       &op_energy,
+                                       &pe_area,
+                                       &sram_area,
+                                       &leakage,
+                                       &area_scale,
+                                       &area_memory_share,
+                                       &area_full_pes,
+                                       &area_full_sram,
+                                       &area_base_bw,
+                                       &area_array_cols};
 
 } // namespace fusesim::hw_param

@@ -24,6 +24,9 @@ inline int64_t read_int_or_default(Reader& r, const Param& p) {
 inline double read_real(Reader& r, const Param& p) {
     return r.real(p.leaf(), p.min, p.max);
 }
+inline double read_real_or_default(Reader& r, const Param& p) {
+    return r.opt_real(p.leaf(), p.min, p.max).value_or(p.default_value);
+}
 inline bool read_bool_or_default(Reader& r, const Param& p) {
     return r.opt_boolean(p.leaf()).value_or(p.default_value != 0);
 }

@@ -31,6 +31,18 @@ double bandwidth_or_unlimited(Reader& r, const Param& p, double clock_hz) {
     return read_bandwidth(r, p, clock_hz);
 }
 
+// A key of `cpo` or `op_energy`: a compute kind (not `view`), else an error listing them.
+OpKind compute_kind(Reader& r, const std::string& key, const ConfigNode& value) {
+    OpKind kind;
+    if (parse_op_kind(key, kind) && kind != OpKind::View) return kind;
+    r.accept(key);
+    std::string names;
+    for (const auto& n : op_kind_names())
+        if (n != "view") names += (names.empty() ? "" : ", ") + n;
+    throw ConfigError(value.origin(), r.key_path(key),
+                      "unknown operator kind (expected one of: " + names + ")");
+}
+
 } // namespace
 
 HardwareSpec read_hardware(const ConfigNode& node) {
@@ -55,6 +67,8 @@ HardwareSpec read_hardware(const ConfigNode& node) {
             hw.core.sram_bytes = read_bytes(c, P::sram);
         hw.core.sram_bytes_per_cycle = bandwidth_or_unlimited(c, P::sram_bandwidth, hw.clock_hz);
         hw.core.sram_banks = read_int_or_default(c, P::sram_banks);
+        hw.energy.sram_read_pj_per_byte = read_energy_or_default(c, P::sram_read_energy);
+        hw.energy.sram_write_pj_per_byte = read_energy_or_default(c, P::sram_write_energy);
         c.finish();
     }
     {
@@ -71,23 +85,33 @@ HardwareSpec read_hardware(const ConfigNode& node) {
         hw.interconnect.topology = read_choice_or_default(*ic, P::topology);
         hw.interconnect.bytes_per_cycle = bandwidth_or_unlimited(*ic, P::ic_bandwidth, hw.clock_hz);
         hw.interconnect.latency_cycles = read_cycles_or_default(*ic, P::ic_latency, hw.clock_hz);
+        hw.energy.noc_pj_per_byte_hop = read_energy_or_default(*ic, P::ic_energy);
         ic->finish();
+    } else {
+        hw.energy.noc_pj_per_byte_hop = P::ic_energy.default_value;
     }
     if (auto cpo = r.opt_sub("cpo")) {
-        for (const auto& [key, value] : cpo->node().entries()) {
-            OpKind kind;
-            if (!parse_op_kind(key, kind) || kind == OpKind::View) {
-                cpo->accept(key);
-                std::string names;
-                for (const auto& n : op_kind_names())
-                    if (n != "view") names += (names.empty() ? "" : ", ") + n;
-                throw ConfigError(value.origin(), cpo->key_path(key),
-                                  "unknown operator kind (expected one of: " + names + ")");
-            }
-            hw.cpo[static_cast<int>(kind)] = cpo->integer(key, static_cast<int64_t>(P::cpo.min),
-                                                          static_cast<int64_t>(P::cpo.max));
-        }
+        for (const auto& [key, value] : cpo->node().entries())
+            hw.cpo[static_cast<int>(compute_kind(*cpo, key, value))] = cpo->integer(
+                key, static_cast<int64_t>(P::cpo.min), static_cast<int64_t>(P::cpo.max));
         cpo->finish();
+    }
+    // Energy per op by kind mirrors `cpo`: kinds not given keep the README table's figure.
+    if (auto e = r.opt_sub("op_energy")) {
+        for (const auto& [key, value] : e->node().entries())
+            hw.energy.op_pj[static_cast<int>(compute_kind(*e, key, value))] =
+                e->picojoules(key, P::op_energy.max);
+        e->finish();
+    }
+    if (auto d = r.opt_sub("die")) {
+        hw.energy.pe_mm2 = read_real_or_default(*d, P::pe_area);
+        hw.energy.sram_mm2_per_mib = read_real_or_default(*d, P::sram_area);
+        hw.energy.leakage_w_per_mm2 = read_real_or_default(*d, P::leakage);
+        d->finish();
+    } else {
+        hw.energy.pe_mm2 = P::pe_area.default_value;
+        hw.energy.sram_mm2_per_mib = P::sram_area.default_value;
+        hw.energy.leakage_w_per_mm2 = P::leakage.default_value;
     }
     if (derived) {
         Reader a = r.sub("area");

@@ -247,7 +247,10 @@ const std::vector<std::string>& result_columns() {
                                                   "sram_bytes",
                                                   "dram_bytes_per_cycle",
                                                   "split_d",
-                                                  "evicted_bytes"};
+                                                  "evicted_bytes",
+                                                  "energy_joules",
+                                                  "edp_joule_seconds",
+                                                  "area_mm2"};
     return cols;
 }
 

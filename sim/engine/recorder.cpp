@@ -35,6 +35,7 @@ void Recorder::compute_started(int tile, int core, uint64_t now, uint64_t cycles
     const double useful = static_cast<double>(ops) *
                           static_cast<double>(hw_.cpo[static_cast<int>(w_.ops[t.op].kind)]);
     st.useful_pe_cycles += useful;
+    st.ops += ops;
     core_useful_[core] += useful;
     if (options_.timeline) {
         ++timeline_tiles_;
@@ -163,6 +164,10 @@ void Recorder::fill(TimingResult& r) const {
     r.streamed_read_bytes = streamed_read_;
     r.streamed_write_bytes = streamed_write_;
     r.streamed_tiles = streamed_tiles_;
+    r.noc_bytes = noc_;
+    r.noc_byte_hops = noc_byte_hops_;
+    r.sram_operand_read_bytes = sram_operand_read_;
+    r.sram_operand_write_bytes = sram_operand_write_;
     r.occupancy = samples_;
     r.timeline = timeline_;
     r.timeline_level = level_;

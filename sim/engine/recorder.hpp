@@ -25,8 +25,12 @@ class Recorder {
     // What held a core before a tile, as the scheduler saw it.
     enum class Idle : char { Dependency, Memory };
 
-    // A tile's fetch was issued at `now`; `dram_bytes` of it come from DRAM.
-    void fetch_started(const Tile& t, uint64_t now, int64_t dram_bytes) {
+    // A tile's fetch was issued at `now`; `dram_bytes` of it come from DRAM, `noc_bytes` from
+    // another core over the interconnect, crossing `hops` links.
+    void fetch_started(const Tile& t, uint64_t now, int64_t dram_bytes, int64_t noc_bytes,
+                       int hops) {
+        noc_ += noc_bytes;
+        noc_byte_hops_ += noc_bytes * hops;
         OpStats& st = ops_[t.op];
         if (t.layer == 0) {
             st.first_start = std::min(st.first_start, now);
@@ -56,6 +60,11 @@ class Recorder {
         streamed_read_ += in;
         streamed_write_ += out;
         ++streamed_tiles_;
+    }
+    // A tile's array reads `in` operand bytes from SRAM and writes `out` (streamed ones aside).
+    void operands(int64_t in, int64_t out) {
+        sram_operand_read_ += in;
+        sram_operand_write_ += out;
     }
     // Tile `tile` starts computing on `core` at `now` for `cycles`; its fetch began at
     // `fetch_start`, the core was idle since `idle_since` (held by `idle` until the fetch
@@ -112,6 +121,7 @@ class Recorder {
     std::vector<double> core_useful_;
     int64_t refetched_ = 0, dram_read_ = 0, dram_write_ = 0;
     int64_t streamed_read_ = 0, streamed_write_ = 0;
+    int64_t noc_ = 0, noc_byte_hops_ = 0, sram_operand_read_ = 0, sram_operand_write_ = 0;
     uint64_t streamed_tiles_ = 0;
     uint64_t end_ = 0;
     std::vector<TimelineSlice> timeline_;

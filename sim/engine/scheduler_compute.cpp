@@ -80,6 +80,13 @@ bool Scheduler::start_compute(int core) {
     const int64_t in = streams_.tile_read(t), out = streams_.tile_write(t);
     cs.parts_left = 1 + (in > 0) + (out > 0);
     rec_.streamed(tile, in, out);
+    // The array reads its input slices from SRAM and writes its output there, but for the
+    // operands streamed through the DRAM port.
+    int64_t sram_in = 0;
+    for (uint32_t r = tile.in_begin; r < tile.in_end; ++r)
+        if (!streams_.streams_input(r)) sram_in += plan_.inputs[r].bytes;
+    rec_.operands(sram_in,
+                  streams_.streams_output(tile.out_chunk) ? 0 : plan_.chunks[tile.out_chunk].bytes);
     hw_top_.cores[core]->compute(cycles, tile.op, [this, core] { part_done(core); });
     if (in > 0) dram_->transfer(in, kDramEndpoint, core, [this, core] { part_done(core); });
     if (out > 0) dram_->transfer(out, core, kDramEndpoint, [this, core] { part_done(core); });

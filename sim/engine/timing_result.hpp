@@ -39,6 +39,7 @@ struct OpStats {
     uint64_t tiles = 0;
     uint64_t compute_cycles = 0;       // sum over tiles
     double useful_pe_cycles = 0;       // ops × CPO
+    int64_t ops = 0;                   // sum over its tiles' loop extents
     int64_t read_bytes = 0;            // DRAM reads for its tiles (external, spilled, refetched)
     int64_t write_bytes = 0;           // DRAM writes of its outputs (write-back and eviction)
     uint64_t first_start = UINT64_MAX; // first fetch (layer 0)
@@ -90,6 +91,9 @@ struct TimingResult {
     // Operands too large for SRAM, streamed through the DRAM port (in the DRAM totals too).
     int64_t streamed_read_bytes = 0, streamed_write_bytes = 0;
     uint64_t streamed_tiles = 0;
+    int64_t noc_bytes = 0, noc_byte_hops = 0; // moved between cores over the interconnect
+    // Operand bytes the arrays read from and wrote to SRAM (streamed operands aside).
+    int64_t sram_operand_read_bytes = 0, sram_operand_write_bytes = 0;
     uint64_t evictions = 0;
     uint64_t dram_busy_cycles = 0;
     std::vector<int64_t> peak_sram; // per core

@@ -16,6 +16,33 @@ std::string mode_text(const RunSummary& s) {
                      " layers simulated, scaled ×" + fixed(s.scale, 2);
 }
 
+// Joules per component, and the counts they come from (model totals).
+nlohmann::ordered_json energy_json(const RunSummary& s) {
+    const EnergyBreakdown& e = s.energy;
+    nlohmann::ordered_json by_kind, ops;
+    for (int k = 0; k < kOpKindCount; ++k) {
+        if (static_cast<OpKind>(k) == OpKind::View) continue;
+        const char* kind = to_string(static_cast<OpKind>(k));
+        by_kind[kind] = e.compute_joules[k];
+        ops[kind] = s.counts.ops[k];
+    }
+    return {{"compute_joules", by_kind},
+            {"compute_total_joules", e.compute_total()},
+            {"sram_joules", e.sram_joules()},
+            {"sram_read_joules", e.sram_read_joules},
+            {"sram_write_joules", e.sram_write_joules},
+            {"noc_joules", e.noc_joules},
+            {"dram_joules", e.dram_joules},
+            {"static_joules", e.static_joules},
+            {"total_joules", e.total_joules()},
+            {"counts",
+             {{"ops", ops},
+              {"sram_read_bytes", s.counts.sram_read_bytes},
+              {"sram_write_bytes", s.counts.sram_write_bytes},
+              {"noc_byte_hops", s.counts.noc_byte_hops},
+              {"dram_bytes", s.counts.dram_bytes}}}};
+}
+
 } // namespace
 
 nlohmann::ordered_json report_json(const RunSummary& s) {
@@ -44,7 +71,11 @@ nlohmann::ordered_json report_json(const RunSummary& s) {
                  {"streamed_bytes", s.streamed_bytes},   {"streamed_tiles", s.streamed_tiles},
                  {"busy_fraction", s.dram_busy_fraction}};
     j["utilization"] = s.utilization;
-    j["energy"] = {{"dram_joules", s.dram_joules}};
+    j["energy"] = energy_json(s);
+    j["edp_joule_seconds"] = s.edp_joule_seconds;
+    j["area"] = {{"pe_mm2", s.area.pe_mm2},
+                 {"sram_mm2", s.area.sram_mm2},
+                 {"total_mm2", s.area.total_mm2()}};
     nlohmann::ordered_json cores = nlohmann::ordered_json::array();
     for (size_t i = 0; i < s.core_lines.size(); ++i)
         cores.push_back({{"core", i},
@@ -125,7 +156,15 @@ std::string summary_text(const RunSummary& r) {
         }
         s += " (cores " + fixed(100.0 * lo, 1) + "–" + fixed(100.0 * hi, 1) + " %)";
     }
-    s += "\n\n";
+    s += "\n";
+    const EnergyBreakdown& e = r.energy;
+    s += "energy       " + sci(e.total_joules(), 4) + " J (compute " + sci(e.compute_total(), 4) +
+         ", SRAM " + sci(e.sram_joules(), 4) + ", NoC " + sci(e.noc_joules, 4) + ", DRAM " +
+         sci(e.dram_joules, 4) +
+         (e.static_joules > 0 ? ", static " + sci(e.static_joules, 4) : "") + "), EDP " +
+         sci(r.edp_joule_seconds, 4) + " J·s\n";
+    s += "area         " + fixed(r.area.total_mm2(), 2) + " mm² (PEs " + fixed(r.area.pe_mm2, 2) +
+         ", SRAM " + fixed(r.area.sram_mm2, 2) + ")\n\n";
     Table t({"operator", "type", "group", "tiles", "ops", "DRAM bytes", "compute cyc", "memory cyc",
              "bound", "share"});
     for (const auto& l : r.operators)

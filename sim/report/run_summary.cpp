@@ -45,6 +45,26 @@ std::vector<OpLine> op_lines(const RunContext& c, double k) {
     return lines;
 }
 
+// What the energy model counts, from the simulated layers scaled by `k`: ops per kind; SRAM
+// reads (the arrays' operands, write-backs to DRAM, sends to other cores) and writes (the
+// arrays' outputs, fills from DRAM, receives), streamed operands aside; byte-hops between
+// cores; DRAM bytes.
+EnergyCounts energy_counts(const RunContext& c, double k, double seconds) {
+    const TimingResult& r = c.result;
+    EnergyCounts n;
+    for (size_t o = 0; o < c.workload.ops.size(); ++o)
+        n.ops[static_cast<int>(c.workload.ops[o].kind)] += static_cast<double>(r.ops[o].ops) * k;
+    const auto noc = static_cast<double>(r.noc_bytes);
+    const auto drained = static_cast<double>(r.dram_write_bytes - r.streamed_write_bytes);
+    const auto filled = static_cast<double>(r.dram_read_bytes - r.streamed_read_bytes);
+    n.sram_read_bytes = (static_cast<double>(r.sram_operand_read_bytes) + drained + noc) * k;
+    n.sram_write_bytes = (static_cast<double>(r.sram_operand_write_bytes) + filled + noc) * k;
+    n.noc_byte_hops = static_cast<double>(r.noc_byte_hops) * k;
+    n.dram_bytes = static_cast<double>(r.dram_read_bytes + r.dram_write_bytes) * k;
+    n.seconds = seconds;
+    return n;
+}
+
 void set_up(const RunContext& c, RunSummary& s) {
     s.experiment = c.experiment.name;
     s.workload = c.workload.name;
@@ -99,9 +119,10 @@ RunSummary summarize(const RunContext& c) {
     for (double u : r.core_useful_pe_cycles) useful += u;
     const double capacity = static_cast<double>(r.cycles) * static_cast<double>(c.hw.total_pes());
     s.utilization = capacity > 0 ? useful / capacity : 0.0;
-    // Only the off-chip traffic's energy is modeled (hardware dram.energy_per_bit).
-    s.dram_joules = static_cast<double>(r.dram_read_bytes + r.dram_write_bytes) * k * 8.0 *
-                    c.hw.dram.energy_pj_per_bit * 1e-12;
+    s.counts = energy_counts(c, k, s.seconds);
+    s.area = chip_area(c.hw.energy, c.hw.total_pes(), c.hw.total_sram_bytes());
+    s.energy = run_energy(c.hw.energy, c.hw.dram.energy_pj_per_bit, s.precision, s.area, s.counts);
+    s.edp_joule_seconds = s.energy.total_joules() * s.seconds;
     for (size_t i = 0; i < r.core_busy.size(); ++i)
         s.core_lines.push_back(
             {fraction(r.core_busy[i], r.cycles),
@@ -144,7 +165,10 @@ std::vector<std::string> result_cells(const RunSummary& s) {
             std::to_string(s.total_sram_bytes),
             exact(s.dram_bytes_per_cycle),
             std::to_string(s.split_d),
-            std::to_string(s.evicted_bytes)};
+            std::to_string(s.evicted_bytes),
+            sci(s.energy.total_joules(), 8),
+            sci(s.edp_joule_seconds, 8),
+            sci(s.area.total_mm2(), 8)};
 }
 
 } // namespace fusesim

@@ -74,7 +74,11 @@ struct RunSummary {
     uint64_t dram_busy_cycles = 0; // simulated
     double dram_busy_fraction = 0;
     double utilization = 0; // of all PE-cycles of the chip
-    double dram_joules = 0;
+    // Energy and area (hw/cost/energy.hpp) from the run's counts, scaled to the model.
+    EnergyCounts counts;
+    EnergyBreakdown energy;
+    double edp_joule_seconds = 0; // total energy × latency
+    ChipArea area;
     std::vector<CoreLine> core_lines;
     uint64_t tiles_simulated = 0, scheduler_wakeups = 0, evictions = 0;
     std::vector<std::pair<size_t, std::string>> vcd_op_codes; // coreN_op value, operator
