@@ -26,7 +26,7 @@ std::string tiny_hardware(int cores) {
 // y[l,d] += x[l,k] · w[k,d] with l = 8, k = 8, d = 4, then a = silu(y).
 const char* kGemmSilu = "name: gemm-silu\nmodel: custom\nlayers: 1\nstage: prefill\nbatch: 1\n"
                         "seq_len: 8\nprecision: fp32\ndims: {l: seq_len, k: 8, d: 4}\n"
-                        "weights: [w]\noperators:\n"
+                        "inputs: [x]\nweights: [w]\noperators:\n"
                         "  - {name: proj, einsum: \"y[l,d] += x[l,k] * w[k,d]\"}\n"
                         "  - {name: act, einsum: \"a[l,d] = silu(y[l,d])\"}\n";
 
