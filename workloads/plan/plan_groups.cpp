@@ -38,7 +38,7 @@ void PlanBuilder::make_groups() {
     for (const auto& set : sets) {
         bool any = false;
         for (int o : set.ops) any = any || recurrent[o];
-        for (int o : set.ops) recurrent[o] = any;
+        for (int o : set.ops) recurrent[o] = recurrent[o] || any;
     }
     // Operators of the token recurrence interleave per token even when unfused.
     GroupInfo rec;
