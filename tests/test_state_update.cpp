@@ -153,8 +153,8 @@ TEST_CASE("A fusion list in YAML that separates the in-place pair is an error at
     write_file(exp, body);
     const CliResult r = run_cli({"run", exp, "-q", "-o", d.file("out")});
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Catch::Contains("e.yaml:9:") && Catch::Contains("mapping.fusion[1]") &&
-                          Catch::Contains("holds ssm_add, ssm_out but not ssm_decay"));
+    CHECK_THAT(r.err, Catch::Contains("e.yaml:8:") && Catch::Contains("mapping.fusion[1]") &&
+                          Catch::Contains("holds ssm_add but not ssm_decay"));
     // With the state update split, the same list runs.
     const CliResult s =
         run_cli({"run", exp, "-q", "-o", d.file("out2"), "--set", "workload.state_update=split",
