@@ -100,9 +100,11 @@ TEST_CASE("More fusion depth never increases latency, equal depths are alike", "
 }
 
 TEST_CASE("Fuse-All speedup over unfused: first principles and the paper's setup", "[fusion]") {
-    // First principles (weights kept on chip while reused, double buffering): about 8.9x over
-    // L = 512, 1024, 2048. With the paper's setup (weights re-read by every tile, fetches not
-    // overlapped with compute) the same model gives 5.3x: the paper reports 4.8x (±20 %).
+    // First principles (weights kept on chip while reused, double buffering): about 7.9x over
+    // L = 512, 1024, 2048 with the state update in place (9.2x split: the unfused baseline
+    // then moves hd out and back, 10,240 cycles more per token). With the paper's setup
+    // (weights re-read by every tile, fetches not overlapped with compute) the same model gives
+    // 4.6x (5.3x split): the paper reports 4.8x (±20 %).
     auto speedup = [&](std::vector<std::string> extra) {
         double sum = 0;
         for (const char* L : {"512", "1024", "2048"}) {
@@ -116,8 +118,8 @@ TEST_CASE("Fuse-All speedup over unfused: first principles and the paper's setup
         return sum / 3;
     };
     const double first = speedup({});
-    CHECK(first > 8.0);
-    CHECK(first < 10.0);
+    CHECK(first > 7.0);
+    CHECK(first < 9.0);
     const double paper = speedup({"simulation.cache_weights=false", "simulation.prefetch=0"});
     CHECK(paper == Approx(4.8).epsilon(0.2));
 }

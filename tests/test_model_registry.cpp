@@ -131,5 +131,5 @@ TEST_CASE("The name custom is kept for workloads written in the configuration", 
     CHECK_THROWS_AS(register_model(m), std::invalid_argument);
     CHECK(find_model("custom") == nullptr);
     REQUIRE(find_model("mamba1") != nullptr);
-    CHECK(find_model("mamba1")->params.size() == 6);
+    CHECK(find_model("mamba1")->params.size() == 7);
 }

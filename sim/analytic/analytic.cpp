@@ -39,6 +39,15 @@ OpCost cost_op_layer_by_layer(const Workload& w, const HardwareSpec& hw, int op_
     const Box box = op.full_box();
     c.read_bytes = op_read_bytes(w, op, box);
     c.write_bytes = op_write_bytes(w, op, box);
+    // An in-place intermediate passes from its producer to its reader on chip (Tensor::in_place).
+    if (w.tensors[op.output.tensor].in_place) c.write_bytes = 0;
+    std::vector<int> seen;
+    for (const auto& in : op.inputs) {
+        const Tensor& t = w.tensors[in.tensor];
+        if (!t.in_place || std::find(seen.begin(), seen.end(), in.tensor) != seen.end()) continue;
+        seen.push_back(in.tensor);
+        c.read_bytes -= operand_slice(op, in, t, box).volume() * t.bytes_per_element;
+    }
     Coords extents;
     for (const auto& d : op.dims) extents.push_back(d.size);
     c.mapping = best_mapping(hw.core, extents);

@@ -244,6 +244,7 @@ class SectionKeys : public ModelKeys {
         if (v) remember(p, *v);
         return v;
     }
+    std::string choice(const Param& p) override { return read_choice_or_default(r_, p); }
     [[noreturn]] void fail(const Param& p, const std::string& message) override {
         r_.fail(p.leaf(), message);
     }

@@ -135,6 +135,7 @@ MappingSpec read_mapping(const ConfigNode& node, const Workload& w, int64_t sram
                 if (gr) gr->finish();
                 try {
                     check_fusable(w, spec);
+                    check_in_place(w, spec);
                 } catch (const std::invalid_argument& e) {
                     throw ConfigError(g.origin(), key, e.what());
                 }

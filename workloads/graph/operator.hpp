@@ -23,6 +23,9 @@ struct Tensor {
     std::vector<int64_t> shape;
     TensorRole role = TensorRole::Activation;
     int bytes_per_element = 4;
+    // An intermediate updated in place (Mamba-1's hd = dA ⊙ h, consumed at once by h = hd + dBx):
+    // it never leaves the chip, so its producer and its readers always share one fusion group.
+    bool in_place = false;
 
     int64_t elements() const;
     int64_t bytes() const { return elements() * bytes_per_element; }

@@ -230,4 +230,8 @@ void WorkloadBuilder::carried(const std::string& dim, int input_index) {
     op.inputs.at(input_index).carried = true;
 }
 
+void WorkloadBuilder::in_place() {
+    w_.tensors.at(static_cast<size_t>(w_.ops.back().output.tensor)).in_place = true;
+}
+
 } // namespace fusesim

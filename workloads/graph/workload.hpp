@@ -88,6 +88,8 @@ class WorkloadBuilder {
                   const std::string& kind = "");
     // Marks input `input_index` of the last added operator as a loop-carried read along `dim`.
     void carried(const std::string& dim, int input_index);
+    // Marks the output of the last added operator as an in-place intermediate (Tensor::in_place).
+    void in_place();
 
   private:
     Workload& w_;

@@ -72,6 +72,8 @@ Workload build_mamba1(const MambaParams& p, Stage stage, int64_t batch, int64_t 
         b.add("ssm_decay", "hd[b,l,d,n] = dA[b,l,d,n] * h[b,l-1,d,n]", "state_update");
         b.carried("l", 1);
     }
+    // In place, ssm_add consumes hd on chip in every fusion scheme (Tensor::in_place).
+    if (!p.split_state_update) b.in_place();
     b.add("ssm_add", "h[b,l,d,n] = hd[b,l,d,n] + dBx[b,l,d,n]", "state_update");
     b.add("ssm_out", "y[b,l,d] += h[b,l,d,n] * Cm[b,l,n]", "state_update");
     if (!decode) {
@@ -102,6 +104,11 @@ constexpr Param d_conv =
     optional("d_conv", T::Integer, 1, 1024, "4", 4, "width of the causal convolution");
 constexpr Param dt_rank =
     optional("dt_rank", T::Integer, 1, kMaxDim, "ceil(`d_model` / 16)", 0, "rank R of Δ");
+constexpr Param state_update =
+    choice("state_update", "in_place|split", "`in_place`",
+           "h = exp(ΔA) ⊙ h + ΔB·x: `in_place` keeps hd = dA ⊙ h on chip in every fusion scheme "
+           "(ssm_decay and ssm_add always share a group); `split` lets an unfused scheme write hd "
+           "to DRAM and read it back (2·D·N elements more per token)");
 
 LayerBuilder read_mamba1(ModelKeys& keys, int64_t layers) {
     MambaParams p;
@@ -112,6 +119,7 @@ LayerBuilder read_mamba1(ModelKeys& keys, int64_t layers) {
     p.d_state = keys.integer(d_state);
     p.d_conv = keys.integer_or_default(d_conv);
     p.dt_rank = keys.opt_integer(dt_rank).value_or((p.d_model + 15) / 16);
+    p.split_state_update = keys.choice(state_update) == "split";
     return [p](Stage stage, int64_t batch, int64_t seq_len, const Precision& precision) {
         return build_mamba1(p, stage, batch, seq_len, precision);
     };
@@ -120,7 +128,9 @@ LayerBuilder read_mamba1(ModelKeys& keys, int64_t layers) {
 } // namespace
 
 ModelDef mamba1_model() {
-    return {"mamba1", {&d_model, &d_state, &expand, &d_inner, &d_conv, &dt_rank}, read_mamba1};
+    return {"mamba1",
+            {&d_model, &d_state, &expand, &d_inner, &d_conv, &dt_rank, &state_update},
+            read_mamba1};
 }
 
 } // namespace fusesim

@@ -14,6 +14,9 @@ struct MambaParams {
     int64_t d_conv = 4;
     int64_t dt_rank = 160; // R
     int64_t layers = 64;
+    // The state update h = dA ⊙ h + dBx: in place (hd, the product dA ⊙ h, never leaves the
+    // chip; the default), or split into two operators that each go through DRAM when unfused.
+    bool split_state_update = false;
 };
 
 // The operators of one Mamba-1 block (REFERENCE.md §1). Prefill processes L tokens with the

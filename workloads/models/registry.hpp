@@ -23,6 +23,8 @@ class ModelKeys {
     virtual int64_t integer(const Param& p) = 0;                    // required
     virtual std::optional<int64_t> opt_integer(const Param& p) = 0; // absent: nullopt
     int64_t integer_or_default(const Param& p) { return opt_integer(p).value_or(p.default_int()); }
+    // One of a ParamType::Choice's values; its default when absent.
+    virtual std::string choice(const Param& p) = 0;
     // An error at the key (e.g. keys that contradict each other).
     [[noreturn]] virtual void fail(const Param& p, const std::string& message) = 0;
 };

@@ -107,6 +107,43 @@ FusionChoice apply_fusion_preset(const std::string& name, const Workload& w, Map
     return c;
 }
 
+std::vector<InPlaceSet> in_place_sets(const Workload& w) {
+    auto has = [](const std::vector<int>& v, int o) {
+        return std::find(v.begin(), v.end(), o) != v.end();
+    };
+    std::vector<InPlaceSet> sets;
+    for (size_t t = 0; t < w.tensors.size(); ++t) {
+        if (!w.tensors[t].in_place) continue;
+        InPlaceSet set;
+        set.tensor = static_cast<int>(t);
+        for (int o : w.topo_order)
+            if (w.ops[o].kind != OpKind::View && (has(w.producers[t], o) || has(w.consumers[t], o)))
+                set.ops.push_back(o);
+        sets.push_back(set);
+    }
+    return sets;
+}
+
+void check_in_place(const Workload& w, const FusionGroupSpec& group) {
+    for (const auto& set : in_place_sets(w)) {
+        std::string inside, outside;
+        for (int o : set.ops) {
+            const std::string& name = w.ops[o].name;
+            const bool in = std::find(group.ops.begin(), group.ops.end(), name) != group.ops.end();
+            std::string& list = in ? inside : outside;
+            list += (list.empty() ? "" : ", ") + name;
+        }
+        if (inside.empty() || outside.empty()) continue;
+        throw std::invalid_argument(
+            "the group holds " + inside + " but not " + outside + ": '" +
+            w.tensors[set.tensor].name +
+            "' is updated in place and never leaves the chip, so the operators writing and "
+            "reading it share one group; add " +
+            outside + " to this group" +
+            (w.model == "mamba1" ? " (or set the workload's state_update: split)" : ""));
+    }
+}
+
 void check_fusable(const Workload& w, const FusionGroupSpec& group) {
     std::vector<int> ops;
     for (const auto& n : group.ops) ops.push_back(w.op_index(n));

@@ -35,6 +35,16 @@ int64_t fuse_all_bytes(int64_t d_inner, int64_t d_state, int64_t bytes_per_eleme
 int64_t mem_aware_split(int64_t d_inner, int64_t d_state, int64_t bytes_per_element,
                         int64_t sram_bytes);
 
+// The operators an in-place tensor (Tensor::in_place) binds: its producer and its readers, in
+// topological order. They always share one fusion group.
+struct InPlaceSet {
+    int tensor = -1;
+    std::vector<int> ops;
+};
+std::vector<InPlaceSet> in_place_sets(const Workload& w);
+// Throws std::invalid_argument if the group holds some but not all operators of an in-place set.
+void check_in_place(const Workload& w, const FusionGroupSpec& group);
+
 // Throws std::invalid_argument naming the operators if a group's operators are not connected
 // by producer-consumer edges (through views), so they could not be fused.
 void check_fusable(const Workload& w, const FusionGroupSpec& group);

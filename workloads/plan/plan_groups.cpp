@@ -1,3 +1,4 @@
+#include "workloads/plan/fusion.hpp"
 #include "workloads/plan/plan_builder.hpp"
 
 #include <algorithm>
@@ -23,17 +24,49 @@ void PlanBuilder::make_groups() {
             info.name += (info.name.empty() ? "" : "+") + name;
         }
         plan.groups.push_back(info);
+        try {
+            check_in_place(w, g);
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument("fusion group " + info.name + ": " + e.what());
+        }
+    }
+    // An in-place set in no group stays together: in the recurrence if one of its operators is
+    // part of it, else in a group of its own that spills all but the in-place tensor.
+    const auto sets = in_place_sets(w);
+    std::vector<char> recurrent(w.ops.size(), 0);
+    for (size_t o = 0; o < w.ops.size(); ++o) recurrent[o] = w.ops[o].sequential_dim >= 0;
+    for (const auto& set : sets) {
+        bool any = false;
+        for (int o : set.ops) any = any || recurrent[o];
+        for (int o : set.ops) recurrent[o] = recurrent[o] || any;
     }
     // Operators of the token recurrence interleave per token even when unfused.
     GroupInfo rec;
     rec.name = "recurrence";
     for (int o : w.topo_order)
-        if (w.ops[o].sequential_dim >= 0 && plan.group_of_op[o] < 0) {
+        if (recurrent[o] && plan.group_of_op[o] < 0) {
             plan.group_of_op[o] = static_cast<int>(plan.groups.size());
             rec.ops.push_back(o);
             rec.name += (rec.ops.size() == 1 ? ":" : "+") + w.ops[o].name;
         }
     if (!rec.ops.empty()) plan.groups.push_back(rec);
+    for (const auto& set : sets) {
+        // Sets sharing an operator join the group the first of them got.
+        int g = -1;
+        for (int o : set.ops)
+            if (g < 0) g = plan.group_of_op[o];
+        if (g < 0) {
+            g = static_cast<int>(plan.groups.size());
+            plan.groups.push_back({"in-place", {}, false});
+        }
+        for (int o : set.ops)
+            if (plan.group_of_op[o] < 0) {
+                GroupInfo& info = plan.groups[g];
+                plan.group_of_op[o] = g;
+                info.ops.push_back(o);
+                info.name += (info.name == "in-place" ? ":" : "+") + w.ops[o].name;
+            }
+    }
     for (int o : w.topo_order) {
         if (plan.group_of_op[o] >= 0 || w.ops[o].kind == OpKind::View) continue;
         plan.group_of_op[o] = static_cast<int>(plan.groups.size());

@@ -182,6 +182,7 @@ void PlanBuilder::build(int layers) {
                 c.producer_op = o;
                 c.producer_tiles = static_cast<int>(per);
                 c.group = plan.group_of_op[o];
+                c.in_place = w.tensors[op.output.tensor].in_place;
                 plan.chunks.push_back(c);
             }
         }

@@ -28,6 +28,7 @@ struct Chunk {
     int group = -1;         // producing group
     int core = 0;           // core whose SRAM holds it when produced
     bool writeback = false; // must reach DRAM: read outside its group, spilled, or final output
+    bool in_place = false;  // of an in-place tensor: read on chip even in a group that spills
 };
 
 struct InputRef {
@@ -90,11 +91,13 @@ struct TilePlan {
     std::vector<SpatialMapping> spatial; // per operator: which loop dims its tiles lay on the array
 
     // Whether `reader` reads chunk `c` on chip, where its producer left it: a chunk produced by
-    // the reader's own group, when that group keeps its intermediates on chip. Every other read
-    // of a produced chunk crosses a group boundary and goes through DRAM.
+    // the reader's own group, when that group keeps its intermediates on chip or the chunk is of
+    // an in-place tensor (Tensor::in_place). Every other read of a produced chunk crosses a
+    // group boundary or is spilled, and goes through DRAM.
     bool read_on_chip(int c, const Tile& reader) const {
         const Chunk& ch = chunks[c];
-        return ch.producer_op >= 0 && ch.group == reader.group && groups[reader.group].on_chip;
+        return ch.producer_op >= 0 && ch.group == reader.group &&
+               (groups[reader.group].on_chip || ch.in_place);
     }
     // Whom a copy read from DRAM for this tile serves: a fused group as a whole, but only one
     // operator of an unfused one (unfused operators each read their inputs from DRAM).
