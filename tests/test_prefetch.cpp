@@ -3,6 +3,7 @@
 // derived by hand.
 #include "sim/engine/tile_cost.hpp"
 #include "sim_fork.hpp"
+#include "sim_result.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -46,12 +47,6 @@ MappingSpec fused(int tile_l) {
     m.default_rule.tile["l"] = tile_l;
     m.groups.push_back({{"gemm", "act"}, true});
     return m;
-}
-
-int64_t num(const std::map<std::string, std::string>& r, const std::string& key) {
-    auto it = r.find("error");
-    if (it != r.end()) FAIL("simulation failed: " << it->second);
-    return std::stoll(r.at(key));
 }
 
 } // namespace

@@ -7,6 +7,7 @@
 #include "sim/engine/tile_cost.hpp"
 #include "sim/report/table.hpp"
 #include "sim_fork.hpp"
+#include "sim_result.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -42,12 +43,6 @@ Workload one_op(const std::map<std::string, int64_t>& dims, const char* einsum) 
     b.add("op", einsum, "test");
     w.finalize();
     return w;
-}
-
-int64_t num(const std::map<std::string, std::string>& r, const std::string& key) {
-    auto it = r.find("error");
-    if (it != r.end()) FAIL("simulation failed: " << it->second);
-    return std::stoll(r.at(key));
 }
 
 // The analytical model's DRAM bytes on the same plan (one group).

@@ -2,12 +2,14 @@
 #include "hw/modules/shared_port.hpp"
 #include "sim/engine/tile_cost.hpp"
 #include "sim_fork.hpp"
+#include "sim_result.hpp"
 #include "workloads/graph/workload.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace fusesim;
 using fusesim::test::in_child;
+using fusesim::test::num;
 using fusesim::test::simulate_in_child;
 
 namespace {
@@ -36,12 +38,6 @@ Workload custom(const std::map<std::string, int64_t>& dims, const std::vector<co
     for (const auto& op : ops) b.add(op[0], op[1], "test", op[2]);
     w.finalize();
     return w;
-}
-
-int64_t num(const std::map<std::string, std::string>& r, const std::string& key) {
-    auto it = r.find("error");
-    if (it != r.end()) FAIL("simulation failed: " << it->second);
-    return std::stoll(r.at(key));
 }
 
 } // namespace
