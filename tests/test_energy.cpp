@@ -200,6 +200,31 @@ TEST_CASE("Area of the area model's chips by hand", "[energy][area]") {
     CHECK(tiny.sram_mm2 == Approx(26.3625).epsilon(1e-9));
 }
 
+TEST_CASE("Under an area model the SRAM density follows from the die the model describes",
+          "[energy][area]") {
+    // A die that holds 20,480 PEs (full_pes) or 30 MiB (full_sram): at 222 · 0.2 / 8192 mm² per
+    // PE it is 20,480 × 0.00542 = 111 mm², so a MiB of SRAM takes 111 / 30 = 3.7 mm². At a = 1,
+    // m = 0.8: 4,096 PEs = 22.2 mm² and 24 MiB = 88.8 mm², the whole 111 mm² die.
+    std::string text = read_file(repo_path("configs/hardware/marca-area.yaml"));
+    text.replace(text.find("full_pes: 40960"), 15, "full_pes: 20480");
+    const HardwareSpec hw = read_hardware(parse_yaml_text(text, "marca-area.yaml"));
+    CHECK(hw.energy.sram_mm2_per_mib == Approx(3.7).epsilon(1e-12));
+    const ChipArea a = chip_area(hw.energy, hw.total_pes(), hw.total_sram_bytes());
+    CHECK(a.pe_mm2 == Approx(22.2).epsilon(1e-12));
+    CHECK(a.sram_mm2 == Approx(88.8).epsilon(1e-12));
+    CHECK(a.total_mm2() == Approx(111).epsilon(1e-12));
+    // A die.sram_area that contradicts the model is an error at its key.
+    try {
+        read_hardware(parse_yaml_text(text + "die: {sram_area: 7.4}\n", "marca-area.yaml"));
+        FAIL("no error");
+    } catch (const ConfigError& e) {
+        CHECK_THAT(std::string(e.what()),
+                   Catch::Contains("hardware.die.sram_area") && Catch::Contains("3.7"));
+    }
+    // One that agrees is accepted.
+    CHECK_NOTHROW(read_hardware(parse_yaml_text(text + "die: {sram_area: 3.7}\n", "x.yaml")));
+}
+
 TEST_CASE("Energy and area keys are read with units and checked", "[energy][config]") {
     const std::string base = "name: x\nclock: 1GHz\ncores: 1\n"
                              "core: {pe_rows: 2, pe_cols: 2, sram: 1KiB, sram_read_energy: 2pJ}\n"

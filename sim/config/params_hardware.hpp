@@ -63,7 +63,8 @@ inline constexpr Param pe_area =
              "mm² per PE (optional section; the reference die's)");
 inline constexpr Param sram_area =
     optional("die.sram_area", T::Number, 0, 1e6, "7.4", 222.0 * 0.8 / 24,
-             "mm² per MiB of SRAM (the reference die's)");
+             "mm² per MiB of SRAM (the reference die's); under an area model it follows from "
+             "`area.full_pes` × `die.pe_area` ÷ `area.full_sram`");
 inline constexpr Param leakage =
     optional("die.leakage", T::Number, 0, 1e3, "0", 0,
              "static power in W per mm²; static energy = this × area × latency");

@@ -103,7 +103,9 @@ HardwareSpec read_hardware(const ConfigNode& node) {
                 e->picojoules(key, P::op_energy.max);
         e->finish();
     }
+    bool sram_area_given = false;
     if (auto d = r.opt_sub("die")) {
+        sram_area_given = d->has(P::sram_area.leaf());
         hw.energy.pe_mm2 = read_real_or_default(*d, P::pe_area);
         hw.energy.sram_mm2_per_mib = read_real_or_default(*d, P::sram_area);
         hw.energy.leakage_w_per_mm2 = read_real_or_default(*d, P::leakage);
@@ -128,6 +130,18 @@ HardwareSpec read_hardware(const ConfigNode& node) {
         } catch (const std::invalid_argument& e) {
             throw ConfigError(node.find("area")->origin(), "hardware.area", e.what());
         }
+        // The area model's reference die holds full_pes PEs or full_sram of SRAM: its SRAM
+        // density follows from its PE density, so the reported area stays a × the die's.
+        const double die_mm2 = m.full_pes * hw.energy.pe_mm2;
+        const double sram_mm2 = die_mm2 / (static_cast<double>(m.full_sram) / (1024.0 * 1024.0));
+        if (!sram_area_given)
+            hw.energy.sram_mm2_per_mib = sram_mm2;
+        else if (std::abs(hw.energy.sram_mm2_per_mib - sram_mm2) > 1e-9 * sram_mm2)
+            throw ConfigError(
+                node.find("die")->find(P::sram_area.leaf())->origin(), "hardware.die.sram_area",
+                "the area model's die (full_pes × die.pe_area = " + std::to_string(die_mm2) +
+                    " mm²) gives " + std::to_string(sram_mm2) +
+                    " mm² per MiB of SRAM; leave die.sram_area out or set it so");
         // The derived chip must satisfy the ranges a written one does.
         if (hw.core.pe_rows > static_cast<int64_t>(P::pe_rows.max))
             a.fail("", "the area model gives " + std::to_string(hw.core.pe_rows) +
