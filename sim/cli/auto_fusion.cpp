@@ -118,9 +118,7 @@ std::vector<FusionCandidate> search_fusion(const Workload& w, const HardwareSpec
         m.fusion = name;
         cands.push_back({name, m, 0, ""});
     };
-    const bool mamba = w.op_index("ssm_out") >= 0 && w.op_index("mul_delta_A") >= 0;
-    const std::vector<std::string> presets =
-        mamba ? fusion_preset_names() : std::vector<std::string>{"unfused"};
+    const std::vector<std::string> presets = fusion_presets_for(w);
     for (const auto& p : presets) {
         MappingSpec m = base;
         if (p != "unfused") {

@@ -4,4 +4,5 @@
 
 #include "workloads/models/custom.hpp"
 #include "workloads/models/mamba1.hpp"
+#include "workloads/models/mamba2.hpp"
 #include "workloads/models/opt.hpp"

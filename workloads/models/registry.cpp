@@ -9,12 +9,13 @@ namespace fusesim {
 // `model:`'s choices and its declarations give `fusesim reference NAME` (add that table to
 // README.md, whose test checks every table).
 ModelDef mamba1_model(); // mamba1.cpp
+ModelDef mamba2_model(); // mamba2.cpp
 ModelDef opt_model();    // opt.cpp
 
 namespace {
 
 std::vector<ModelDef>& models() {
-    static std::vector<ModelDef> all = {mamba1_model(), opt_model()};
+    static std::vector<ModelDef> all = {mamba1_model(), mamba2_model(), opt_model()};
     return all;
 }
 

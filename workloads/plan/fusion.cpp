@@ -47,6 +47,13 @@ const std::vector<std::string>& fusion_preset_names() {
     return names;
 }
 
+std::vector<std::string> fusion_presets_for(const Workload& w) {
+    if (w.model == "mamba2") return {"unfused", "fuse-all", "mem-aware"};
+    for (const auto& g : join({kA, kB, kSsm}))
+        if (w.op_index(g) < 0) return {"unfused"};
+    return fusion_preset_names();
+}
+
 bool is_fusion_preset(const std::string& name) {
     const auto& n = fusion_preset_names();
     return std::find(n.begin(), n.end(), name) != n.end();
@@ -70,6 +77,7 @@ FusionChoice apply_fusion_preset(const std::string& name, const Workload& w, Map
     FusionChoice c;
     c.preset = name;
     if (name == "unfused") return c; // any workload
+    if (w.model == "mamba2") return apply_ssd_preset(name, w, m, sram_bytes);
     const auto groups = preset_groups(name);
     for (const auto& g : join({kA, kB, kSsm}))
         if (w.op_index(g) < 0)

@@ -1,5 +1,6 @@
 // Fusion schemes: the paper's presets for the Mamba-1 state-update block (Table 2), the
-// Mem-Aware D split (Eq. 2 and 3), and the check that a group can be fused at all.
+// Mem-Aware D split (Eq. 2 and 3), their Mamba-2 (SSD) counterparts (fusion_ssd.cpp), and the
+// check that a group can be fused at all.
 #pragma once
 
 #include "workloads/graph/workload.hpp"
@@ -15,19 +16,35 @@ namespace fusesim {
 const std::vector<std::string>& fusion_preset_names();
 bool is_fusion_preset(const std::string& name);
 
+// The presets that apply to a workload: all of them to a Mamba-1 block; unfused, fuse-all and
+// mem-aware to a Mamba-2 block; unfused to any other.
+std::vector<std::string> fusion_presets_for(const Workload& w);
+
 // What applying a preset decided, for the report.
 struct FusionChoice {
     std::string preset;
-    int64_t fuse_all_bytes = 0; // Eq. 2: (5·D·N + D + N) · bytes per element
-    int64_t split_d = 1;        // Mem-Aware: S_D (1 otherwise)
+    int64_t fuse_all_bytes = 0; // Eq. 2: (5·D·N + D + N) · bytes per element (Mamba-2: one step)
+    int64_t split_d = 1;        // Mem-Aware: S_D (Mamba-2: S_H, the heads' split; 1 otherwise)
     std::string note;
 };
 
 // Adds the preset's groups to `m`, and tiles its fused operators into 1-token steps (Mem-Aware:
 // also d into S_D parts), replacing the mapping's tiling of those operators. `sram_bytes`: one
-// core's capacity (Mem-Aware). Throws std::invalid_argument if the workload is not a Mamba-1 block.
+// core's capacity (Mem-Aware). Throws std::invalid_argument if the preset does not apply to the
+// workload (fusion_presets_for).
 FusionChoice apply_fusion_preset(const std::string& name, const Workload& w, MappingSpec& m,
                                  int64_t sram_bytes);
+
+// Mamba-2 (fusion_ssd.cpp). fuse-all: the SSD operators in one group, tiled into one-chunk steps
+// (decode: the one token); mem-aware: the same with the heads split into S_H parts, each part
+// run over all chunks before the next.
+FusionChoice apply_ssd_preset(const std::string& name, const Workload& w, MappingSpec& m,
+                              int64_t sram_bytes);
+// The operators of a Mamba-2 block's SSD, in the order they are written.
+std::vector<std::string> ssd_operators(const Workload& w);
+// Bytes of one step of the fused SSD over `heads` heads per group: the slices of every tensor its
+// operators read or write in one chunk (decode: one token), counted as if all were live at once.
+int64_t ssd_step_bytes(const Workload& w, int64_t heads);
 
 // Eq. 2 for a Mamba-1 block: peak bytes of one 1-token step of the fused state update.
 int64_t fuse_all_bytes(int64_t d_inner, int64_t d_state, int64_t bytes_per_element);
