@@ -99,7 +99,8 @@ TEST_CASE("Killing a sweep midway and running it again gives the same results.cs
     waitpid(pid, nullptr, 0);
     const auto partial = read_csv_file(out + "/results.csv");
     CHECK(partial.size() < 13); // it was stopped before the end
-    for (size_t i = 1; i < partial.size(); ++i) CHECK(partial[i].size() == 18); // whole lines: 2 axes + 16 results
+    for (size_t i = 1; i < partial.size(); ++i)
+        CHECK(partial[i].size() == 18); // whole lines: 2 axes + 16 results
     const CliResult again = run_cli({"sweep", spec, "-j", "2", "-o", out});
     REQUIRE(again.exit_code == 0);
     CHECK_THAT(again.err, Catch::Contains("already done"));
@@ -202,12 +203,11 @@ TEST_CASE("Iso-area study: at MARCA's area, L = 1024, the best design beats MARC
 
 TEST_CASE("Every shipped sweep spec loads and expands", "[sweep]") {
     // Fig. 9 (and split): 11 schemes × 5 lengths; Fig. 11: 2 × 4 × 19; Fig. 12: 4 × 19 × 3 × 2 =
-    // 456.
-    const std::map<std::string, size_t> expected = {{"fig9-fusion-schemes.yaml", 55},
-                                                    {"fig9-paper-setup.yaml", 50},
-                                                    {"fig9-split-state.yaml", 55},
-                                                    {"fig11-memory-sensitivity.yaml", 152},
-                                                    {"fig12-iso-area.yaml", 456}};
+    // 456; Mamba-2: 4 schemes × 5 lengths.
+    const std::map<std::string, size_t> expected = {
+        {"fig9-fusion-schemes.yaml", 55}, {"fig9-paper-setup.yaml", 50},
+        {"fig9-split-state.yaml", 55},    {"fig11-memory-sensitivity.yaml", 152},
+        {"fig12-iso-area.yaml", 456},     {"mamba2-fusion-schemes.yaml", 20}};
     size_t seen = 0;
     for (const auto& e : std::filesystem::directory_iterator(repo_path("configs/sweeps"))) {
         const SweepSpec spec = read_sweep(e.path().string());
