@@ -102,3 +102,21 @@ TEST_CASE("The Mamba-2 sweep runs its points", "[mamba2][cli]") {
     const std::string results = read_file(dir.file("out/results.csv"));
     CHECK_THAT(results, Contains("unfused,64,ok,") && Contains("mem-aware,64,ok,"));
 }
+
+TEST_CASE("Mamba-2 sizes that do not divide are errors at their key", "[mamba2][cli]") {
+    TempDir dir("mamba2-keys");
+    const std::string wl = dir.file("wl.yaml");
+    write_file(wl, "name: m2\nmodel: mamba2\nd_model: 2560\nhead_dim: 48\nstage: prefill\n"
+                   "seq_len: 64\n");
+    const std::string exp = dir.file("exp.yaml");
+    write_file(exp, "hardware: " + repo_path("configs/hardware/marca-aggregated.yaml") +
+                        "\nworkload: " + wl + "\n");
+    const CliResult r = run_cli({"graph", exp});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("wl.yaml:4:") && Contains("workload.head_dim") &&
+                          Contains("head_dim (48) must divide d_inner (5120)"));
+    const CliResult g =
+        run_cli({"graph", kExperiment, "--set", "workload.n_groups=3", "--dot", dir.file("g")});
+    CHECK(g.exit_code == 2);
+    CHECK_THAT(g.err, Contains("n_groups (3) must divide the heads (80"));
+}
