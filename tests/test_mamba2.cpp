@@ -167,6 +167,7 @@ TEST_CASE("Mamba-2 presets: fuse-all fuses the SSD per chunk, mem-aware splits t
     CHECK(fa.groups[0].ops.size() == 19);
     CHECK(f.fuse_all_bytes == 111116928);
     CHECK(fa.per_op.at("ssd_diag").tile.at("c") == 1);
+    CHECK(fa.per_op.at("ssd_sum").tile.at("q") == 16); // the output leaves in 16-token pieces
     // 24 MiB = 25,165,824 B: 20 heads need 27,648,160 + 524,288 B, 16 heads fit: S_H = 5.
     MappingSpec ma;
     const FusionChoice m = apply_fusion_preset("mem-aware", w, ma, 24 << 20);

@@ -18,6 +18,9 @@ const std::vector<std::string> kChunked = {
 const std::vector<std::string> kRecurrent = {"ssd_dA",    "ssd_exp", "ssd_xdt", "ssd_dBx",
                                              "ssd_decay", "ssd_add", "ssd_out"};
 
+// Tokens per tile of the fused group's last operator (ssd_sum).
+constexpr int64_t kOutTokens = 16;
+
 // The loop dimension a fused step advances by one: a chunk, or (decode) the token.
 std::string step_dim(const Workload& w) {
     return w.stage == Stage::Decode ? "l" : "c";
@@ -106,6 +109,9 @@ FusionChoice apply_ssd_preset(const std::string& name, const Workload& w, Mappin
         TilingRule& r = m.per_op[op];
         r = {};
         r.tile[step_dim(w)] = 1;
+        // The group's output leaves in pieces of kOutTokens tokens of a part: the operator after
+        // it reads every head of a few tokens, so that it never needs whole chunks of all parts.
+        if (op == "ssd_sum" && step_dim(w) == "c") r.tile["q"] = kOutTokens;
         if (c.split_d > 1 && w.ops[w.op_index(op)].dim_index("j") >= 0) {
             // Each part of the heads runs all its chunks before the next: one part's state is
             // live at a time (C·Bᵀ, per group, serves every part).
