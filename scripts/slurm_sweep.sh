@@ -92,7 +92,7 @@ trap 'exit 143' TERM
 mkdir -p "$work"/{munge,state,spool,log,run,out}
 logs() {
   local f
-  for f in "$work"/log/* "$work"/out/*.out; do
+  for f in "$work"/log/*.log "$work"/out/*.out; do
     [[ -f $f ]] || continue
     echo "----- ${f#"$work"/} (last 40 lines)" >&2
     tail -n 40 "$f" >&2
