@@ -20,9 +20,14 @@ started=$SECONDS
 build=${1:-build}
 shards=${2:-4}
 timeout_s=${FUSESIM_SLURM_TIMEOUT:-900}
-[[ $shards =~ ^[1-9][0-9]?$ ]] || { say "usage: the shard count must be 1 to 99, not '$shards'"; exit 2; }
-[[ $timeout_s =~ ^[1-9][0-9]*$ ]] || { say "usage: FUSESIM_SLURM_TIMEOUT must be seconds, not '$timeout_s'"; exit 2; }
-[[ -x $build/fusesim ]] || { say "usage: no '$build/fusesim' (build first: scripts/setup.sh $build)"; exit 2; }
+usage() {
+  say "usage: $*"
+  exit 2
+}
+[[ $shards =~ ^[1-9][0-9]?$ ]] || usage "the shard count must be 1 to 99, not '$shards'"
+[[ $timeout_s =~ ^[1-9][0-9]*$ ]] ||
+  usage "FUSESIM_SLURM_TIMEOUT must be a number of seconds, not '$timeout_s'"
+[[ -x $build/fusesim ]] || usage "no '$build/fusesim' (build it first: scripts/setup.sh $build)"
 fusesim=$(cd "$build" && pwd)/fusesim
 spec=$root/configs/sweeps/fig12-iso-area.yaml
 batch=$root/scripts/fig12-shard.sbatch
