@@ -49,7 +49,7 @@ if ((${#missing[@]})); then
   command -v apt-get >/dev/null || { say "skipped: ${missing[*]} not installed, and no apt-get"; exit 77; }
   lock=(-o DPkg::Lock::Timeout=600)
   if ! "${sudo_cmd[@]}" apt-get "${lock[@]}" update -qq ||
-    ! DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get "${lock[@]}" install -y -qq \
+    ! "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${lock[@]}" install -y -qq \
       "${missing[@]}" >/dev/null; then
     say "skipped: apt-get could not install ${missing[*]}"
     exit 77
