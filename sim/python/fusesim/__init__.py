@@ -192,6 +192,8 @@ def sweep(spec, axes=None, jobs=2, out=None, set=None, combine="product", name=N
     if not isinstance(jobs, int) or isinstance(jobs, bool):
         raise TypeError("fusesim: jobs must be an integer")
     if axes is None:
+        if name is not None or combine != "product":
+            raise TypeError("fusesim: name= and combine= go with axes= (a spec file has its own)")
         request["experiment"] = _path(spec, "spec")
     else:
         if not isinstance(axes, dict):
