@@ -73,3 +73,29 @@ def test_a_bad_spec_names_its_line(tmp_path):
     assert (e.value.file, e.value.line, e.value.key) == (str(spec), 4, "axes.workload.seq_len")
     code, _, err = cli("sweep", str(spec), "-o", str(tmp_path / "out"))
     assert code == 2 and err == "error: " + str(e.value) + "\n"
+
+
+def test_ctrl_c_stops_the_sweep_and_a_second_call_resumes(tmp_path):
+    import signal
+    import threading
+    import time
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("name: slow\nexperiment: %s\nset: {simulation.layers: one, "
+                    "simulation.vcd: false, simulation.timeline: false, "
+                    "mapping.fusion: fuse-all, workload.seq_len: 1024}\naxes:\n"
+                    "  hardware.core.sram: [4MiB, 5MiB, 6MiB, 6.5MiB, 7MiB, 8MiB, 12MiB, 16MiB, "
+                    "20MiB, 24MiB, 28MiB, 32MiB]\n" % EXPERIMENT)
+    main = threading.get_ident()
+    timer = threading.Timer(1.0, signal.pthread_kill, (main, signal.SIGINT))
+    timer.start()
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        fusesim.sweep(spec, jobs=1, out=tmp_path / "out")
+    timer.join()
+    assert time.monotonic() - start < 60
+    # The finished points are kept (whole lines), the others run on the next call.
+    lines = (tmp_path / "out" / "results.csv").read_text().splitlines()
+    assert 1 <= len(lines) < 13
+    frame = fusesim.sweep(spec, jobs=1, out=tmp_path / "out")
+    assert frame.shape[0] == 12 and (frame["status"] == "ok").all()
