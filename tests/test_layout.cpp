@@ -20,7 +20,7 @@ namespace {
 const std::vector<std::string> kStages = {"workloads/vocab", "workloads/graph", "workloads/models",
                                           "workloads/plan",  "hw/cost",         "hw/modules",
                                           "sim/engine",      "sim/analytic",    "sim/config",
-                                          "sim/report",      "sim/cli"};
+                                          "sim/report",      "sim/cli",         "sim/python"};
 
 // Index of the stage that holds `path` (relative to the repository), or -1.
 int stage_of(const std::string& path) {

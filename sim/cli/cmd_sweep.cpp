@@ -95,7 +95,10 @@ class SignalScope {
 } // namespace
 
 int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
-    SweepSpec spec = read_sweep(args.experiment);
+    return run_sweep(read_sweep(args.experiment), args, jobs, shard);
+}
+
+int run_sweep(SweepSpec spec, const CommandArgs& args, int jobs, const std::string& shard) {
     for (const auto& o : args.overrides) spec.fixed.push_back(o);
     auto points = expand_points(spec);
     // Mistakes common to every point (the experiment's path, a misspelt axis key) stop the sweep

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "sim/config/experiment.hpp"
+#include "sim/config/sweep.hpp"
 
 #include <cstdint>
 #include <string>
@@ -26,6 +27,8 @@ int cmd_run(const CommandArgs& args);
 int cmd_validate(const CommandArgs& args);
 // `args.experiment` is the sweep spec; `shard` "i/n" or empty.
 int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard);
+// The same for a spec already read (args.experiment is not used).
+int run_sweep(SweepSpec spec, const CommandArgs& args, int jobs, const std::string& shard);
 int cmd_merge(const std::string& spec, const std::vector<std::string>& inputs,
               const std::string& output);
 // The README's configuration reference tables from the parameter declarations: every table with

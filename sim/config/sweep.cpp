@@ -81,8 +81,11 @@ std::vector<std::pair<std::string, std::string>> pairs(Reader& r, const Columns&
 } // namespace
 
 SweepSpec read_sweep(const std::string& path) {
+    return read_sweep(load_yaml_file(path), path);
+}
+
+SweepSpec read_sweep(const ConfigNode& root, const std::string& path) {
     namespace P = sweep_param;
-    const ConfigNode root = load_yaml_file(path);
     Reader r(root, "");
     SweepSpec s;
     s.file = path;

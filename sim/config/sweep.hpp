@@ -76,6 +76,10 @@ struct SweepPoint {
 };
 
 SweepSpec read_sweep(const std::string& path);
+// A spec already parsed (built by the Python package's sweep(experiment, axes=...)): `path`
+// gives the default name (its stem) and the folder `experiment` is relative to ("": the working
+// directory).
+SweepSpec read_sweep(const ConfigNode& root, const std::string& path);
 std::vector<SweepPoint> expand_points(const SweepSpec& spec);
 
 // The result columns after the axis columns (DESIGN.md: results.csv).
