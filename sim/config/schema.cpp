@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <optional>
 
@@ -18,6 +19,8 @@ namespace {
 constexpr std::size_t kName = Reader::kMaxNameBytes;
 // A custom workload's lists: operators are looked up by name, so keep them to a model's size.
 constexpr std::size_t kMaxCustomItems = 4096;
+// A path a model key names (its file).
+constexpr std::size_t kMaxPathBytes = 4096;
 
 // "unlimited" or a bandwidth; 0 means unlimited in the specs.
 double bandwidth_or_unlimited(Reader& r, const Param& p, double clock_hz) {
@@ -262,6 +265,40 @@ class SectionKeys : public ModelKeys {
     [[noreturn]] void fail(const Param& p, const std::string& message) override {
         r_.fail(p.leaf(), message);
     }
+    std::string file(const Param& p) override {
+        const std::string path = r_.str(p.leaf(), kMaxPathBytes);
+        if (path.empty()) r_.fail(p.leaf(), "expected a file path, got an empty value");
+        const std::string& from = r_.node().find(p.leaf())->origin().file;
+        // Values from --set (and other generated values) have no file: the working directory.
+        if (path.front() == '/' || from.empty() || from == "--set" || from.front() == '<')
+            return path;
+        return (std::filesystem::path(from).parent_path() / path).lexically_normal().string();
+    }
+    std::vector<std::pair<std::string, std::string>> entries(const Param& p) override {
+        std::vector<std::pair<std::string, std::string>> out;
+        const ConfigNode* n = r_.opt_raw(p.leaf());
+        if (!n || n->is_null()) return out;
+        if (!n->is_map())
+            throw ConfigError(n->origin(), r_.key_path(p.leaf()),
+                              std::string("expected a map (") + p.type_doc + ")");
+        if (n->entries().size() > kMaxCustomItems)
+            throw ConfigError(n->origin(), r_.key_path(p.leaf()),
+                              "more than " + std::to_string(kMaxCustomItems) + " entries");
+        for (const auto& [key, value] : n->entries()) {
+            if (!value.is_scalar())
+                throw ConfigError(value.origin(), r_.key_path(p.leaf()) + "." + key,
+                                  "expected a single value, got a structure");
+            out.emplace_back(key, value.value());
+        }
+        return out;
+    }
+    [[noreturn]] void fail_entry(const Param& p, const std::string& entry,
+                                 const std::string& message) override {
+        const ConfigNode* n = r_.node().find(p.leaf());
+        const ConfigNode* e = n ? n->find(entry) : nullptr;
+        throw ConfigError(e ? e->origin() : r_.node().origin(), r_.key_path(p.leaf()) + "." + entry,
+                          message);
+    }
 
   private:
     Reader& r_;
@@ -280,6 +317,7 @@ WorkloadSpec read_workload(const ConfigNode& node) {
     Reader r(node, "workload");
     WorkloadSpec s;
     s.origin = node.origin();
+    for (const auto& [key, value] : node.entries()) s.key_origins.emplace_back(key, value.origin());
     s.name = r.str("name", kName);
     r.opt_str("description");
     s.model = read_choice(r, W::model);
@@ -321,6 +359,11 @@ Workload WorkloadSpec::build(Stage stage, int64_t seq_len) const {
     if (layer) {
         try {
             w = layer(stage, batch, seq_len, precision);
+        } catch (const ModelError& e) {
+            Origin at = origin;
+            for (const auto& [key, o] : key_origins)
+                if (key == e.key) at = o;
+            throw ConfigError(at, "workload." + e.key, e.what());
         } catch (const std::invalid_argument& e) {
             // Sizes too large to count: named at the largest size the user gave.
             const SizeKey* at = nullptr;

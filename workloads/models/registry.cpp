@@ -10,11 +10,12 @@ namespace fusesim {
 // README.md, whose test checks every table).
 ModelDef mamba1_model(); // mamba1.cpp
 ModelDef opt_model();    // opt.cpp
+ModelDef onnx_model();   // onnx.cpp
 
 namespace {
 
 std::vector<ModelDef>& models() {
-    static std::vector<ModelDef> all = {mamba1_model(), opt_model()};
+    static std::vector<ModelDef> all = {mamba1_model(), opt_model(), onnx_model()};
     return all;
 }
 
