@@ -266,7 +266,7 @@ void Importer::dispatch(int index) {
         }
     fail(g.nodes[static_cast<size_t>(index)],
          "not supported (the importer maps MatMul, Gemm, Conv, Add, Sub, Mul, Div, Pow, Sqrt, "
-         "Reciprocal, Exp, Sigmoid, Softplus, Relu, Softmax, ReduceMean, LayerNormalization, "
+         "Reciprocal, Exp, Sigmoid, Softplus, Relu, Softmax, ReduceMean, ReduceSum, LayerNormalization, "
          "SimplifiedLayerNormalization, Split, Slice, Concat, Transpose, Reshape, Squeeze, "
          "Unsqueeze, Identity and fusesim.SelectiveScan: README \"ONNX import\")");
 }
