@@ -2,13 +2,13 @@
 
 #include "hw/cost/area.hpp"
 #include "sim/config/config_reader.hpp"
+#include "sim/config/model_keys.hpp"
 #include "sim/config/params_hardware.hpp"
 #include "sim/config/params_read.hpp"
 #include "sim/config/params_workload.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <limits>
 #include <optional>
 
@@ -19,8 +19,6 @@ namespace {
 constexpr std::size_t kName = Reader::kMaxNameBytes;
 // A custom workload's lists: operators are looked up by name, so keep them to a model's size.
 constexpr std::size_t kMaxCustomItems = 4096;
-// A path a model key names (its file).
-constexpr std::size_t kMaxPathBytes = 4096;
 
 // "unlimited" or a bandwidth; 0 means unlimited in the specs.
 double bandwidth_or_unlimited(Reader& r, const Param& p, double clock_hz) {
@@ -249,66 +247,6 @@ void read_custom(Reader& r, WorkloadSpec& s) {
         s.custom.model.operators.push_back(op);
     }
 }
-
-// A model's keys, read with the declaration's range from the workload section; every size given
-// is remembered (with its line) for errors about operators too large to count.
-class SectionKeys : public ModelKeys {
-  public:
-    SectionKeys(Reader& r, WorkloadSpec& s) : r_(r), s_(s) {}
-    int64_t integer(const Param& p) override { return remember(p, read_int(r_, p)); }
-    std::optional<int64_t> opt_integer(const Param& p) override {
-        const auto v = read_opt_int(r_, p);
-        if (v) remember(p, *v);
-        return v;
-    }
-    std::string choice(const Param& p) override { return read_choice_or_default(r_, p); }
-    [[noreturn]] void fail(const Param& p, const std::string& message) override {
-        r_.fail(p.leaf(), message);
-    }
-    std::string file(const Param& p) override {
-        const std::string path = r_.str(p.leaf(), kMaxPathBytes);
-        if (path.empty()) r_.fail(p.leaf(), "expected a file path, got an empty value");
-        const std::string& from = r_.node().find(p.leaf())->origin().file;
-        // Values from --set (and other generated values) have no file: the working directory.
-        if (path.front() == '/' || from.empty() || from == "--set" || from.front() == '<')
-            return path;
-        return (std::filesystem::path(from).parent_path() / path).lexically_normal().string();
-    }
-    std::vector<std::pair<std::string, std::string>> entries(const Param& p) override {
-        std::vector<std::pair<std::string, std::string>> out;
-        const ConfigNode* n = r_.opt_raw(p.leaf());
-        if (!n || n->is_null()) return out;
-        if (!n->is_map())
-            throw ConfigError(n->origin(), r_.key_path(p.leaf()),
-                              std::string("expected a map (") + p.type_doc + ")");
-        if (n->entries().size() > kMaxCustomItems)
-            throw ConfigError(n->origin(), r_.key_path(p.leaf()),
-                              "more than " + std::to_string(kMaxCustomItems) + " entries");
-        for (const auto& [key, value] : n->entries()) {
-            if (!value.is_scalar())
-                throw ConfigError(value.origin(), r_.key_path(p.leaf()) + "." + key,
-                                  "expected a single value, got a structure");
-            out.emplace_back(key, value.value());
-        }
-        return out;
-    }
-    [[noreturn]] void fail_entry(const Param& p, const std::string& entry,
-                                 const std::string& message) override {
-        const ConfigNode* n = r_.node().find(p.leaf());
-        const ConfigNode* e = n ? n->find(entry) : nullptr;
-        throw ConfigError(e ? e->origin() : r_.node().origin(), r_.key_path(p.leaf()) + "." + entry,
-                          message);
-    }
-
-  private:
-    Reader& r_;
-    WorkloadSpec& s_;
-    int64_t remember(const Param& p, int64_t value) {
-        if (const ConfigNode* n = r_.node().find(p.leaf()); n && !n->is_null())
-            s_.size_keys.push_back({r_.key_path(p.leaf()), value, n->origin()});
-        return value;
-    }
-};
 
 } // namespace
 
