@@ -67,7 +67,7 @@ const Value* Importer::opt_in(const OnnxNode& n, size_t i) {
         a.names.push_back(named ? declared->second.dims[k].denotation : "");
     }
     axes_[v.tensor] = a;
-    b.declare(v.tensor, TensorRole::Weight);
+    b.declare(v.tensor, TensorRole::Weight, v.shape);
     return &(values_[t] = v);
 }
 
@@ -249,7 +249,7 @@ void Importer::add_inputs() {
             sizes.push_back(size);
         }
         const std::string t = tensor_name(s.name);
-        b.declare(t, TensorRole::Input);
+        b.declare(t, TensorRole::Input, sizes);
         std::vector<int> order(sizes.size());
         for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
         define(s.name, t, names, sizes, order);
@@ -266,7 +266,8 @@ void Importer::dispatch(int index) {
         }
     fail(g.nodes[static_cast<size_t>(index)],
          "not supported (the importer maps MatMul, Gemm, Conv, Add, Sub, Mul, Div, Pow, Sqrt, "
-         "Reciprocal, Exp, Sigmoid, Softplus, Relu, Softmax, ReduceMean, ReduceSum, LayerNormalization, "
+         "Reciprocal, Exp, Sigmoid, Softplus, Relu, Softmax, ReduceMean, ReduceSum, "
+         "LayerNormalization, "
          "SimplifiedLayerNormalization, Split, Slice, Concat, Transpose, Reshape, Squeeze, "
          "Unsqueeze, Identity and fusesim.SelectiveScan: README \"ONNX import\")");
 }

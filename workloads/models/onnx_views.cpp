@@ -113,7 +113,7 @@ bool reshape(Importer& im, const OnnxNode& n) {
     const std::string& out = n.outputs.at(0);
     if (x.weight) { // a weight is only bytes in DRAM: another shape of them
         const std::string t = im.tensor_name(out);
-        im.b.declare(t, TensorRole::Weight);
+        im.b.declare(t, TensorRole::Weight, target);
         im.define(out, t, std::vector<std::string>(target.size()), target,
                   onnx_order(target.size()));
         Value v = im.value_of(out);
