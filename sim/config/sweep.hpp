@@ -77,6 +77,9 @@ struct SweepPoint {
 
 SweepSpec read_sweep(const std::string& path);
 std::vector<SweepPoint> expand_points(const SweepSpec& spec);
+// The number of points, and point `index` alone (a million points take seconds to expand).
+size_t point_count(const SweepSpec& spec);
+SweepPoint point_at(const SweepSpec& spec, size_t index);
 
 // The result columns after the axis columns (DESIGN.md: results.csv).
 const std::vector<std::string>& result_columns();
