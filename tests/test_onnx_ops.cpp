@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -34,12 +35,21 @@ struct G {
         g.shapes[name] = s;
         return *this;
     }
-    G& init(const std::string& name, std::vector<int64_t> dims, std::vector<double> values = {}) {
+    G& init(const std::string& name, std::vector<int64_t> dims) {
         OnnxTensor t;
         t.name = name;
         t.dims = std::move(dims);
-        t.has_values = !values.empty();
-        t.values = std::move(values);
+        g.initializers[name] = t;
+        return *this;
+    }
+    // A 1-D integer constant (shapes, axes, starts and ends).
+    G& ints(const std::string& name, std::vector<int64_t> values) {
+        OnnxTensor t;
+        t.name = name;
+        t.dims = {static_cast<int64_t>(values.size())};
+        t.has_values = true;
+        for (int64_t v : values) t.values.push_back(static_cast<double>(v));
+        t.ints = std::move(values);
         g.initializers[name] = t;
         return *this;
     }
@@ -123,8 +133,9 @@ TEST_CASE("ONNX Gemm with a bias is a projection and a bias add", "[onnx]") {
 TEST_CASE("ONNX Slice and Concat are views, Unsqueeze and Squeeze only indexing", "[onnx]") {
     G g;
     g.input("x", {{"c", 8}});
-    g.init("s0", {1}, {0}).init("e0", {1}, {3}).init("s1", {1}, {3}).init("e1", {1}, {100});
-    g.init("ax", {1}, {1}).init("zero", {1}, {0});
+    // The tail's end is INT64_MAX, as exporters write "to the end".
+    g.ints("s0", {0}).ints("e0", {3}).ints("s1", {3}).ints("e1", {INT64_MAX});
+    g.ints("ax", {1}).ints("zero", {0});
     g.node("Slice", "head", {"x", "s0", "e0", "ax"}, {"a"});
     g.node("Slice", "tail", {"x", "s1", "e1", "ax"}, {"b"});
     g.node("Concat", "cat", {"b", "a"}, {"y"}, {{"axis", one(1)}});
@@ -176,7 +187,7 @@ TEST_CASE("ONNX rank names: a name taken in the operator gets a suffix", "[onnx]
 TEST_CASE("ONNX forms the importer does not map are errors naming the node", "[onnx]") {
     SECTION("a Reshape that merges and splits the same axes") {
         G g;
-        g.input("x", {{"a", 6}, {"b", 4}}).init("shape", {3}, {0, 4, 6});
+        g.input("x", {{"a", 6}, {"b", 4}}).ints("shape", {0, 4, 6});
         g.node("Reshape", "mix", {"x", "shape"}, {"y"}).output("y");
         CHECK_THAT(import_error(g), Contains("node 'mix' (op type Reshape): both merges and "
                                              "splits the same axes"));

@@ -55,7 +55,9 @@ OnnxTensor tensor_of(const onnx::TensorProto& t) {
     out.name = t.name();
     int64_t elements = 1;
     for (int64_t d : t.dims()) {
-        if (d < 0) throw OnnxError("tensor '" + t.name() + "' has a negative dimension");
+        if (d < 0 || d > kMaxOnnxDim)
+            throw OnnxError("tensor '" + t.name() + "' has a dimension of " + std::to_string(d) +
+                            " (expected 0 to 2^32)");
         out.dims.push_back(d);
         elements = d > 0 && elements > (int64_t{1} << 62) / d ? (int64_t{1} << 62) : elements * d;
     }
@@ -70,15 +72,22 @@ OnnxTensor tensor_of(const onnx::TensorProto& t) {
             for (size_t i = 0; i < n; ++i) {
                 int64_t v;
                 std::memcpy(&v, raw.data() + 8 * i, 8);
+                out.ints.push_back(v);
                 out.values.push_back(static_cast<double>(v));
             }
         } else if (static_cast<size_t>(t.int64_data_size()) == n) {
-            for (int64_t v : t.int64_data()) out.values.push_back(static_cast<double>(v));
+            for (int64_t v : t.int64_data()) {
+                out.ints.push_back(v);
+                out.values.push_back(static_cast<double>(v));
+            }
         }
         break;
     case onnx::TensorProto_DataType_INT32:
         if (static_cast<size_t>(t.int32_data_size()) == n)
-            for (int32_t v : t.int32_data()) out.values.push_back(v);
+            for (int32_t v : t.int32_data()) {
+                out.ints.push_back(v);
+                out.values.push_back(v);
+            }
         break;
     case onnx::TensorProto_DataType_FLOAT:
         if (!raw.empty() && raw.size() == n * 4) {
@@ -95,7 +104,10 @@ OnnxTensor tensor_of(const onnx::TensorProto& t) {
         break;
     }
     out.has_values = out.values.size() == n;
-    if (!out.has_values) out.values.clear();
+    if (!out.has_values) {
+        out.values.clear();
+        out.ints.clear();
+    }
     return out;
 }
 

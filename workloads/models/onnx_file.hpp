@@ -35,6 +35,7 @@ struct OnnxTensor {
     // The values of small tensors (at most kMaxValues elements) of an integer or float type.
     bool has_values = false;
     std::vector<double> values;
+    std::vector<int64_t> ints; // the same, exact, for an integer type
     static constexpr size_t kMaxValues = 64;
 };
 
@@ -62,6 +63,9 @@ struct OnnxGraph {
     std::map<std::string, OnnxShape> shapes; // every declared shape by tensor (inputs, outputs,
                                              // value_info)
 };
+
+// The largest axis the importer takes from a file (products of a few stay exact).
+constexpr int64_t kMaxOnnxDim = int64_t{1} << 32;
 
 // At most this large (protobuf reads at most 2 GiB).
 constexpr int64_t kMaxOnnxFileBytes = int64_t{1} << 30;

@@ -82,7 +82,9 @@ bool Importer::ints_of(const OnnxNode& n, size_t input, const char* attr,
     out.clear();
     if (const Value* v = opt_in(n, input)) {
         if (!v->constant) fail(n, "input " + std::to_string(input) + " must be a constant");
-        for (double d : v->constant->values) out.push_back(static_cast<int64_t>(d));
+        if (v->constant->ints.size() != v->constant->values.size())
+            fail(n, "input " + std::to_string(input) + " must hold integers");
+        out = v->constant->ints;
         return true;
     }
     if (attr)
@@ -242,6 +244,9 @@ void Importer::add_inputs() {
                        : it->second.kind == OnnxDimBinding::Kind::Batch ? batch_
                                                                         : it->second.size;
             }
+            if (size > kMaxOnnxDim)
+                throw OnnxError("graph input '" + s.name + "' axis " + std::to_string(i) +
+                                " has size " + std::to_string(size) + " (at most 2^32)");
             if (size < 1)
                 throw OnnxError("graph input '" + s.name + "' axis " + std::to_string(i) +
                                 " has neither a size nor a name (dim_value or dim_param)");

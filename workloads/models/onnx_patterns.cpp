@@ -97,6 +97,7 @@ bool rms_pattern(Importer& im, int index) {
     const OnnxNode& m = im.g.nodes[static_cast<size_t>(mean)];
     std::vector<int64_t> axes;
     const Value& x = im.in(n, 0);
+    if (x.rank() == 0) return false;
     const int64_t r = static_cast<int64_t>(x.rank());
     if (!im.ints_of(m, 1, "axes", axes) || axes.size() != 1 ||
         (axes[0] != -1 && axes[0] != r - 1) || m.int_attr("keepdims", 1) == 0)

@@ -89,6 +89,10 @@ bool reshape(Importer& im, const OnnxNode& n) {
     const Value& x = im.in(n, 0);
     std::vector<int64_t> target;
     if (!im.ints_of(n, 1, nullptr, target)) im.fail(n, "needs a constant shape (input 1)");
+    // Element counts in double first: a file's shape must not overflow the arithmetic.
+    double count = 1, known_count = 1;
+    for (int64_t s : x.shape) count *= static_cast<double>(s);
+    if (count > 1e17) im.fail(n, "reshapes more than 1e17 elements");
     int64_t total = 1, known = 1;
     for (int64_t s : x.shape) total *= s;
     int infer = -1;
@@ -100,9 +104,11 @@ bool reshape(Importer& im, const OnnxNode& n) {
         if (target[j] == -1) {
             if (infer >= 0) im.fail(n, "infers (-1) more than one axis");
             infer = static_cast<int>(j);
-        } else if (target[j] < 1) {
-            im.fail(n, "gives a size below 1");
+        } else if (target[j] < 1 || target[j] > kMaxOnnxDim) {
+            im.fail(n, "gives a size below 1 or above 2^32");
         } else {
+            known_count *= static_cast<double>(target[j]);
+            if (known_count > 1e17) im.fail(n, "the shape holds more than 1e17 elements");
             known *= target[j];
         }
     }
