@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -226,4 +227,48 @@ TEST_CASE("ONNX forms the importer does not map are errors naming the node", "[o
         CHECK_THAT(import_error(g),
                    Contains("node #0 (op type fusesim.Scan2): the domain fusesim has one op"));
     }
+}
+
+TEST_CASE("A damaged ONNX file imports or is refused with an OnnxError, never a crash", "[onnx]") {
+    // Truncations and byte changes of the Mamba-1 model (deterministic): each either imports or
+    // throws OnnxError; nothing else escapes.
+    const std::string path = std::string(FUSESIM_ONNX_DIR) + "/mamba1.onnx";
+    std::string bytes;
+    {
+        std::FILE* f = std::fopen(path.c_str(), "rb");
+        REQUIRE(f);
+        char buf[65536];
+        for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) bytes.append(buf, n);
+        std::fclose(f);
+    }
+    REQUIRE(bytes.size() > 1000);
+    const std::string damaged = std::string(FUSESIM_ONNX_DIR) + "/.damaged-test.onnx";
+    OnnxBindings b;
+    b["b"] = OnnxDimBinding{OnnxDimBinding::Kind::Batch, 1};
+    b["l"] = OnnxDimBinding{OnnxDimBinding::Kind::SeqLen, 1};
+    uint64_t state = 20261202;
+    auto next = [&] { return (state = state * 6364136223846793005u + 1442695040888963407u) >> 33; };
+    int imported = 0, refused = 0;
+    for (int i = 0; i < 300; ++i) {
+        std::string m = bytes;
+        if (i % 3 == 0) {
+            m.resize(next() % m.size());
+        } else {
+            for (int k = 0; k < 1 + i % 4; ++k) m[next() % m.size()] = static_cast<char>(next());
+        }
+        std::FILE* f = std::fopen(damaged.c_str(), "wb");
+        REQUIRE(f);
+        std::fwrite(m.data(), 1, m.size(), f);
+        std::fclose(f);
+        try {
+            const OnnxGraph g = read_onnx(damaged);
+            import_onnx(g, b, 1, 8, kFp32, 1);
+            ++imported;
+        } catch (const OnnxError&) {
+            ++refused;
+        }
+    }
+    std::remove(damaged.c_str());
+    CHECK(imported + refused == 300);
+    CHECK(refused > 0);
 }
