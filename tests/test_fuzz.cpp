@@ -324,8 +324,7 @@ void check_experiment(const std::string& path, const std::vector<Override>& over
 void check_target(const std::string& path) {
     if (path.find("/sweeps/") != std::string::npos) {
         const SweepSpec spec = read_sweep(path);
-        const std::vector<SweepPoint> points = expand_points(spec);
-        if (!points.empty()) check_experiment(spec.experiment, points.front().overrides);
+        if (point_count(spec) > 0) check_experiment(spec.experiment, point_at(spec, 0).overrides);
         return;
     }
     check_experiment(path, {});

@@ -2,6 +2,7 @@
 
 #include "hw/cost/area.hpp"
 #include "sim/config/config_reader.hpp"
+#include "sim/config/model_keys.hpp"
 #include "sim/config/params_hardware.hpp"
 #include "sim/config/params_read.hpp"
 #include "sim/config/params_workload.hpp"
@@ -247,32 +248,6 @@ void read_custom(Reader& r, WorkloadSpec& s) {
     }
 }
 
-// A model's keys, read with the declaration's range from the workload section; every size given
-// is remembered (with its line) for errors about operators too large to count.
-class SectionKeys : public ModelKeys {
-  public:
-    SectionKeys(Reader& r, WorkloadSpec& s) : r_(r), s_(s) {}
-    int64_t integer(const Param& p) override { return remember(p, read_int(r_, p)); }
-    std::optional<int64_t> opt_integer(const Param& p) override {
-        const auto v = read_opt_int(r_, p);
-        if (v) remember(p, *v);
-        return v;
-    }
-    std::string choice(const Param& p) override { return read_choice_or_default(r_, p); }
-    [[noreturn]] void fail(const Param& p, const std::string& message) override {
-        r_.fail(p.leaf(), message);
-    }
-
-  private:
-    Reader& r_;
-    WorkloadSpec& s_;
-    int64_t remember(const Param& p, int64_t value) {
-        if (const ConfigNode* n = r_.node().find(p.leaf()); n && !n->is_null())
-            s_.size_keys.push_back({r_.key_path(p.leaf()), value, n->origin()});
-        return value;
-    }
-};
-
 } // namespace
 
 WorkloadSpec read_workload(const ConfigNode& node) {
@@ -280,6 +255,7 @@ WorkloadSpec read_workload(const ConfigNode& node) {
     Reader r(node, "workload");
     WorkloadSpec s;
     s.origin = node.origin();
+    for (const auto& [key, value] : node.entries()) s.key_origins.emplace_back(key, value.origin());
     s.name = r.str("name", kName);
     r.opt_str("description");
     s.model = read_choice(r, W::model);
@@ -321,6 +297,11 @@ Workload WorkloadSpec::build(Stage stage, int64_t seq_len) const {
     if (layer) {
         try {
             w = layer(stage, batch, seq_len, precision);
+        } catch (const ModelError& e) {
+            Origin at = origin;
+            for (const auto& [key, o] : key_origins)
+                if (key == e.key) at = o;
+            throw ConfigError(at, "workload." + e.key, e.what());
         } catch (const std::invalid_argument& e) {
             // Sizes too large to count: named at the largest size the user gave.
             const SizeKey* at = nullptr;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fusesim {
@@ -44,6 +45,7 @@ struct WorkloadSpec {
     Stage single_stage() const;
     int64_t single_seq_len() const;
     Origin stage_origin, seq_len_origin;
+    std::vector<std::pair<std::string, Origin>> key_origins; // every key of the section
     // The sizes read (dimensions, seq_len, batch) with their keys and lines, for errors about
     // operators too large to count.
     struct SizeKey {

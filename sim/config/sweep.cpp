@@ -210,30 +210,38 @@ SweepSpec read_sweep(const ConfigNode& root, const std::string& path) {
     return s;
 }
 
-std::vector<SweepPoint> expand_points(const SweepSpec& spec) {
-    std::vector<SweepPoint> points;
-    const size_t n_axes = spec.axes.size();
-    std::vector<size_t> idx(n_axes, 0);
+size_t point_count(const SweepSpec& spec) {
     size_t total = spec.zip ? spec.axes.front().values.size() : 1;
     if (!spec.zip)
         for (const auto& a : spec.axes) total *= a.values.size();
-    for (size_t p = 0; p < total; ++p) {
-        SweepPoint pt;
-        pt.index = p;
-        pt.overrides = spec.fixed;
-        size_t rest = p;
-        for (size_t a = n_axes; a-- > 0;) { // first axis outermost
-            const size_t n = spec.axes[a].values.size();
-            idx[a] = spec.zip ? p : rest % n;
-            if (!spec.zip) rest /= n;
-        }
-        for (size_t a = 0; a < n_axes; ++a) {
-            const std::string text = value_text(spec.axes[a].values[idx[a]]);
-            pt.values.push_back(text);
-            pt.overrides.push_back({spec.axes[a].key, text, spec.axes[a].values[idx[a]].origin()});
-        }
-        points.push_back(pt);
+    return total;
+}
+
+SweepPoint point_at(const SweepSpec& spec, size_t p) {
+    const size_t n_axes = spec.axes.size();
+    std::vector<size_t> idx(n_axes, 0);
+    SweepPoint pt;
+    pt.index = p;
+    pt.overrides = spec.fixed;
+    size_t rest = p;
+    for (size_t a = n_axes; a-- > 0;) { // first axis outermost
+        const size_t n = spec.axes[a].values.size();
+        idx[a] = spec.zip ? p : rest % n;
+        if (!spec.zip) rest /= n;
     }
+    for (size_t a = 0; a < n_axes; ++a) {
+        const std::string text = value_text(spec.axes[a].values[idx[a]]);
+        pt.values.push_back(text);
+        pt.overrides.push_back({spec.axes[a].key, text, spec.axes[a].values[idx[a]].origin()});
+    }
+    return pt;
+}
+
+std::vector<SweepPoint> expand_points(const SweepSpec& spec) {
+    std::vector<SweepPoint> points;
+    const size_t total = point_count(spec);
+    points.reserve(total);
+    for (size_t p = 0; p < total; ++p) points.push_back(point_at(spec, p));
     return points;
 }
 

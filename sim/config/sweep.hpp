@@ -81,6 +81,9 @@ SweepSpec read_sweep(const std::string& path);
 // directory).
 SweepSpec read_sweep(const ConfigNode& root, const std::string& path);
 std::vector<SweepPoint> expand_points(const SweepSpec& spec);
+// The number of points, and point `index` alone (a million points take seconds to expand).
+size_t point_count(const SweepSpec& spec);
+SweepPoint point_at(const SweepSpec& spec, size_t index);
 
 // The result columns after the axis columns (DESIGN.md: results.csv).
 const std::vector<std::string>& result_columns();

@@ -26,6 +26,9 @@ struct Tensor {
     // An intermediate updated in place (Mamba-1's hd = dA ⊙ h, consumed at once by h = hd + dBx):
     // it never leaves the chip, so its producer and its readers always share one fusion group.
     bool in_place = false;
+    // An input's, weight's or state's whole shape when the builder knows it (an imported model
+    // reads parts of it first); empty: its first reference sets it (shapes.hpp).
+    std::vector<int64_t> declared_shape;
 
     int64_t elements() const;
     int64_t bytes() const { return elements() * bytes_per_element; }

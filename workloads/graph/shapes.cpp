@@ -120,12 +120,19 @@ void infer_shapes(Workload& w) {
         for (const Operand& in : w.ops[o].inputs) {
             std::string origin = "set by the operators writing it";
             if (w.producers[in.tensor].empty()) {
+                Tensor& t = w.tensors[in.tensor];
+                const bool declared =
+                    t.declared_shape.size() == t.shape.size() && !t.declared_shape.empty();
                 if (defined_by[in.tensor] < 0) {
-                    define_by_read(w, o, in);
+                    if (declared)
+                        t.shape = t.declared_shape;
+                    else
+                        define_by_read(w, o, in);
                     defined_by[in.tensor] = o;
                 }
-                origin = "set by its first reference, in operator '" +
-                         w.ops[defined_by[in.tensor]].name + "'";
+                origin = declared ? std::string("as declared")
+                                  : "set by its first reference, in operator '" +
+                                        w.ops[defined_by[in.tensor]].name + "'";
             }
             check_read(w, o, in, origin);
         }

@@ -1,9 +1,10 @@
 // Tensor shapes from the Einsums, and the checks that keep every reference inside its tensor.
 // A tensor's shape is fixed where it is defined: by the parts its operators write (a concat view
 // writes one tensor from several operators), or, for an input, weight or state no operator
-// writes, by its first reference. Later references never grow it: a write before the start, or a
-// read outside the shape, is an error, except where the operator declares zero padding and a
-// carried read of the state before the first token (the initial state).
+// writes, by its declared shape (Tensor::declared_shape) or else its first reference. Later
+// references never grow it: a write before the start, or a read outside the shape, is an error,
+// except where the operator declares zero padding and a carried read of the state before the first
+// token (the initial state).
 #pragma once
 
 #include "workloads/graph/workload.hpp"

@@ -129,6 +129,14 @@ void WorkloadBuilder::declare(const std::string& tensor, TensorRole role) {
     if (t >= 0) w_.tensors[t].role = role;
 }
 
+void WorkloadBuilder::declare(const std::string& tensor, TensorRole role,
+                              std::vector<int64_t> shape) {
+    declare(tensor, role);
+    int t = w_.tensor_index(tensor);
+    if (t >= 0) w_.tensors[t].declared_shape = shape;
+    declared_shapes_[tensor] = std::move(shape);
+}
+
 int WorkloadBuilder::tensor_for(const std::string& name, size_t rank) {
     int t = w_.tensor_index(name);
     if (t < 0) {
@@ -138,6 +146,8 @@ int WorkloadBuilder::tensor_for(const std::string& name, size_t rank) {
         tensor.bytes_per_element = w_.precision.bytes;
         auto d = declared_.find(name);
         tensor.role = d != declared_.end() ? d->second : TensorRole::Activation;
+        if (auto s = declared_shapes_.find(name); s != declared_shapes_.end())
+            tensor.declared_shape = s->second;
         w_.tensors.push_back(tensor);
         return static_cast<int>(w_.tensors.size() - 1);
     }

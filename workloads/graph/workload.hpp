@@ -79,6 +79,8 @@ class WorkloadBuilder {
     int64_t dim_size(const std::string& name) const; // throws if unknown
     bool has_dim(const std::string& name) const { return dims_.count(name) > 0; }
     void declare(const std::string& tensor, TensorRole role);
+    // The same with the tensor's whole shape (Tensor::declared_shape).
+    void declare(const std::string& tensor, TensorRole role, std::vector<int64_t> shape);
 
     // Adds one operator; kind "" infers it: a function name, '+=' → mac (or reduce with one
     // input), '*' → mul, '+'/'-' → add, '/' → div, a plain copy → view.
@@ -95,6 +97,7 @@ class WorkloadBuilder {
     Workload& w_;
     std::map<std::string, int64_t> dims_;
     std::map<std::string, TensorRole> declared_;
+    std::map<std::string, std::vector<int64_t>> declared_shapes_;
     int tensor_for(const std::string& name, size_t rank);
     Operand operand(const Operator& op, const EinsumRef& ref);
 };

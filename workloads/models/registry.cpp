@@ -11,11 +11,13 @@ namespace fusesim {
 ModelDef mamba1_model(); // mamba1.cpp
 ModelDef mamba2_model(); // mamba2.cpp
 ModelDef opt_model();    // opt.cpp
+ModelDef onnx_model();   // onnx.cpp
 
 namespace {
 
 std::vector<ModelDef>& models() {
-    static std::vector<ModelDef> all = {mamba1_model(), mamba2_model(), opt_model()};
+    static std::vector<ModelDef> all = {mamba1_model(), mamba2_model(), opt_model(),
+                                        onnx_model()};
     return all;
 }
 

@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fusesim {
@@ -27,10 +29,28 @@ class ModelKeys {
     virtual std::string choice(const Param& p) = 0;
     // An error at the key (e.g. keys that contradict each other).
     [[noreturn]] virtual void fail(const Param& p, const std::string& message) = 0;
+    // A file a model reads (a required ParamType::String), as it is to be opened: a relative path
+    // is relative to the folder of the configuration file that wrote it (from --set: the working
+    // directory).
+    virtual std::string file(const Param& p) = 0;
+    // A map of names to scalars (ParamType::Other), in the order written; empty when absent.
+    virtual std::vector<std::pair<std::string, std::string>> entries(const Param& p) = 0;
+    // An error at one entry of such a map (`key.entry`).
+    [[noreturn]] virtual void fail_entry(const Param& p, const std::string& entry,
+                                         const std::string& message) = 0;
+};
+
+// A mistake a builder finds in what a key gave it (the contents of a model file): reported at
+// the workload's key `key`.
+struct ModelError : std::runtime_error {
+    ModelError(std::string key_name, const std::string& message)
+        : std::runtime_error(message), key(std::move(key_name)) {}
+    std::string key;
 };
 
 // One layer of a configured model, for a stage, batch, sequence length and precision. Throws
-// std::invalid_argument when the sizes are too large to count.
+// std::invalid_argument when the sizes are too large to count, ModelError for a mistake in what a
+// key names.
 using LayerBuilder =
     std::function<Workload(Stage stage, int64_t batch, int64_t seq_len, const Precision&)>;
 
