@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build pkg-config libsystemc-dev libyaml-cpp-dev libboost-graph-dev
-  catch2 libcli11-dev libfmt-dev nlohmann-json3-dev gnuplot-nox time)
+  catch2 libcli11-dev libfmt-dev nlohmann-json3-dev libssl-dev gnuplot-nox time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
