@@ -235,4 +235,12 @@ TEST_CASE("sweep --hardware: the axes vary the replaced file, rows carry hash an
     SHOW(other);
     CHECK(other.exit_code == 2);
     CHECK_THAT(other.err, Contains("holds the results of a sweep with other settings"));
+    // Two workloads would make every point fail: refused before any point runs.
+    const CliResult two =
+        run_cli_in(s.dir.path(), {"sweep", "exp/sweep.yaml", "-o", "sw2", "--workload",
+                                  "wl/mul.yaml", "--workload", "wl/wide.yaml"});
+    SHOW(two);
+    CHECK(two.exit_code == 2);
+    CHECK_THAT(two.err, Contains("a sweep simulates one workload per point"));
+    CHECK_FALSE(fs::exists(s.dir.file("sw2")));
 }
