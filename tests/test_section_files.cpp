@@ -61,7 +61,8 @@ struct Setup {
 
 } // namespace
 
-TEST_CASE("--hardware replaces the experiment's hardware: DRAM time follows its bandwidth",
+TEST_CASE("A hardware file given by --hardware replaces the experiment's hardware: DRAM time "
+          "follows its bandwidth",
           "[cli][files]") {
     const Setup s;
     // One tile (12 MiB of operands, under 40 % of 64 MiB): x and y are fetched together, 8 MiB
@@ -93,7 +94,7 @@ TEST_CASE("--hardware replaces the experiment's hardware: DRAM time follows its 
     CHECK(d.at("config_hash") == b.at("config_hash"));
 }
 
-TEST_CASE("--workload and --mapping replace the experiment's workload and mapping",
+TEST_CASE("Files given by --workload and --mapping replace the experiment's workload and mapping",
           "[cli][files]") {
     const Setup s;
     // d = 2048: 24 MiB of operands, still one tile (40 % of 64 MiB is 25.6 MiB):

@@ -36,7 +36,8 @@ CliResult version_script(const std::string& source_dir, const std::string& outpu
 
 } // namespace
 
-TEST_CASE("--version and the version command print the build's version", "[cli][version]") {
+TEST_CASE("The --version flag and the version command print the build's version",
+          "[cli][version]") {
     const std::string expected = std::string("fusesim ") + fusesim::build_version() + "\n";
     CHECK(std::string(fusesim::build_version()).size() > 0);
     for (const char* form : {"--version", "version"}) {
