@@ -204,6 +204,10 @@ TEST_CASE("mistakes in a file named on the command line exit 2 naming it", "[cli
     const CliResult bare = run({"--hardware"});
     SHOW(bare);
     CHECK(bare.exit_code == 2);
+    const CliResult empty = run({"--mapping", ""});
+    SHOW(empty);
+    CHECK(empty.exit_code == 2);
+    CHECK_THAT(empty.err, Contains("expected a file, got an empty path"));
 }
 
 TEST_CASE("sweep --hardware: the axes vary the replaced file, rows carry hash and version",

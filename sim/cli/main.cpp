@@ -45,20 +45,27 @@ int sc_main(int argc, char* argv[]) {
                       "override a config key: --set workload.seq_len=2048 (applied after "
                       "--hardware, --workload and --mapping)")
             ->type_name("KEY=VALUE");
-        // One file per occurrence, so that a path is never taken for the experiment.
+        // One file per occurrence, so that a path is never taken for the experiment; an empty
+        // path would silently keep the experiment's section.
+        const auto nonempty = [](const std::string& v) {
+            return v.empty() ? std::string("expected a file, got an empty path") : std::string();
+        };
         c->add_option("--hardware", args.files.hardware,
                       "use this hardware file instead of the experiment's (path relative to the "
                       "current directory)")
-            ->type_name("FILE");
+            ->type_name("FILE")
+            ->check(nonempty);
         c->add_option("--workload", args.files.workloads,
                       "use this workload file instead of the experiment's (relative to the "
                       "current directory); repeat it to compare models")
             ->type_name("FILE")
+            ->check(nonempty)
             ->allow_extra_args(false);
         c->add_option("--mapping", args.files.mapping,
                       "use this mapping file instead of the experiment's (relative to the "
                       "current directory)")
-            ->type_name("FILE");
+            ->type_name("FILE")
+            ->check(nonempty);
     };
     auto* graph = app.add_subcommand("graph", "print the operator graph of a workload");
     common(graph, "experiment YAML file");
