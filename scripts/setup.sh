@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build pkg-config libsystemc-dev libyaml-cpp-dev libboost-graph-dev
-  catch2 libcli11-dev libfmt-dev nlohmann-json3-dev gnuplot-nox time libonnx-dev libprotobuf-dev
-  python3-onnx pybind11-dev python3-dev python3-pandas python3-matplotlib python3-pytest)
+  catch2 libcli11-dev libfmt-dev nlohmann-json3-dev libssl-dev gnuplot-nox time libonnx-dev
+  libprotobuf-dev python3-onnx pybind11-dev python3-dev python3-pandas python3-matplotlib
+  python3-pytest)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

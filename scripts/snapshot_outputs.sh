@@ -4,6 +4,8 @@
 #   scripts/snapshot_outputs.sh build/fusesim /tmp/before
 #   scripts/snapshot_outputs.sh build/fusesim /tmp/after
 #   diff -r --exclude='.fusesim-*' /tmp/before /tmp/after && echo identical
+# The build's version (`fusesim --version`, in report.json, results.csv, ...) is written as
+# <version>, so that two builds of different commits compare equal when their figures do.
 # Usage: scripts/snapshot_outputs.sh <fusesim binary> <empty or new folder>
 set -euo pipefail
 [[ $# == 2 ]] || { echo "usage: $0 <fusesim binary> <output folder>" >&2; exit 2; }
@@ -26,4 +28,11 @@ for s in configs/sweeps/*.yaml; do
   name=$(basename "$s" .yaml)
   "$bin" sweep "$s" -j 2 -o "$out/sweep-$name" > "$out/sweep-$name.txt" 2>/dev/null
 done
+version=$("$bin" --version 2>/dev/null | sed -n 's/^fusesim //p') || true
+if [[ -n $version ]]; then
+  pattern=$(printf '%s' "$version" | sed 's/[][\.*^$/]/\\&/g')
+  { grep -rlF --exclude='.fusesim-*' -- "$version" "$out" || true; } | while IFS= read -r f; do
+    sed -i "s/$pattern/<version>/g" "$f"
+  done
+fi
 echo "snapshot_outputs: wrote $(find "$out" -type f | wc -l) files to $out" >&2

@@ -58,8 +58,13 @@ CliResult run_cli(const std::vector<std::string>& args, int timeout_seconds) {
 
 CliResult run_cli_in(const std::string& cwd, const std::vector<std::string>& args,
                      long max_file_bytes, int timeout_seconds) {
+    return run_program_in(FUSESIM_BINARY, cwd, args, max_file_bytes, timeout_seconds);
+}
+
+CliResult run_program_in(const std::string& binary, const std::string& cwd,
+                         const std::vector<std::string>& args, long max_file_bytes,
+                         int timeout_seconds) {
     CliResult result;
-    const std::string binary = FUSESIM_BINARY;
     result.command = "(cd " + quote(cwd) + " && " + quote(binary);
     for (const auto& a : args) result.command += " " + quote(a);
     result.command += ")";

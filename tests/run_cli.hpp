@@ -25,6 +25,11 @@ CliResult run_cli(const std::vector<std::string>& args, int timeout_seconds = 30
 CliResult run_cli_in(const std::string& cwd, const std::vector<std::string>& args,
                      long max_file_bytes = 0, int timeout_seconds = 120);
 
+// The same with another program (an absolute path), such as an installed fusesim or cmake.
+CliResult run_program_in(const std::string& binary, const std::string& cwd,
+                         const std::vector<std::string>& args, long max_file_bytes = 0,
+                         int timeout_seconds = 120);
+
 // A fresh, empty, uniquely named folder under the system's temporary folder, removed with
 // everything in it when the object is destroyed (kept if FUSESIM_KEEP_TEST_FILES is set).
 class TempDir {

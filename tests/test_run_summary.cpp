@@ -28,6 +28,8 @@ RunSummary sample() {
     s.edp_joule_seconds = 4e-12; // (3 + 1) µJ × 1 µs
     s.area = {1.5, 2.25};
     s.config_json = "{}";
+    s.config_hash = std::string(64, 'a');
+    s.version = "v1.2.3";
     return s;
 }
 } // namespace
@@ -48,6 +50,8 @@ TEST_CASE("Sweep result cells come from the typed run summary", "[report]") {
     CHECK(cells[13] == sci(4e-6, 8)); // energy_joules: the sum of the components
     CHECK(cells[14] == sci(4e-12, 8));
     CHECK(cells[15] == sci(3.75, 8)); // area_mm2
+    CHECK(cells[16] == std::string(64, 'a'));
+    CHECK(cells[17] == "v1.2.3");
 }
 
 TEST_CASE("report.json and ops.csv render the same summary figures", "[report]") {
@@ -66,6 +70,8 @@ TEST_CASE("report.json and ops.csv render the same summary figures", "[report]")
     CHECK(j["energy"]["total_joules"].get<double>() == Approx(4e-6).epsilon(1e-12));
     CHECK(j["edp_joule_seconds"].get<double>() == 4e-12);
     CHECK(j["area"]["total_mm2"].get<double>() == 3.75);
+    CHECK(j["version"] == "v1.2.3");
+    CHECK(j["config_hash"] == std::string(64, 'a'));
     const std::string csv = ops_csv(s);
     CHECK(csv.find("in_proj") != std::string::npos);
     CHECK(csv.find(",900,") != std::string::npos);

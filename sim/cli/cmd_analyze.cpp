@@ -2,10 +2,12 @@
 // workload, stage and sequence length of an experiment.
 #include "sim/analytic/analytic.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/config/config_hash.hpp"
 #include "sim/config/config_reader.hpp"
 #include "sim/config/schema.hpp"
 #include "sim/report/output.hpp"
 #include "sim/report/table.hpp"
+#include "sim/report/version.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -164,7 +166,7 @@ std::string totals_script(const std::vector<Point>& points) {
 } // namespace
 
 int cmd_analyze(const CommandArgs& args) {
-    ResolvedExperiment e = load_experiment(args.experiment, args.overrides);
+    ResolvedExperiment e = load_experiment(args.experiment, args.overrides, args.files);
     ExperimentSpec x = read_experiment(e); // every section, also those analyze does not use
     const HardwareSpec& hw = x.hw;
     const std::vector<WorkloadSpec>& specs = x.workloads;
@@ -192,6 +194,8 @@ int cmd_analyze(const CommandArgs& args) {
                  "attainable_ops_per_cycle", "latency_seconds", "latency_share"});
     nlohmann::ordered_json j;
     j["experiment"] = e.name;
+    j["version"] = build_version();
+    j["config_hash"] = config_hash(e.tree);
     j["hardware"] = {
         {"name", hw.name},
         {"pes", hw.total_pes()},

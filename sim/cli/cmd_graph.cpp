@@ -92,7 +92,7 @@ void check_dot_target(const std::string& path) {
 } // namespace
 
 int cmd_graph(const CommandArgs& args) {
-    ResolvedExperiment e = load_experiment(args.experiment, args.overrides);
+    ResolvedExperiment e = load_experiment(args.experiment, args.overrides, args.files);
     const ExperimentSpec x = read_experiment(e); // mistakes in any section are errors here too
     const auto nodes = experiment_workloads(e);
     std::vector<std::string> dot_paths;

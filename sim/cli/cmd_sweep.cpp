@@ -100,12 +100,17 @@ int cmd_sweep(const CommandArgs& args, int jobs, const std::string& shard) {
 
 int run_sweep(SweepSpec spec, const CommandArgs& args, int jobs, const std::string& shard) {
     for (const auto& o : args.overrides) spec.fixed.push_back(o);
+    spec.files = args.files; // replaced before the spec's `set:`, the --set and the axes apply
     auto points = expand_points(spec);
     // Mistakes common to every point (the experiment's path, a misspelt axis key) stop the sweep
     // here, with their file and line, instead of failing each point.
     std::string settings; // the resolved config of the first point (see sweep_settings.hpp)
     for (const auto& p : {points.front(), points.back()}) {
-        const ResolvedExperiment e = load_experiment(spec.experiment, p.overrides);
+        const ResolvedExperiment e = load_experiment(spec.experiment, p.overrides, spec.files);
+        if (const ConfigNode* w = e.tree.find("workload"); w && w->is_sequence())
+            throw ConfigError(w->origin(), "workload",
+                              "a sweep simulates one workload per point; the experiment lists "
+                              "several");
         read_experiment(e);
         if (settings.empty()) settings = e.tree.to_yaml();
     }

@@ -3,8 +3,10 @@
 #include "sim/analytic/analytic.hpp"
 #include "sim/analytic/plan_analytic.hpp"
 #include "sim/cli/run_setup.hpp"
+#include "sim/config/config_hash.hpp"
 #include "sim/report/report.hpp"
 #include "sim/report/table.hpp"
+#include "sim/report/version.hpp"
 
 #include <cmath>
 #include <iostream>
@@ -118,6 +120,8 @@ int cmd_validate(const CommandArgs& args) {
 
     nlohmann::ordered_json j;
     j["experiment"] = s->experiment.name;
+    j["version"] = build_version();
+    j["config_hash"] = config_hash(s->experiment.tree);
     j["per_layer"] = {{"simulated_cycles", r.cycles},
                       {"analytic_plan_cycles", analytic_total},
                       {"analytic_layer_by_layer_cycles", lbl.layer_cycles},

@@ -14,6 +14,7 @@ namespace fusesim {
 struct CommandArgs {
     std::string experiment;          // path of the experiment (or sweep spec) file
     std::vector<Override> overrides; // --set a.b=value, in order
+    SectionFiles files;              // --hardware, --workload, --mapping (relative to the cwd)
     std::string output;              // -o DIR; empty: the experiment's default
     std::string dot;                 // graph: --dot FILE
     bool quiet = false;              // no terminal summary
@@ -37,6 +38,7 @@ int cmd_reference(const std::string& table);
 
 // Runs one point of a sweep in this process (SystemC: once per process) and returns its result
 // cells (result_columns()), or throws. Used by sweep children; in sweep_point.cpp.
-std::vector<std::string> run_point(const std::string& experiment, const std::vector<Override>& o);
+std::vector<std::string> run_point(const std::string& experiment, const std::vector<Override>& o,
+                                   const SectionFiles& files);
 
 } // namespace fusesim

@@ -5,6 +5,7 @@
 #include "sim/config/config_tree.hpp"
 #include "sim/engine/memory_budget.hpp"
 #include "sim/engine/timing.hpp"
+#include "sim/report/version.hpp"
 
 #include <CLI/CLI.hpp>
 #include <systemc>
@@ -26,6 +27,8 @@ int sc_main(int argc, char* argv[]) {
     using namespace fusesim;
     CLI::App app{"fusesim: discrete-event simulator of multi-core dataflow accelerators"};
     app.require_subcommand(1);
+    const std::string version_line = std::string("fusesim ") + build_version();
+    app.set_version_flag("--version", version_line, "print the version and exit");
     CommandArgs args;
     std::vector<std::string> sets;
 
@@ -38,8 +41,31 @@ int sc_main(int argc, char* argv[]) {
     };
     auto common = [&](CLI::App* c, const char* what) {
         c->add_option("experiment", args.experiment, what)->required();
-        c->add_option("--set", sets, "override a config key: --set workload.seq_len=2048")
+        c->add_option("--set", sets,
+                      "override a config key: --set workload.seq_len=2048 (applied after "
+                      "--hardware, --workload and --mapping)")
             ->type_name("KEY=VALUE");
+        // One file per occurrence, so that a path is never taken for the experiment; an empty
+        // path would silently keep the experiment's section.
+        const auto nonempty = [](const std::string& v) {
+            return v.empty() ? std::string("expected a file, got an empty path") : std::string();
+        };
+        c->add_option("--hardware", args.files.hardware,
+                      "use this hardware file instead of the experiment's (path relative to the "
+                      "current directory)")
+            ->type_name("FILE")
+            ->check(nonempty);
+        c->add_option("--workload", args.files.workloads,
+                      "use this workload file instead of the experiment's (relative to the "
+                      "current directory); repeat it to compare models")
+            ->type_name("FILE")
+            ->check(nonempty)
+            ->allow_extra_args(false);
+        c->add_option("--mapping", args.files.mapping,
+                      "use this mapping file instead of the experiment's (relative to the "
+                      "current directory)")
+            ->type_name("FILE")
+            ->check(nonempty);
     };
     auto* graph = app.add_subcommand("graph", "print the operator graph of a workload");
     common(graph, "experiment YAML file");
@@ -86,6 +112,8 @@ int sc_main(int argc, char* argv[]) {
     reference->add_option("table", reference_table,
                           "only this table, without markers (hardware, workload, ...)");
 
+    auto* version = app.add_subcommand("version", "print the version (as --version does)");
+
     if (argc > 1 && argv[1][0] != '-') {
         bool known = false;
         std::string names;
@@ -124,6 +152,10 @@ int sc_main(int argc, char* argv[]) {
         if (sweep->parsed()) return cmd_sweep(args, jobs, shard);
         if (merge->parsed()) return cmd_merge(merge_spec, merge_inputs, args.output);
         if (reference->parsed()) return cmd_reference(reference_table);
+        if (version->parsed()) {
+            std::cout << version_line << "\n";
+            return 0;
+        }
     } catch (const ConfigError& e) {
         std::cerr << "error: " << e.what() << "\n";
         return 2;

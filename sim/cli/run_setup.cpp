@@ -27,7 +27,7 @@ SimOptions sim_options(const SimulationSpec& simulation, int layers, bool traces
 
 std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_layer) {
     auto s = std::make_unique<RunSetup>();
-    s->experiment = load_experiment(args.experiment, args.overrides);
+    s->experiment = load_experiment(args.experiment, args.overrides, args.files);
     const ConfigNode& tree = s->experiment.tree;
     const ConfigNode* wl = tree.find("workload");
     if (wl && wl->is_sequence())

@@ -2,7 +2,9 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/sweep_results.hpp"
+#include "sim/config/config_hash.hpp"
 #include "sim/engine/timing.hpp"
+#include "sim/report/version.hpp"
 
 #include <csignal>
 #include <map>
@@ -52,13 +54,23 @@ Running spawn(const SweepSpec& spec, const SweepPoint& p, std::vector<int> close
 #endif
         std::vector<std::string> cells;
         try {
-            cells = run_point(spec.experiment, p.overrides);
+            cells = run_point(spec.experiment, p.overrides, spec.files);
         } catch (const ScheduleError& e) { // the mapping does not fit: a result, not a failure
             cells = {status_text("infeasible: ", e.what())};
         } catch (const std::exception& e) {
             cells = {status_text("error: ", e.what())};
         }
         cells.resize(result_columns().size());
+        // A point without a result still says which configuration and build it was: the
+        // hash when its configuration loads at all.
+        std::string& hash = cells[cells.size() - 2];
+        if (hash.empty()) {
+            try {
+                hash = config_hash(load_experiment(spec.experiment, p.overrides, spec.files).tree);
+            } catch (const std::exception&) {
+            }
+        }
+        cells.back() = build_version();
         write_all(fd, csv_line(cells));
     });
     ::setpgid(c.pid, c.pid); // also here: kill(-pid) must work as soon as spawn returns

@@ -6,10 +6,12 @@
 
 namespace fusesim {
 
-std::vector<std::string> run_point(const std::string& experiment, const std::vector<Override>& o) {
+std::vector<std::string> run_point(const std::string& experiment, const std::vector<Override>& o,
+                                   const SectionFiles& files) {
     CommandArgs args;
     args.experiment = experiment;
     args.overrides = o;
+    args.files = files;
     auto s = prepare_run(args);
     const TimingResult r = simulate(s->workload, s->hw, s->plan,
                                     sim_options(s->simulation, s->simulated_layers, false));

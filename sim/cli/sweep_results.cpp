@@ -3,6 +3,7 @@
 #include "sim/config/config_tree.hpp"
 #include "sim/report/output.hpp"
 #include "sim/report/table.hpp"
+#include "sim/report/version.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -139,6 +140,10 @@ void write_sorted(const std::string& path, const SweepSpec& spec,
         nlohmann::ordered_json row;
         for (size_t c = 0; c < head.size() && c < it->second.size(); ++c) {
             const std::string& v = it->second[c];
+            if (head[c] == "config_hash" || head[c] == "version") { // text that may look numeric
+                row[head[c]] = v;
+                continue;
+            }
             char* end = nullptr;
             const double d = std::strtod(v.c_str(), &end);
             if (!v.empty() && end && *end == '\0') {
@@ -154,6 +159,7 @@ void write_sorted(const std::string& path, const SweepSpec& spec,
     write_file_atomic(path, text);
     nlohmann::ordered_json j;
     j["sweep"] = spec.name;
+    j["version"] = build_version(); // of the build that wrote this file; each row has its own
     j["points"] = points.size();
     j["rows"] = rows_json;
     const std::string json_path = path.substr(0, path.rfind('.')) + ".json";

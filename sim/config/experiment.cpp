@@ -70,6 +70,20 @@ ConfigNode load_section(const ConfigNode& entry, const std::string& section,
     return tree;
 }
 
+// A section replaced from the command line (`option` is "--hardware", ...): the path is the
+// user's, relative to the working directory; errors inside the file name the file.
+ConfigNode load_replacement(const std::string& path, const std::string& section,
+                            const std::string& option) {
+    std::string text, why;
+    if (!read_config_file(path, text, why))
+        throw ConfigError(Origin{option}, section, "cannot read file '" + path + "' (" + why + ")");
+    ConfigNode tree = parse_yaml_text(text, path);
+    if (!tree.is_map())
+        throw ConfigError(tree.origin(), section,
+                          "expected a map at the top of '" + path + "' (named by " + option + ")");
+    return tree;
+}
+
 } // namespace
 
 Override parse_override(const std::string& text) {
@@ -132,14 +146,17 @@ void apply_override(ConfigNode& tree, const std::string& dotted, ConfigNode valu
     tree.set_path(dotted, std::move(value));
 }
 
-ResolvedExperiment load_experiment(const std::string& path,
-                                   const std::vector<Override>& overrides) {
+ResolvedExperiment load_experiment(const std::string& path, const std::vector<Override>& overrides,
+                                   const SectionFiles& files) {
     const ConfigNode file = load_yaml_file(path);
     Reader r(file, "");
     const ConfigNode* name = r.opt_raw("name");
     r.opt_str("description"); // free text, only checked to be a scalar
-    const ConfigNode& hardware = r.raw("hardware");
-    const ConfigNode& workload = r.raw("workload");
+    // A section replaced by a file named on the command line need not be in the experiment.
+    const ConfigNode* hardware =
+        files.hardware.empty() ? &r.raw("hardware") : r.opt_raw("hardware");
+    const ConfigNode* workload =
+        files.workloads.empty() ? &r.raw("workload") : r.opt_raw("workload");
     const ConfigNode* mapping = r.opt_raw("mapping");
     const std::optional<Reader> set = r.opt_sub("set");
     const std::optional<std::string> output = r.opt_str("output");
@@ -152,23 +169,40 @@ ResolvedExperiment load_experiment(const std::string& path,
     tree.set("name", name && !name->is_null()
                          ? *name
                          : ConfigNode::scalar(fs::path(path).stem().string(), Origin{path}));
-    tree.set("hardware", load_section(hardware, "hardware", base_dir));
-    if (workload.is_sequence()) {
-        ConfigNode list = ConfigNode::sequence(workload.origin());
-        if (workload.items().size() > kMaxWorkloads)
-            throw ConfigError(workload.origin(), "workload",
-                              "a list of " + std::to_string(workload.items().size()) +
+    tree.set("hardware", files.hardware.empty()
+                             ? load_section(*hardware, "hardware", base_dir)
+                             : load_replacement(files.hardware, "hardware", "--hardware"));
+    if (files.workloads.size() > kMaxWorkloads)
+        throw ConfigError(Origin{"--workload"}, "workload",
+                          std::to_string(files.workloads.size()) + " workloads (at most " +
+                              std::to_string(kMaxWorkloads) + ")");
+    if (files.workloads.size() == 1) {
+        tree.set("workload", load_replacement(files.workloads.front(), "workload", "--workload"));
+    } else if (!files.workloads.empty()) {
+        ConfigNode list = ConfigNode::sequence(Origin{"--workload"});
+        for (const std::string& f : files.workloads)
+            list.push_back(load_replacement(f, "workload", "--workload"));
+        tree.set("workload", std::move(list));
+    } else if (workload->is_sequence()) {
+        ConfigNode list = ConfigNode::sequence(workload->origin());
+        if (workload->items().size() > kMaxWorkloads)
+            throw ConfigError(workload->origin(), "workload",
+                              "a list of " + std::to_string(workload->items().size()) +
                                   " workloads (at most " + std::to_string(kMaxWorkloads) + ")");
-        for (const ConfigNode& item : workload.items())
+        for (const ConfigNode& item : workload->items())
             list.push_back(load_section(item, "workload", base_dir));
         if (list.items().empty())
-            throw ConfigError(workload.origin(), "workload", "expected at least one workload");
+            throw ConfigError(workload->origin(), "workload", "expected at least one workload");
         tree.set("workload", std::move(list));
     } else {
-        tree.set("workload", load_section(workload, "workload", base_dir));
+        tree.set("workload", load_section(*workload, "workload", base_dir));
     }
-    tree.set("mapping", mapping && !mapping->is_null() ? load_section(*mapping, "mapping", base_dir)
-                                                       : ConfigNode::map(Origin{path}));
+    if (!files.mapping.empty())
+        tree.set("mapping", load_replacement(files.mapping, "mapping", "--mapping"));
+    else
+        tree.set("mapping", mapping && !mapping->is_null()
+                                ? load_section(*mapping, "mapping", base_dir)
+                                : ConfigNode::map(Origin{path}));
     // Optional sections exist (possibly empty) so that --set can reach them.
     tree.set("analysis",
              analysis && !analysis->is_null() ? *analysis : ConfigNode::map(Origin{path}));

@@ -41,10 +41,22 @@ struct Override {
 };
 Override parse_override(const std::string& text); // ConfigError on a missing '=' or empty key
 
-// Loads the experiment, loads the files it names, applies its `set:` block, then `overrides` in
-// order. An override must name an existing top-level section (hardware, workload, mapping, name);
-// the schema readers reject unknown leaf keys afterwards.
-ResolvedExperiment load_experiment(const std::string& path, const std::vector<Override>& overrides);
+// Files named on the command line (--hardware, --workload, --mapping) that take the place of the
+// experiment's own entries. Paths are the user's, relative to the working directory; the files
+// they name are read like the experiment's. An empty path (or list) replaces nothing; several
+// workloads make a list (a comparison of models).
+struct SectionFiles {
+    std::string hardware;
+    std::vector<std::string> workloads;
+    std::string mapping;
+};
+
+// Loads the experiment, loads the files it names (or those of `files` in their place: the
+// experiment's entry is then neither read nor required), applies its `set:` block, then
+// `overrides` in order. An override must name an existing top-level section (hardware, workload,
+// mapping, name); the schema readers reject unknown leaf keys afterwards.
+ResolvedExperiment load_experiment(const std::string& path, const std::vector<Override>& overrides,
+                                   const SectionFiles& files = {});
 
 // Same, from an already parsed tree (used by sweeps to apply axis values).
 void apply_override(ConfigNode& tree, const std::string& dotted, ConfigNode value);

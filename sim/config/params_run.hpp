@@ -13,11 +13,15 @@ inline constexpr Param name = text("name", "the file's name without extension",
 inline constexpr Param description = text("description", "", "free text");
 inline constexpr Param hardware =
     other("hardware", "path or map", nullptr,
-          "a hardware file (relative to the experiment file) or the keys inline");
-inline constexpr Param workload = other("workload", "path or map, or a list of them", nullptr,
-                                        "a list compares models (`graph`, `analyze`)");
+          "a hardware file (relative to the experiment file) or the keys inline; `--hardware "
+          "FILE` takes its place (it may then be left out)");
+inline constexpr Param workload =
+    other("workload", "path or map, or a list of them", nullptr,
+          "a list compares models (`graph`, `analyze`); "
+          "`--workload FILE` takes its place (it may then be left out)");
 inline constexpr Param mapping =
-    other("mapping", "path or map", "", "see \"Mapping\" under \"Timing simulation\"");
+    other("mapping", "path or map", "",
+          "see \"Mapping\" under \"Timing simulation\"; `--mapping FILE` takes its place");
 inline constexpr Param simulation =
     other("simulation", "map", "", "see \"Simulation\" under \"Timing simulation\"");
 inline constexpr Param set =

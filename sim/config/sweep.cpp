@@ -261,7 +261,9 @@ const std::vector<std::string>& result_columns() {
                                                   "evicted_bytes",
                                                   "energy_joules",
                                                   "edp_joule_seconds",
-                                                  "area_mm2"};
+                                                  "area_mm2",
+                                                  "config_hash",
+                                                  "version"};
     return cols;
 }
 

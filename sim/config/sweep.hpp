@@ -67,6 +67,7 @@ struct SweepSpec {
     std::vector<PlotSpec> plots;
     std::vector<BestSpec> best;
     std::string output; // default output folder
+    SectionFiles files; // --hardware, --workload, --mapping of the command line
 };
 
 struct SweepPoint {

@@ -48,6 +48,8 @@ nlohmann::ordered_json energy_json(const RunSummary& s) {
 nlohmann::ordered_json report_json(const RunSummary& s) {
     nlohmann::ordered_json j;
     j["experiment"] = s.experiment;
+    j["version"] = s.version;
+    j["config_hash"] = s.config_hash;
     j["workload"] = {
         {"name", s.workload}, {"stage", s.stage}, {"seq_len", s.seq_len}, {"batch", s.batch}};
     j["hardware"] = s.hardware;

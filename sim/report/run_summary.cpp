@@ -1,5 +1,8 @@
 #include "sim/report/run_summary.hpp"
 
+#include "sim/config/config_hash.hpp"
+#include "sim/report/version.hpp"
+
 #include "sim/report/table.hpp"
 
 #include <algorithm>
@@ -93,6 +96,8 @@ void set_up(const RunContext& c, RunSummary& s) {
     s.model_layers = c.workload.layers;
     s.scale = static_cast<double>(c.workload.layers) / static_cast<double>(c.simulated_layers);
     s.config_json = c.experiment.tree.to_json_string();
+    s.config_hash = config_hash(c.experiment.tree);
+    s.version = build_version();
 }
 
 } // namespace
@@ -168,7 +173,9 @@ std::vector<std::string> result_cells(const RunSummary& s) {
             std::to_string(s.evicted_bytes),
             sci(s.energy.total_joules(), 8),
             sci(s.edp_joule_seconds, 8),
-            sci(s.area.total_mm2(), 8)};
+            sci(s.area.total_mm2(), 8),
+            s.config_hash,
+            s.version};
 }
 
 } // namespace fusesim

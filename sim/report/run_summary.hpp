@@ -63,6 +63,8 @@ struct RunSummary {
     int simulated_layers = 1, model_layers = 1;
     double scale = 1;        // model layers ÷ simulated layers
     std::string config_json; // the resolved experiment
+    std::string config_hash; // its SHA-256 (sim/config/config_hash.hpp)
+    std::string version;     // of this build (version.hpp)
     // The results, scaled to the model unless named simulated.
     uint64_t cycles = 0, simulated_cycles = 0;
     double seconds = 0;
