@@ -29,7 +29,7 @@ constexpr double kBytesPerRef = 40;             // a tile's read of a chunk (pla
 constexpr double kBytesPerCore = 8 * 1024;      // SystemC modules, ports, per-core state
 constexpr double kTimelineBytesPerSlice = 400;  // timeline.json slices, in memory and as text
 constexpr double kTimelineSlices = 400000;      // the most SimOptions::timeline_limit allows
-constexpr double kBaseBytes = 16 * 1024 * 1024; // the process with SystemC loaded
+constexpr double kBaseBytes = 24 * 1024 * 1024; // the process with SystemC, protobuf, OpenSSL
 
 // `limit`: when the tiles alone exceed it, their reads are not counted (the answer is no anyway).
 // `timeline_slices`: the run's timeline limit (the trace budget's share, trace_plan.hpp).

@@ -12,7 +12,7 @@ FIG9 = os.path.join(REPO, "configs", "sweeps", "fig9-fusion-schemes.yaml")
 RESULT_COLUMNS = ["status", "latency_cycles", "latency_seconds", "latency_per_token_seconds",
                   "peak_sram_bytes", "dram_read_bytes", "dram_write_bytes", "utilization", "pes",
                   "sram_bytes", "dram_bytes_per_cycle", "split_d", "evicted_bytes",
-                  "energy_joules", "edp_joule_seconds", "area_mm2"]
+                  "energy_joules", "edp_joule_seconds", "area_mm2", "config_hash", "version"]
 
 
 def test_the_fig9_sweep_is_a_frame_of_55_points(tmp_path):
@@ -81,13 +81,26 @@ def test_ctrl_c_stops_the_sweep_and_a_second_call_resumes(tmp_path):
     import time
 
     spec = tmp_path / "spec.yaml"
-    spec.write_text("name: slow\nexperiment: %s\nset: {simulation.layers: one, "
+    # All 64 layers: about 1 s a point on this machine, so 11 points are left when the first ends.
+    spec.write_text("name: slow\nexperiment: %s\nset: {simulation.layers: all, "
                     "simulation.vcd: false, simulation.timeline: false, "
                     "mapping.fusion: fuse-all, workload.seq_len: 1024}\naxes:\n"
                     "  hardware.core.sram: [4MiB, 5MiB, 6MiB, 6.5MiB, 7MiB, 8MiB, 12MiB, 16MiB, "
                     "20MiB, 24MiB, 28MiB, 32MiB]\n" % EXPERIMENT)
     main = threading.get_ident()
-    timer = threading.Timer(1.0, signal.pthread_kill, (main, signal.SIGINT))
+    results = tmp_path / "out" / "results.csv"
+
+    def interrupt_after_the_first_point():
+        # Signal once a point has its line (header + 1), not after a fixed delay, so that a fast
+        # machine cannot finish the sweep first; give up after 60 s (the test then fails).
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if results.exists() and len(results.read_text().splitlines()) >= 2:
+                break
+            time.sleep(0.02)
+        signal.pthread_kill(main, signal.SIGINT)
+
+    timer = threading.Thread(target=interrupt_after_the_first_point)
     timer.start()
     start = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
