@@ -37,9 +37,9 @@ struct Driver : sc_core::sc_module {
     }
     void run() {
         TransferBackend& dram = *acc.dram;
-        dram.transfer(1000, kDramEndpoint, 0, [this] { done_dram = now_cycles(); });
-        acc.interconnect->transfer(100, 1, 0, [this] { done_noc0 = now_cycles(); });
-        acc.interconnect->transfer(100, 0, 1, [this] { done_noc1 = now_cycles(); });
+        dram.transfer({1000, kDramEndpoint, 0, 0}, [this] { done_dram = now_cycles(); });
+        acc.interconnect->transfer({100, 1, 0, 0}, [this] { done_noc0 = now_cycles(); });
+        acc.interconnect->transfer({100, 0, 1, 0}, [this] { done_noc1 = now_cycles(); });
         acc.cores[1]->compute(7, 0, [this] { done_core = now_cycles(); });
     }
 };

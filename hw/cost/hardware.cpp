@@ -1,5 +1,6 @@
 #include "hw/cost/hardware.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace fusesim {
@@ -68,6 +69,30 @@ double spatial_utilization(const CoreSpec& core, const Coords& extents,
 uint64_t transfer_cycles(int64_t bytes, double bytes_per_cycle) {
     if (bytes <= 0 || bytes_per_cycle <= 0) return 0;
     return static_cast<uint64_t>(std::ceil(static_cast<double>(bytes) / bytes_per_cycle));
+}
+
+std::vector<int64_t> dram_channel_bytes(const DramSpec& dram, uint64_t address, int64_t bytes) {
+    const auto n = static_cast<uint64_t>(std::max<int64_t>(1, dram.channels));
+    const auto g = static_cast<uint64_t>(std::max<int64_t>(1, dram.interleave_bytes));
+    std::vector<int64_t> out(n, 0);
+    if (bytes <= 0) return out;
+    uint64_t left = static_cast<uint64_t>(bytes);
+    uint64_t block = address / g;
+    // The partial first block, then whole rounds over every channel, then the rest in order.
+    const uint64_t head = std::min(left, g - address % g);
+    out[block % n] += static_cast<int64_t>(head);
+    left -= head;
+    ++block;
+    const uint64_t rounds = left / (g * n);
+    if (rounds > 0)
+        for (auto& b : out) b += static_cast<int64_t>(rounds * g);
+    left -= rounds * g * n;
+    for (; left > 0; ++block) {
+        const uint64_t part = std::min(left, g);
+        out[block % n] += static_cast<int64_t>(part);
+        left -= part;
+    }
+    return out;
 }
 
 } // namespace fusesim

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace fusesim {
 
@@ -23,9 +24,11 @@ struct CoreSpec {
 };
 
 struct DramSpec {
-    double bytes_per_cycle = 256;
+    double bytes_per_cycle = 256; // of the whole DRAM (all channels together)
     uint64_t latency_cycles = 0;
-    double energy_pj_per_bit = 20; // 640 pJ per 32 bits (Horowitz, ISSCC 2014)
+    int64_t channels = 1;            // addresses interleaved over them (dram_channel_bytes)
+    int64_t interleave_bytes = 4096; // consecutive bytes on one channel
+    double energy_pj_per_bit = 20;   // 640 pJ per 32 bits (Horowitz, ISSCC 2014)
 };
 
 struct InterconnectSpec {
@@ -66,6 +69,10 @@ SpatialMapping best_mapping(const CoreSpec& core, const Coords& extents);
 // Fraction of the array's PE-cycles doing useful ops: ops ÷ (cycles ÷ CPO × PEs).
 double spatial_utilization(const CoreSpec& core, const Coords& extents,
                            const SpatialMapping& mapping);
+
+// Bytes of [address, address + bytes) on each channel when consecutive blocks of
+// `interleave_bytes` go to channels 0, 1, ..., channels − 1, 0, ... (O(channels), any size).
+std::vector<int64_t> dram_channel_bytes(const DramSpec& dram, uint64_t address, int64_t bytes);
 
 // Cycles to move `bytes` over a link of `bytes_per_cycle` (0: unlimited), without latency.
 uint64_t transfer_cycles(int64_t bytes, double bytes_per_cycle);

@@ -26,6 +26,9 @@ class Accelerator : public sc_core::sc_module {
     std::unique_ptr<MeteredBackend> dram;          // the off-chip memory (dram.hpp)
     SharedPort* dram_port = nullptr;               // the same when it is a SharedPort (VCD)
     std::unique_ptr<TransferBackend> interconnect; // nullptr on a single core
+    // What a transfer to or from DRAM goes through: the DRAM itself, or (when DRAM controllers
+    // attach to routers of a network) the network and the DRAM together.
+    TransferBackend& dram_path() { return *dram; }
     // Statistics of every module of the accelerator, in elaboration order.
     std::vector<NamedStats> stats() const { return gather_stats(*this); }
     // VCD signals: per core busy, operator, SRAM bytes; DRAM bytes in flight.

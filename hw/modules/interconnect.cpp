@@ -15,9 +15,8 @@ SharedPort* LinkInterconnect::into(int core) const {
     return ports[ports.size() == 1 ? 0 : static_cast<size_t>(core)].get();
 }
 
-void LinkInterconnect::transfer(int64_t bytes, int src, int dst, Done done) {
-    (void)src;
-    into(dst)->transfer(bytes, std::move(done));
+void LinkInterconnect::transfer(const Transfer& t, Done done) {
+    into(t.dst)->transfer(t.bytes, std::move(done));
 }
 
 std::unique_ptr<TransferBackend> make_interconnect(const HardwareSpec& hw) {

@@ -20,7 +20,7 @@ class LinkInterconnect : public TransferBackend {
     // Creates the ports link0, link1, ...: construct it inside the parent module's constructor so
     // that they are its children (and their statistics are found in the module tree).
     LinkInterconnect(const InterconnectSpec& spec, int64_t links);
-    void transfer(int64_t bytes, int src, int dst, Done done) override;
+    void transfer(const Transfer& t, Done done) override;
     SharedPort* into(int core) const;
     std::vector<std::unique_ptr<SharedPort>> ports;
 };

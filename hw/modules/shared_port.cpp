@@ -47,10 +47,8 @@ void SharedPort::transfer(int64_t bytes, Done done) {
     reschedule(now);
 }
 
-void SharedPort::transfer(int64_t bytes, int src, int dst, Done done) {
-    (void)src;
-    (void)dst;
-    transfer(bytes, std::move(done));
+void SharedPort::transfer(const Transfer& t, Done done) {
+    transfer(t.bytes, std::move(done));
 }
 
 void SharedPort::set_in_flight() {

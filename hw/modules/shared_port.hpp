@@ -26,7 +26,7 @@ class SharedPort : public sc_core::sc_module, public MeteredBackend {
     // Starts moving `bytes` now; `done` runs (inside the simulation) when it has arrived.
     void transfer(int64_t bytes, Done done);
     // The backend interface: one port carries every transfer, whatever its endpoints.
-    void transfer(int64_t bytes, int src, int dst, Done done) override;
+    void transfer(const Transfer& t, Done done) override;
     const ModuleStats& stats() const override { return stats_; }
 
     int64_t bytes_in_flight() const { return in_flight_bytes_; }

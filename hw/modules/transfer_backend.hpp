@@ -14,13 +14,22 @@ namespace fusesim {
 
 constexpr int kDramEndpoint = -1; // endpoints: kDramEndpoint, or a core index 0..cores-1
 
+// One movement of bytes. `address` is the DRAM byte address of the first byte when an endpoint
+// is DRAM (what a channel-interleaved DRAM and a row buffer look at); 0 between cores.
+struct Transfer {
+    int64_t bytes = 0;
+    int src = kDramEndpoint;
+    int dst = kDramEndpoint;
+    uint64_t address = 0;
+};
+
 class TransferBackend {
   public:
     using Done = std::function<void()>;
     virtual ~TransferBackend() = default;
-    // Starts moving `bytes` from `src` to `dst` now; `done` runs (inside the simulation) when
-    // they have arrived.
-    virtual void transfer(int64_t bytes, int src, int dst, Done done) = 0;
+    // Starts moving `t.bytes` from `t.src` to `t.dst` now; `done` runs (inside the simulation)
+    // when they have arrived.
+    virtual void transfer(const Transfer& t, Done done) = 0;
 };
 
 // A backend that is one module and counts what it carries: the DRAM port today, a DRAM

@@ -239,11 +239,13 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
     pending_[t] = 1; // released below, so zero-byte fetches complete in order too
     if (dram_bytes > 0) {
         ++pending_[t];
-        dram_->transfer(dram_bytes, kDramEndpoint, core, [this, t] { fetch_arrived(t); });
+        hw_top_.dram_path().transfer({dram_bytes, kDramEndpoint, core, 0},
+                                     [this, t] { fetch_arrived(t); });
     }
     if (noc_bytes > 0) {
         ++pending_[t];
-        hw_top_.interconnect->transfer(noc_bytes, noc_src, core, [this, t] { fetch_arrived(t); });
+        hw_top_.interconnect->transfer({noc_bytes, noc_src, core, 0},
+                                       [this, t] { fetch_arrived(t); });
     }
     fetch_arrived(t);
     return true;

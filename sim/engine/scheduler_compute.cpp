@@ -42,7 +42,7 @@ bool Scheduler::start_compute(int core) {
             mem_.alloc_temp(core, missing, now);
             rec_.read_back(tile, missing);
             refetching_[t] = 1;
-            dram_->transfer(missing, kDramEndpoint, core, [this, t, core] {
+            hw_top_.dram_path().transfer({missing, kDramEndpoint, core, 0}, [this, t, core] {
                 refetching_[t] = 0;
                 kick(core);
             });
@@ -88,8 +88,12 @@ bool Scheduler::start_compute(int core) {
     rec_.operands(sram_in,
                   streams_.streams_output(tile.out_chunk) ? 0 : plan_.chunks[tile.out_chunk].bytes);
     hw_top_.cores[core]->compute(cycles, tile.op, [this, core] { part_done(core); });
-    if (in > 0) dram_->transfer(in, kDramEndpoint, core, [this, core] { part_done(core); });
-    if (out > 0) dram_->transfer(out, core, kDramEndpoint, [this, core] { part_done(core); });
+    if (in > 0)
+        hw_top_.dram_path().transfer({in, kDramEndpoint, core, 0},
+                                     [this, core] { part_done(core); });
+    if (out > 0)
+        hw_top_.dram_path().transfer({out, core, kDramEndpoint, 0},
+                                     [this, core] { part_done(core); });
     return true;
 }
 
@@ -135,12 +139,13 @@ void Scheduler::write_back(int chunk, bool eviction) {
     if (eviction) {
         // The bytes leave SRAM with the eviction; DRAM holds them from the write's issue on.
         mem_.evicted_to_dram(chunk);
-        dram_->transfer(bytes, from, kDramEndpoint,
-                        [this, chunk] { rec_.write_arrived(chunk, true, now_cycles()); });
+        hw_top_.dram_path().transfer({bytes, from, kDramEndpoint, 0}, [this, chunk] {
+            rec_.write_arrived(chunk, true, now_cycles());
+        });
         return;
     }
     mem_.write_started(chunk);
-    dram_->transfer(bytes, from, kDramEndpoint, [this, chunk] {
+    hw_top_.dram_path().transfer({bytes, from, kDramEndpoint, 0}, [this, chunk] {
         mem_.write_done(chunk);
         const uint64_t now = now_cycles();
         rec_.write_arrived(chunk, false, now);
