@@ -104,6 +104,28 @@ TEST_CASE("trace.vcd in intervals shows each signal's peak and then its value", 
     CHECK_THAT(vcd, Catch::Contains("#20\n1!\nb11 \"\n#40\n0!\nb0 \"\n#80\n"));
 }
 
+TEST_CASE("trace.vcd declares dotted signal names in nested module scopes", "[outputs]") {
+    TempDir d("vcd-scopes");
+    const std::string path = d.file("t.vcd");
+    {
+        VcdWriter w(path, 1 << 20);
+        w.add("accelerator.core0.busy", 1);          // !
+        w.add("accelerator.noc.link_0_1.bytes", 64); // "
+        w.add("accelerator.core0.op", 8);            // #: joins core0's scope
+        w.add("top", 1);                             // $: no scope
+        w.finish(1);
+    }
+    // Scopes in order of first appearance, each signal under its module with its last name.
+    CHECK_THAT(read_file(path),
+               Catch::Contains("$var wire 1 $ top $end\n"
+                               "$scope module accelerator $end\n"
+                               "$scope module core0 $end\n"
+                               "$var wire 1 ! busy $end\n$var wire 8 # op $end\n$upscope $end\n"
+                               "$scope module noc $end\n$scope module link_0_1 $end\n"
+                               "$var wire 64 \" bytes $end\n$upscope $end\n$upscope $end\n"
+                               "$upscope $end\n$enddefinitions $end\n"));
+}
+
 TEST_CASE("An event at cycle c has the same time in trace.vcd and timeline.json at 500 MHz",
           "[outputs]") {
     TempDir d("timebase");

@@ -24,7 +24,8 @@ json run_report(const std::string& dir, std::vector<std::string> extra) {
     return json::parse(read_file(dir + "/report.json"));
 }
 
-// A minimal VCD reader: the names of the variables and, per name, its (time, value) changes.
+// A minimal VCD reader: the names of the variables with their scopes (accelerator.core0.busy)
+// and, per name, its (time, value) changes.
 std::map<std::string, std::vector<std::pair<uint64_t, uint64_t>>>
 read_vcd(const std::string& text) {
     std::map<std::string, std::string> name_of; // id code → name
@@ -32,12 +33,21 @@ read_vcd(const std::string& text) {
     std::istringstream in(text);
     std::string tok;
     uint64_t now = 0;
+    std::string scope; // the dotted path of the open scopes, each followed by '.'
     while (in >> tok) {
-        if (tok == "$var") {
+        if (tok == "$scope") {
+            std::string kind, name;
+            in >> kind >> name;
+            scope += name + ".";
+        } else if (tok == "$upscope") {
+            scope.erase(scope.rfind('.', scope.size() - 2) == std::string::npos
+                            ? 0
+                            : scope.rfind('.', scope.size() - 2) + 1);
+        } else if (tok == "$var") {
             std::string type, width, id, name;
             in >> type >> width >> id >> name;
-            name_of[id] = name;
-            changes[name];
+            name_of[id] = scope + name;
+            changes[scope + name];
         } else if (tok[0] == '#') {
             now = std::stoull(tok.substr(1));
         } else if (tok[0] == 'b') {
@@ -90,27 +100,28 @@ TEST_CASE("The VCD trace holds per-core, DRAM and SRAM signals with the run's va
     json r =
         run_report(d.path(), {"--set", "workload.seq_len=64", "--set", "simulation.layers=one"});
     auto vcd = read_vcd(read_file(d.file("trace.vcd")));
-    for (const char* name : {"core0_busy", "core0_op", "core0_sram_bytes", "dram_bytes_in_flight"})
+    for (const char* name : {"accelerator.core0.busy", "accelerator.core0.op",
+                             "accelerator.core0.sram_bytes", "accelerator.dram.bytes_in_flight"})
         CHECK(vcd.count(name));
     // The largest SRAM value traced is the reported peak; the core is busy at some point and
     // idle at the end; the DRAM port carries bytes.
     uint64_t peak = 0;
-    for (const auto& [t, v] : vcd["core0_sram_bytes"]) peak = std::max(peak, v);
+    for (const auto& [t, v] : vcd["accelerator.core0.sram_bytes"]) peak = std::max(peak, v);
     CHECK(peak == r["peak_sram_bytes"].get<uint64_t>());
-    REQUIRE(!vcd["core0_busy"].empty());
-    CHECK(vcd["core0_busy"].back().second == 0);
+    REQUIRE(!vcd["accelerator.core0.busy"].empty());
+    CHECK(vcd["accelerator.core0.busy"].back().second == 0);
     uint64_t busy_ones = 0;
-    for (const auto& [t, v] : vcd["core0_busy"]) busy_ones += v;
+    for (const auto& [t, v] : vcd["accelerator.core0.busy"]) busy_ones += v;
     CHECK(busy_ones > 0);
     uint64_t most = 0;
-    for (const auto& [t, v] : vcd["dram_bytes_in_flight"]) most = std::max(most, v);
+    for (const auto& [t, v] : vcd["accelerator.dram.bytes_in_flight"]) most = std::max(most, v);
     CHECK(most > 0);
     // Operator indices are 1-based (0 = idle): 24 compute operators, 9 views in between.
     uint64_t top = 0;
-    for (const auto& [t, v] : vcd["core0_op"]) top = std::max(top, v);
+    for (const auto& [t, v] : vcd["accelerator.core0.op"]) top = std::max(top, v);
     CHECK(top >= 24);
     // Every operator code in the trace is named in the report.
-    for (const auto& [t, v] : vcd["core0_op"])
+    for (const auto& [t, v] : vcd["accelerator.core0.op"])
         if (v > 0) CHECK(r["vcd_op_codes"].contains(std::to_string(v)));
 }
 

@@ -14,7 +14,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const HardwareSpec& hw) :
 
 void Accelerator::trace(VcdWriter& vcd) {
     for (auto& core : cores) core->trace(vcd);
-    if (dram_port) dram_port->trace(vcd, "dram_bytes_in_flight");
+    if (dram_port) dram_port->trace(vcd, std::string(dram_port->name()) + ".bytes_in_flight");
 }
 
 } // namespace fusesim

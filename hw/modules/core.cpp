@@ -40,10 +40,10 @@ void Core::set_sram_bytes(uint64_t bytes) {
 
 void Core::trace(VcdWriter& vcd) {
     vcd_ = &vcd;
-    const std::string n = basename();
-    vcd_busy_ = vcd.add(n + "_busy", 1);
-    vcd_op_ = vcd.add(n + "_op", 32, VcdWriter::Aggregate::Latest);
-    vcd_sram_ = vcd.add(n + "_sram_bytes", 64);
+    const std::string n = name();
+    vcd_busy_ = vcd.add(n + ".busy", 1);
+    vcd_op_ = vcd.add(n + ".op", 32, VcdWriter::Aggregate::Latest);
+    vcd_sram_ = vcd.add(n + ".sram_bytes", 64);
 }
 
 void Core::traced_state() {

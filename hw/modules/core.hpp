@@ -27,7 +27,7 @@ class Core : public sc_core::sc_module, public StatsSource {
     uint64_t sram_bytes = 0; // this core's SRAM occupancy (kept by the memory manager)
     void set_sram_bytes(uint64_t bytes);
 
-    // Records <name>_busy, <name>_op and <name>_sram_bytes in `vcd` from now on.
+    // Records <module path>.busy, .op and .sram_bytes in `vcd` from now on.
     void trace(VcdWriter& vcd);
 
   private:

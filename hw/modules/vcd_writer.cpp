@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <stdexcept>
 
 namespace fusesim {
@@ -77,16 +78,64 @@ void VcdWriter::append_value(std::string& out, const Signal& s, uint64_t value) 
     out += '\n';
 }
 
+// The signals' dotted names as nested scopes (a scope per module, in order of first
+// appearance), each signal declared in its module's scope under its last name part.
+void VcdWriter::append_scopes(std::string& out) const {
+    struct Scope {
+        std::string name;
+        std::vector<size_t> vars;
+        std::vector<size_t> children;
+        std::map<std::string, size_t> index;
+    };
+    std::vector<Scope> scopes(1);
+    std::vector<std::string> leaf(signals_.size());
+    for (size_t i = 0; i < signals_.size(); ++i) {
+        const std::string& name = signals_[i].name;
+        size_t at = 0, from = 0;
+        for (size_t dot; (dot = name.find('.', from)) != std::string::npos; from = dot + 1) {
+            const std::string part = name.substr(from, dot - from);
+            auto it = scopes[at].index.find(part);
+            if (it == scopes[at].index.end()) {
+                scopes.push_back({part, {}, {}, {}});
+                it = scopes[at].index.emplace(part, scopes.size() - 1).first;
+                scopes[at].children.push_back(scopes.size() - 1);
+            }
+            at = it->second;
+        }
+        leaf[i] = name.substr(from);
+        scopes[at].vars.push_back(i);
+    }
+    // Depth first, without recursion: (scope, next child) on a stack.
+    auto vars = [&](const Scope& sc) {
+        for (size_t i : sc.vars)
+            out += "$var wire " + std::to_string(signals_[i].width) + " " + signals_[i].code + " " +
+                   leaf[i] + " $end\n";
+    };
+    vars(scopes[0]);
+    std::vector<std::pair<size_t, size_t>> stack{{0, 0}};
+    while (!stack.empty()) {
+        auto& [at, next] = stack.back();
+        if (next == scopes[at].children.size()) {
+            stack.pop_back();
+            if (!stack.empty()) out += "$upscope $end\n";
+            continue;
+        }
+        const size_t child = scopes[at].children[next++];
+        out += "$scope module " + scopes[child].name + " $end\n";
+        vars(scopes[child]);
+        stack.emplace_back(child, 0);
+    }
+}
+
 void VcdWriter::start() {
     // No $date: the same input gives the same file.
     buffer_ += "$version fusesim $end\n$comment " + time_.describe() +
                (interval_ > 1 ? "; one step per interval of " + std::to_string(interval_) +
-                                    " cycles (peak values; coreN_op: the last operator)"
+                                    " cycles (peak values; op: the last operator)"
                               : std::string()) +
-               " $end\n$timescale " + time_.unit() + " $end\n$scope module accelerator $end\n";
-    for (const auto& s : signals_)
-        buffer_ += "$var wire " + std::to_string(s.width) + " " + s.code + " " + s.name + " $end\n";
-    buffer_ += "$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n";
+               " $end\n$timescale " + time_.unit() + " $end\n";
+    append_scopes(buffer_);
+    buffer_ += "$enddefinitions $end\n#0\n$dumpvars\n";
     // The values at cycle 0 (after the changes made at 0) are the initial ones.
     const bool at_zero = pending_ == 0;
     for (auto& s : signals_) {

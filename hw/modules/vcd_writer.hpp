@@ -31,7 +31,8 @@ class VcdWriter {
     VcdWriter& operator=(const VcdWriter&) = delete;
 
     enum class Aggregate : char { Peak, Latest }; // what an interval step shows (see above)
-    // Declares a signal (before the first set()); returns its id. Initial value 0.
+    // Declares a signal (before the first set()); returns its id. Initial value 0. A dotted name
+    // (accelerator.core3.busy) is declared in nested scopes (accelerator, core3) as `busy`.
     int add(const std::string& name, int width, Aggregate aggregate = Aggregate::Peak);
     // The signal has `value` from `cycle` on (cycles never decrease).
     void set(int id, uint64_t value, uint64_t cycle);
@@ -67,6 +68,7 @@ class VcdWriter {
     std::string buffer_;
 
     void start();
+    void append_scopes(std::string& out) const;
     void flush_step();
     void settle(); // after a step is written: carry signals whose value moved on
     void append_value(std::string& out, const Signal& s, uint64_t value) const;

@@ -86,7 +86,7 @@ nlohmann::ordered_json report_json(const RunSummary& s) {
                          {"peak_sram_bytes", s.core_lines[i].peak_sram_bytes}});
     j["cores"] = cores;
     j["tiles_simulated"] = s.tiles_simulated;
-    // The values of coreN_op in trace.vcd: operator index + 1 (0: idle).
+    // The values of accelerator.coreN.op in trace.vcd: operator index + 1 (0: idle).
     nlohmann::ordered_json codes;
     for (const auto& [code, name] : s.vcd_op_codes) codes[std::to_string(code)] = name;
     j["vcd_op_codes"] = codes;

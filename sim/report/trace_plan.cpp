@@ -82,7 +82,7 @@ std::string trace_notes(const TracePlan& p, const TimingResult& r, const SimOpti
             s += ", every change";
         else
             s += ", one step per " + commas(p.vcd_interval) +
-                 " cycles (peaks; coreN_op the last operator): every change would take about " +
+                 " cycles (peaks; op: the last operator): every change would take about " +
                  mib(p.vcd_full_bytes) + " (" + commas(static_cast<uint64_t>(kVcdBytesPerTile)) +
                  " B × " + commas(r.tiles) + " tiles), over " + budget;
         if (r.vcd_truncated)
