@@ -190,10 +190,16 @@ TEST_CASE("The recorder attributes stalls and merges back-to-back slices", "[eng
     const Tile& a = p.tiles[0];
     rec.fetch_started(a, 0, 128, 0, 0);
     // Idle 0..100: held by SRAM until the fetch began at 40, then by the fetch.
-    rec.compute_started(0, 0, 100, 16, 40, 0, Recorder::Idle::Memory, false);
+    const Recorder::IdleSplit first =
+        rec.compute_started(0, 0, 100, 16, 40, 0, Recorder::Idle::Memory, false, false);
+    CHECK(first.memory == 40);
+    CHECK(first.dram == 60); // its last bytes came from DRAM
+    CHECK(first.noc == 0);
     rec.compute_done(a, 116);
     // Right behind it, no idle time: one timeline slice.
-    rec.compute_started(1, 0, 116, 16, 90, 116, Recorder::Idle::Dependency, false);
+    const Recorder::IdleSplit second =
+        rec.compute_started(1, 0, 116, 16, 90, 116, Recorder::Idle::Dependency, false, true);
+    CHECK(second.dram + second.noc + second.memory + second.dependency == 0);
     rec.compute_done(p.tiles[1], 132);
     TimingResult r;
     rec.fill(r);

@@ -27,23 +27,27 @@ void Core::compute(uint64_t cycles, int op, std::function<void()> done) {
 void Core::on_done() {
     busy_ = false;
     op_ = 0;
+    last_done_ = now_cycles();
     traced_state();
     auto done = std::move(done_);
     done_ = nullptr;
     if (done) done();
 }
 
-void Core::stalled(uint64_t fetch, uint64_t memory, uint64_t dependency) {
-    stall_fetch_ += fetch;
+void Core::stalled(uint64_t dram, uint64_t noc, uint64_t memory, uint64_t dependency) {
+    stall_dram_ += dram;
+    stall_noc_ += noc;
     stall_memory_ += memory;
     stall_dependency_ += dependency;
-    stats_.stall_cycles += fetch + memory + dependency;
+    stats_.stall_cycles += dram + noc + memory + dependency;
 }
 
 StatsSource::Counters Core::counters() const {
-    return {{"stall_fetch", stall_fetch_},
+    return {{"stall_dram", stall_dram_},
+            {"stall_noc", stall_noc_},
             {"stall_memory", stall_memory_},
-            {"stall_dependency", stall_dependency_}};
+            {"stall_dependency", stall_dependency_},
+            {"last_done_cycle", last_done_}};
 }
 
 void Core::set_sram_bytes(uint64_t bytes) {

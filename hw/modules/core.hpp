@@ -22,8 +22,10 @@ class Core : public sc_core::sc_module, public StatsSource {
     uint64_t busy_cycles() const { return stats_.busy_cycles; }
     const ModuleStats& stats() const override { return stats_; } // transfers: tiles computed
     // Idle cycles before a tile, by what held the core (stall_cycles is their sum): its inputs
-    // on their way (fetch), no SRAM for them (memory), not produced yet (dependency).
-    void stalled(uint64_t fetch, uint64_t memory, uint64_t dependency);
+    // on their way from DRAM or over the interconnect from another core, no SRAM for them
+    // (memory), not produced yet (dependency).
+    void stalled(uint64_t dram, uint64_t noc, uint64_t memory, uint64_t dependency);
+    uint64_t last_done() const { return last_done_; } // when its last tile finished
     Counters counters() const override;
 
     bool busy_ = false;
@@ -41,7 +43,8 @@ class Core : public sc_core::sc_module, public StatsSource {
     sc_core::sc_event done_event_;
     std::function<void()> done_;
     ModuleStats stats_;
-    uint64_t stall_fetch_ = 0, stall_memory_ = 0, stall_dependency_ = 0;
+    uint64_t stall_dram_ = 0, stall_noc_ = 0, stall_memory_ = 0, stall_dependency_ = 0;
+    uint64_t last_done_ = 0;
     void on_done();
 };
 

@@ -48,6 +48,10 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
     }
     for (size_t g = 0; g < est.size(); ++g) {
         GroupEstimate& e = est[g];
+        // The cores share the group's tiles evenly (the aggregated view: imbalance, fill
+        // between cores and the network are what the timing simulation adds).
+        const auto cores = static_cast<uint64_t>(hw.cores);
+        e.compute_cycles = (e.compute_cycles + cores - 1) / cores;
         e.memory_cycles = transfer_cycles(e.read_bytes + e.write_bytes, hw.dram.bytes_per_cycle);
         e.cycles = std::max(e.compute_cycles, e.memory_cycles);
         if (first[g] >= 0) {

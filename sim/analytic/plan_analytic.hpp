@@ -1,9 +1,9 @@
 // The analytical model on a tile plan (the same plan the timing simulation runs): per fusion
 // group, max(compute, DRAM bytes ÷ bandwidth), where compute is the sum of the group's tile
-// cycles and the bytes are those the plan must move at the least: every chunk a group reads from
-// DRAM once per reader (the group if fused, each operator if not), partial slices every time,
-// and every chunk that must reach DRAM written once. What the simulation adds on top is pipeline
-// fill, DRAM contention and eviction.
+// cycles shared evenly by the cores (⌈Σ ÷ cores⌉) and the bytes are those the plan must move at the
+// least: every chunk a group reads from DRAM once per reader (the group if fused, each operator if
+// not), partial slices every time, and every chunk that must reach DRAM written once. What the
+// simulation adds on top is pipeline fill, DRAM contention and eviction.
 #pragma once
 
 #include "hw/cost/hardware.hpp"

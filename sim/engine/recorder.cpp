@@ -12,7 +12,7 @@ Recorder::Recorder(const Workload& w, const HardwareSpec& hw, const TilePlan& pl
 
 Recorder::IdleSplit Recorder::compute_started(int tile, int core, uint64_t now, uint64_t cycles,
                                               uint64_t fetch_start, uint64_t idle_since, Idle idle,
-                                              bool sram_blocked) {
+                                              bool sram_blocked, bool noc_last) {
     const Tile& t = plan_.tiles[tile];
     // Idle time before this tile: until its fetch began, held by SRAM or dependencies
     // (whichever blocked last); after, waiting for the fetch. A fetch that SRAM held back until
@@ -21,7 +21,7 @@ Recorder::IdleSplit Recorder::compute_started(int tile, int core, uint64_t now, 
     if (now > idle_since) {
         const uint64_t began = std::max(idle_since, fetch_start);
         (idle == Idle::Memory ? split.memory : split.dependency) += began - idle_since;
-        (sram_blocked ? split.memory : split.fetch) += now - began;
+        (sram_blocked ? split.memory : noc_last ? split.noc : split.dram) += now - began;
     }
     if (in_window(t)) {
         window_from_ = std::min(window_from_, fetch_start);
@@ -31,7 +31,7 @@ Recorder::IdleSplit Recorder::compute_started(int tile, int core, uint64_t now, 
         GroupStats& g = groups_[t.group];
         g.stall_memory += split.memory;
         g.stall_dependency += split.dependency;
-        g.stall_fetch += split.fetch;
+        g.stall_fetch += split.dram + split.noc;
     }
     OpStats& st = ops_[t.op];
     ++st.tiles;

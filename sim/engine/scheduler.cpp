@@ -15,7 +15,7 @@ Scheduler::Scheduler(sc_core::sc_module_name name, Accelerator& accelerator, con
       fetch_start_(plan.tiles.size(), 0), sram_blocked_(plan.tiles.size(), 0),
       refetching_(plan.tiles.size(), 0), reserve_(plan.tiles.size(), 0), reserved_(hw.cores, 0),
       ref_pinned_(plan.inputs.size(), 0), fetched_(plan.tiles.size(), 0),
-      moves_(plan.tiles.size(), 0), dirty_(hw.cores, 0) {
+      moves_(plan.tiles.size(), 0), noc_last_(plan.tiles.size(), 0), dirty_(hw.cores, 0) {
     // Every core's queue, and how many produced chunks each tile waits for.
     for (size_t t = 0; t < plan.tiles.size(); ++t) {
         const Tile& tile = plan.tiles[t];
@@ -245,7 +245,7 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
     if (noc_bytes > 0) {
         ++pending_[t];
         hw_top_.interconnect->transfer({noc_bytes, noc_src, core, 0},
-                                       [this, t] { fetch_arrived(t); });
+                                       [this, t] { fetch_arrived(t, true); });
     }
     fetch_arrived(t);
     return true;
@@ -257,7 +257,8 @@ bool Scheduler::usable_remote(int c, const Tile& tile) const {
     return hw_top_.interconnect && plan_.read_on_chip(c, tile);
 }
 
-void Scheduler::fetch_arrived(int t) {
+void Scheduler::fetch_arrived(int t, bool from_noc) {
+    noc_last_[t] = from_noc; // the last call decides
     if (--pending_[t] > 0) return;
     const int core = plan_.tiles[t].core;
     // Keep issue order: a tile is ready only in queue order (the deque is filled in order).

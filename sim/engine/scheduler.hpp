@@ -78,8 +78,9 @@ class Scheduler : public sc_core::sc_module {
     // the tile was fetched (pinned when it starts computing); 0 otherwise (temporary copy).
     static constexpr char kResidentAtFetch = 2;
     std::vector<char> ref_pinned_;
-    std::vector<char> fetched_; // per tile: its fetch was issued
-    std::vector<char> moves_;   // per tile: its fetch moved data (it holds a prefetch slot)
+    std::vector<char> fetched_;  // per tile: its fetch was issued
+    std::vector<char> moves_;    // per tile: its fetch moved data (it holds a prefetch slot)
+    std::vector<char> noc_last_; // per tile: the last part of its fetch came over the interconnect
     size_t done_ = 0;
     uint64_t wakeups_ = 0;
     std::vector<char> dirty_;
@@ -94,7 +95,7 @@ class Scheduler : public sc_core::sc_module {
     // `ahead_of`: the queue position of a fetch ahead of tiles still waiting (0: in order).
     bool start_fetch(int tile, size_t ahead_of);
     bool usable_remote(int chunk, const Tile& tile) const;
-    void fetch_arrived(int tile);
+    void fetch_arrived(int tile, bool from_noc = false);
     bool start_compute(int core);
     void part_done(int core);
     void compute_done(int core);

@@ -76,8 +76,8 @@ bool Scheduler::start_compute(int core) {
     const uint64_t cycles = tile_compute_cycles(w_, hw_, plan_, tile);
     const Recorder::IdleSplit idle =
         rec_.compute_started(t, core, now_cycles(), cycles, fetch_start_[t], cs.idle_since,
-                             cs.idle_kind, sram_blocked_[t] != 0);
-    hw_top_.cores[core]->stalled(idle.fetch, idle.memory, idle.dependency);
+                             cs.idle_kind, sram_blocked_[t] != 0, noc_last_[t] != 0);
+    hw_top_.cores[core]->stalled(idle.dram, idle.noc, idle.memory, idle.dependency);
     // A streaming tile ends when its compute and its streams through the DRAM port have.
     const int64_t in = streams_.tile_read(t), out = streams_.tile_write(t);
     cs.parts_left = 1 + (in > 0) + (out > 0);

@@ -184,16 +184,17 @@ std::string summary_text(const RunSummary& r) {
     s += "area         " + fixed(r.area.total_mm2(), 2) + " mm² (PEs " + fixed(r.area.pe_mm2, 2) +
          ", SRAM " + fixed(r.area.sram_mm2, 2) + ")\n\n";
     Table t({"operator", "type", "group", "tiles", "ops", "DRAM bytes", "compute cyc", "memory cyc",
-             "bound", "share"});
+             "bound", "core time"});
     for (const auto& l : r.operators)
-        t.row(
-            {l.name, l.type, l.group, std::to_string(l.tiles), sci(static_cast<double>(l.ops), 4),
-             sci(static_cast<double>(l.dram_bytes), 4), std::to_string(l.compute_cycles),
-             std::to_string(l.memory_cycles), l.compute_bound ? "compute" : "memory",
-             fixed(r.cycles ? 100.0 * static_cast<double>(l.cycles) / static_cast<double>(r.cycles)
-                            : 0.0,
-                   1) +
-                 " %"});
+        t.row({l.name, l.type, l.group, std::to_string(l.tiles), sci(static_cast<double>(l.ops), 4),
+               sci(static_cast<double>(l.dram_bytes), 4), std::to_string(l.compute_cycles),
+               std::to_string(l.memory_cycles), l.compute_bound ? "compute" : "memory",
+               // Its cycles summed over the cores, of the cores' time (cores × latency).
+               fixed(r.cycles ? 100.0 * static_cast<double>(l.cycles) /
+                                    (static_cast<double>(r.cycles) * static_cast<double>(r.cores))
+                              : 0.0,
+                     1) +
+                   " %"});
     return s + t.text();
 }
 
