@@ -40,8 +40,7 @@ class NocRouter : public sc_core::sc_module, public StatsSource {
 // rate alone), transfers.
 class NocLink : public sc_core::sc_module, public StatsSource {
   public:
-    NocLink(sc_core::sc_module_name name, int from, int to)
-        : sc_module(name), from(from), to(to) {}
+    NocLink(sc_core::sc_module_name name, int from, int to) : sc_module(name), from(from), to(to) {}
     const ModuleStats& stats() const override { return stats_; }
     const int from, to;
     uint64_t bytes_in_flight() const { return in_flight_; }

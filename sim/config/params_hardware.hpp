@@ -62,9 +62,8 @@ inline constexpr Param ic_cols = optional("interconnect.cols", T::Integer, 1, 40
 inline constexpr Param ic_hop_latency =
     optional("interconnect.hop_latency", T::Duration, 0, kMaxLatency, "1", 1,
              "`mesh`, `ring`: cycles per router a transfer crosses (per hop)");
-inline constexpr Param ic_packet =
-    optional("interconnect.packet_bytes", T::Size, 1, kTiB, "64 B", 64,
-             "`mesh`, `ring`: payload per packet");
+inline constexpr Param ic_packet = optional("interconnect.packet_bytes", T::Size, 1, kTiB, "64 B",
+                                            64, "`mesh`, `ring`: payload per packet");
 inline constexpr Param ic_header =
     optional("interconnect.header_bytes", T::Size, 0, kTiB, "0", 0,
              "`mesh`, `ring`: header per packet; B bytes put B + ⌈B ÷ packet⌉ × header on a link");

@@ -24,21 +24,20 @@ void read_noc(Reader& ic, HardwareSpec& hw) {
         s.rows = read_int(ic, P::ic_rows);
         s.cols = read_int(ic, P::ic_cols);
         if (s.rows * s.cols != hw.cores)
-            ic.fail(P::ic_rows.leaf(), "rows × cols = " + std::to_string(s.rows) + " × " +
-                                           std::to_string(s.cols) + " = " +
-                                           std::to_string(s.rows * s.cols) + " routers, but " +
-                                           std::to_string(hw.cores) +
-                                           " cores (one core per router)");
+            ic.fail(P::ic_rows.leaf(),
+                    "rows × cols = " + std::to_string(s.rows) + " × " + std::to_string(s.cols) +
+                        " = " + std::to_string(s.rows * s.cols) + " routers, but " +
+                        std::to_string(hw.cores) + " cores (one core per router)");
     } else {
         for (const Param* p : {&P::ic_rows, &P::ic_cols})
             if (ic.has(p->leaf())) ic.fail(p->leaf(), "applies to topology 'mesh' only");
     }
     s.hop_latency_cycles = read_cycles_or_default(ic, P::ic_hop_latency, hw.clock_hz);
-    s.packet_bytes = ic.has(P::ic_packet.leaf()) ? read_bytes(ic, P::ic_packet)
-                                                 : P::ic_packet.default_int();
+    s.packet_bytes =
+        ic.has(P::ic_packet.leaf()) ? read_bytes(ic, P::ic_packet) : P::ic_packet.default_int();
     ic.accept(P::ic_packet.leaf());
-    s.header_bytes = ic.has(P::ic_header.leaf()) ? read_bytes(ic, P::ic_header)
-                                                 : P::ic_header.default_int();
+    s.header_bytes =
+        ic.has(P::ic_header.leaf()) ? read_bytes(ic, P::ic_header) : P::ic_header.default_int();
     ic.accept(P::ic_header.leaf());
     s.dram_routers.clear();
     if (ic.has(P::ic_dram_routers.leaf()))
