@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 namespace fusesim {
@@ -163,34 +164,35 @@ void Noc::advance(uint64_t now) {
 // Progressive filling: every link offers its spare capacity equally to its flows without a rate;
 // the link with the smallest such share is the bottleneck of its flows, which get that share;
 // their bytes leave the other links of their paths, and the rest repeat until every flow has a
-// rate. O(bottleneck levels × active links + path lengths).
+// rate. A link's share only grows as flows elsewhere are fixed, so a min-heap of shares with
+// stale entries re-pushed finds each bottleneck: O((active links + path lengths) · log).
 void Noc::share_rates() {
+    using Entry = std::pair<double, int>; // share, link
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap;
     for (int l : active_links_) {
         NocLink& link = *links[static_cast<size_t>(l)];
         link.spare_ = hw_.interconnect.bytes_per_cycle;
         link.unfixed_ = static_cast<int>(link.flows_.size());
+        heap.push({link.spare_ / link.unfixed_, l});
     }
     for (int s : active_) flows_[static_cast<size_t>(s)].fixed = false;
-    size_t left = active_.size();
-    while (left > 0) {
-        NocLink* best = nullptr;
-        double share = std::numeric_limits<double>::max();
-        for (int l : active_links_) {
-            NocLink& link = *links[static_cast<size_t>(l)];
-            if (link.unfixed_ == 0) continue;
-            const double s = link.spare_ / link.unfixed_;
-            if (s < share) share = s, best = &link;
+    while (!heap.empty()) {
+        const auto [popped, l] = heap.top();
+        heap.pop();
+        NocLink& best = *links[static_cast<size_t>(l)];
+        if (best.unfixed_ == 0) continue;
+        const double share = std::max(best.spare_ / best.unfixed_, 0.0);
+        if (share > popped * (1 + 1e-12) + 1e-12) {
+            heap.push({share, l}); // grew since pushed: not the bottleneck yet
+            continue;
         }
-        if (!best) break;
-        share = std::max(share, 0.0);
-        for (int s : best->flows_) {
+        for (int s : best.flows_) {
             Flow& f = flows_[static_cast<size_t>(s)];
             if (f.fixed) continue;
             f.fixed = true;
             f.rate = share;
-            --left;
-            for (int l : f.links) {
-                NocLink& on = *links[static_cast<size_t>(l)];
+            for (int on_l : f.links) {
+                NocLink& on = *links[static_cast<size_t>(on_l)];
                 on.spare_ -= share;
                 --on.unfixed_;
             }
