@@ -103,7 +103,7 @@ void Noc::send(int src, int dst, int64_t bytes, Done done) {
     if (hops == 0 || f.wire == 0 || ic.bytes_per_cycle <= 0) {
         // Nothing to share: the bytes take no time on the links.
         delayed_.push({now + f.delay, f.id, std::move(f.done)});
-        reschedule(now);
+        wake_now();
         return;
     }
     f.remaining = static_cast<double>(f.wire);
@@ -126,8 +126,14 @@ void Noc::send(int src, int dst, int64_t bytes, Done done) {
     }
     flows_[static_cast<size_t>(slot)] = std::move(f);
     active_.push_back(slot);
-    share_rates();
-    reschedule(now);
+    // Rates are shared again once per instant, however many flows start in it.
+    rates_stale_ = true;
+    wake_now();
+}
+
+void Noc::wake_now() {
+    wake_.cancel();
+    wake_.notify(sc_core::SC_ZERO_TIME);
 }
 
 void Noc::set_in_flight(NocLink& l, uint64_t now) {
@@ -241,7 +247,8 @@ void Noc::on_wake() {
     for (int s : active_)
         if (flows_[static_cast<size_t>(s)].remaining <= kEpsilon) finished.push_back(s);
     for (int s : finished) remove_flow(s);
-    if (!finished.empty()) share_rates();
+    if (!finished.empty() || rates_stale_) share_rates();
+    rates_stale_ = false;
     std::vector<Done> arrived;
     while (!delayed_.empty() && delayed_.top().at <= now) {
         arrived.push_back(std::move(const_cast<Delayed&>(delayed_.top()).done));

@@ -101,6 +101,7 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     std::vector<int> free_, active_, active_links_, active_routers_;
     std::priority_queue<Delayed, std::vector<Delayed>, Later> delayed_;
     uint64_t last_update_ = 0, next_id_ = 0;
+    bool rates_stale_ = false; // a flow started: share_rates() before time moves on
     sc_core::sc_event wake_;
 
     int link_index(int from, int to) const; // -1 when not adjacent
@@ -109,6 +110,7 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     void remove_flow(int slot);
     void set_in_flight(NocLink& l, uint64_t now);
     void reschedule(uint64_t now);
+    void wake_now(); // on_wake in the next delta cycle of this instant
     void on_wake();
 };
 
