@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <limits>
 
 namespace fusesim {
@@ -170,35 +169,34 @@ void Noc::advance(uint64_t now) {
 // Progressive filling: every link offers its spare capacity equally to its flows without a rate;
 // the link with the smallest such share is the bottleneck of its flows, which get that share;
 // their bytes leave the other links of their paths, and the rest repeat until every flow has a
-// rate. A link's share only grows as flows elsewhere are fixed, so a min-heap of shares with
-// stale entries re-pushed finds each bottleneck: O((active links + path lengths) · log).
+// rate. O(bottleneck levels × links with flows + path lengths); the levels are few in practice
+// (a scan measured faster than a heap of shares on a 32-core mesh).
 void Noc::share_rates() {
-    using Entry = std::pair<double, int>; // share, link
-    std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap;
     for (int l : active_links_) {
         NocLink& link = *links[static_cast<size_t>(l)];
         link.spare_ = hw_.interconnect.bytes_per_cycle;
         link.unfixed_ = static_cast<int>(link.flows_.size());
-        heap.push({link.spare_ / link.unfixed_, l});
     }
     for (int s : active_) flows_[static_cast<size_t>(s)].fixed = false;
-    while (!heap.empty()) {
-        const auto [popped, l] = heap.top();
-        heap.pop();
-        NocLink& best = *links[static_cast<size_t>(l)];
-        if (best.unfixed_ == 0) continue;
-        const double share = std::max(best.spare_ / best.unfixed_, 0.0);
-        if (share > popped * (1 + 1e-12) + 1e-12) {
-            heap.push({share, l}); // grew since pushed: not the bottleneck yet
-            continue;
+    size_t left = active_.size();
+    while (left > 0) {
+        NocLink* best = nullptr;
+        double share = std::numeric_limits<double>::max();
+        for (int l : active_links_) {
+            NocLink& link = *links[static_cast<size_t>(l)];
+            if (link.unfixed_ > 0 && link.spare_ < share * link.unfixed_)
+                share = link.spare_ / link.unfixed_, best = &link;
         }
-        for (int s : best.flows_) {
+        if (!best) break;
+        share = std::max(share, 0.0);
+        for (int s : best->flows_) {
             Flow& f = flows_[static_cast<size_t>(s)];
             if (f.fixed) continue;
             f.fixed = true;
             f.rate = share;
-            for (int on_l : f.links) {
-                NocLink& on = *links[static_cast<size_t>(on_l)];
+            --left;
+            for (int l : f.links) {
+                NocLink& on = *links[static_cast<size_t>(l)];
                 on.spare_ -= share;
                 --on.unfixed_;
             }
