@@ -14,7 +14,13 @@ int noc_routers(const HardwareSpec& hw) {
 }
 
 std::vector<int> noc_route(const HardwareSpec& hw, int src, int dst) {
-    std::vector<int> path{src};
+    std::vector<int> path;
+    noc_route(hw, src, dst, path);
+    return path;
+}
+
+void noc_route(const HardwareSpec& hw, int src, int dst, std::vector<int>& path) {
+    path.assign(1, src);
     if (hw.interconnect.topology == "mesh") {
         const int cols = static_cast<int>(std::max<int64_t>(1, hw.interconnect.cols));
         int r = src / cols, c = src % cols;
@@ -27,7 +33,7 @@ std::vector<int> noc_route(const HardwareSpec& hw, int src, int dst) {
             r += r < dr ? 1 : -1;
             path.push_back(r * cols + c);
         }
-        return path;
+        return;
     }
     const int n = noc_routers(hw);
     const int cw = ((dst - src) % n + n) % n;
@@ -36,7 +42,6 @@ std::vector<int> noc_route(const HardwareSpec& hw, int src, int dst) {
         at = (at + step) % n;
         path.push_back(at);
     }
-    return path;
 }
 
 int noc_hops(const HardwareSpec& hw, int src, int dst) {

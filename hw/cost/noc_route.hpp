@@ -19,6 +19,7 @@ int noc_routers(const HardwareSpec& hw);
 // Mesh: dimension order (XY): along the row to the destination column, then along the column.
 // Ring: the shorter way round; on a tie clockwise (router i → i + 1 mod n).
 std::vector<int> noc_route(const HardwareSpec& hw, int src, int dst);
+void noc_route(const HardwareSpec& hw, int src, int dst, std::vector<int>& path); // into `path`
 
 // Links on that route (0 when src = dst): Manhattan distance on a mesh, the shorter ring
 // distance on a ring.

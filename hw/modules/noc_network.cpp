@@ -78,10 +78,19 @@ void Noc::send(int src, int dst, int64_t bytes, Done done) {
     const int64_t payload = std::max<int64_t>(0, bytes);
     const int64_t packet = std::max<int64_t>(1, ic.packet_bytes);
     const int64_t packets = (payload + packet - 1) / packet;
-    Flow f;
+    int slot; // a slot of flows_, reused with the memory of its vectors
+    if (!free_.empty()) {
+        slot = free_.back();
+        free_.pop_back();
+    } else {
+        slot = static_cast<int>(flows_.size());
+        flows_.emplace_back();
+    }
+    Flow& f = flows_[static_cast<size_t>(slot)];
     f.id = next_id_++;
     f.wire = static_cast<uint64_t>(payload + packets * ic.header_bytes);
-    f.routers = noc_route(hw_, src, dst);
+    noc_route(hw_, src, dst, f.routers);
+    f.links.clear();
     for (size_t k = 1; k < f.routers.size(); ++k)
         f.links.push_back(link_index(f.routers[k - 1], f.routers[k]));
     const auto hops = static_cast<uint64_t>(f.links.size());
@@ -102,18 +111,13 @@ void Noc::send(int src, int dst, int64_t bytes, Done done) {
     if (hops == 0 || f.wire == 0 || ic.bytes_per_cycle <= 0) {
         // Nothing to share: the bytes take no time on the links.
         delayed_.push({now + f.delay, f.id, std::move(f.done)});
+        f.done = nullptr;
+        free_.push_back(slot);
         wake_now();
         return;
     }
     f.remaining = static_cast<double>(f.wire);
-    int slot;
-    if (!free_.empty()) {
-        slot = free_.back();
-        free_.pop_back();
-    } else {
-        slot = static_cast<int>(flows_.size());
-        flows_.emplace_back();
-    }
+    f.rate = 0; // until share_rates() in this instant
     for (int r : f.routers)
         if (routers[static_cast<size_t>(r)]->flows_++ == 0) active_routers_.push_back(r);
     for (int l : f.links) {
@@ -123,7 +127,6 @@ void Noc::send(int src, int dst, int64_t bytes, Done done) {
         link.in_flight_ += f.wire;
         set_in_flight(link, now);
     }
-    flows_[static_cast<size_t>(slot)] = std::move(f);
     active_.push_back(slot);
     // Rates are shared again once per instant, however many flows start in it.
     rates_stale_ = true;
@@ -217,7 +220,7 @@ void Noc::remove_flow(int slot) {
     for (int r : f.routers)
         if (--routers[static_cast<size_t>(r)]->flows_ == 0) erase_one(active_routers_, r);
     delayed_.push({now + f.delay, f.id, std::move(f.done)});
-    f = Flow{};
+    f.done = nullptr;
     erase_one(active_, slot);
     free_.push_back(slot);
 }
