@@ -65,7 +65,7 @@ inline constexpr Param ic_hop_latency =
 inline constexpr Param ic_packet = optional("interconnect.packet_bytes", T::Size, 1, kTiB, "64 B",
                                             64, "`mesh`, `ring`: payload per packet");
 inline constexpr Param ic_header =
-    optional("interconnect.header_bytes", T::Size, 0, kTiB, "0", 0,
+    optional("interconnect.header_bytes", T::Size, 0, 65536, "0", 0,
              "`mesh`, `ring`: header per packet; B bytes put B + ⌈B ÷ packet⌉ × header on a link");
 inline constexpr Param ic_dram_routers =
     other("interconnect.dram_routers", "list of router indices", "mesh: west and east edge columns",
