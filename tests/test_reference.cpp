@@ -58,7 +58,7 @@ TEST_CASE("Generated types show the declared ranges and defaults", "[reference]"
           "bandwidth (0.001–1e9 B/cycle) or `unlimited`");
     CHECK(param_type_text(hw_param::dram_latency) == "duration, at most 1,000,000 cycles");
     CHECK(param_type_text(hw_param::area_scale) == "number 1e-6–1000");
-    CHECK(param_type_text(hw_param::topology) == "`bus` or `p2p`");
+    CHECK(param_type_text(hw_param::topology) == "`bus`, `p2p`, `mesh` or `ring`");
     CHECK_THAT(reference_table("hardware"),
                Contains("| `core.sram_banks` | integer 1–65536 | 1 |"));
     CHECK_THROWS_AS(reference_table("bogus"), ConfigError);

@@ -10,11 +10,14 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const HardwareSpec& hw) :
     dram = make_dram(hw);
     dram_port = dynamic_cast<SharedPort*>(dram.get());
     interconnect = make_interconnect(hw);
+    noc = dynamic_cast<Noc*>(interconnect.get());
+    if (noc) dram_noc_ = std::make_unique<NocDramPath>(hw, *dram, *noc);
 }
 
 void Accelerator::trace(VcdWriter& vcd) {
     for (auto& core : cores) core->trace(vcd);
     if (dram_port) dram_port->trace(vcd, std::string(dram_port->name()) + ".bytes_in_flight");
+    if (noc) noc->trace(vcd);
 }
 
 } // namespace fusesim

@@ -9,6 +9,8 @@
 #include "hw/modules/dram.hpp"
 #include "hw/modules/interconnect.hpp"
 #include "hw/modules/module_stats.hpp"
+#include "hw/modules/noc_dram_path.hpp"
+#include "hw/modules/noc_network.hpp"
 #include "hw/modules/shared_port.hpp"
 
 #include <systemc>
@@ -26,13 +28,20 @@ class Accelerator : public sc_core::sc_module {
     std::unique_ptr<MeteredBackend> dram;          // the off-chip memory (dram.hpp)
     SharedPort* dram_port = nullptr;               // the same when it is a SharedPort (VCD)
     std::unique_ptr<TransferBackend> interconnect; // nullptr on a single core
-    // What a transfer to or from DRAM goes through: the DRAM itself, or (when DRAM controllers
-    // attach to routers of a network) the network and the DRAM together.
-    TransferBackend& dram_path() { return *dram; }
+    Noc* noc = nullptr; // the same when it is a mesh or ring (accelerator.noc)
+    // What a transfer to or from DRAM goes through: the DRAM itself (bus, p2p, one core), or on
+    // a mesh or ring the DRAM and the network from (to) the channels' attach routers together.
+    TransferBackend& dram_path() {
+        if (dram_noc_) return *dram_noc_;
+        return *dram;
+    }
     // Statistics of every module of the accelerator, in elaboration order.
     std::vector<NamedStats> stats() const { return gather_stats(*this); }
-    // VCD signals: per core busy, operator, SRAM bytes; DRAM bytes in flight.
+    // VCD signals: per core busy, operator, SRAM bytes; DRAM bytes in flight; per NoC link bytes.
     void trace(VcdWriter& vcd);
+
+  private:
+    std::unique_ptr<NocDramPath> dram_noc_;
 };
 
 } // namespace fusesim

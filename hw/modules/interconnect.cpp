@@ -1,5 +1,8 @@
 #include "hw/modules/interconnect.hpp"
 
+#include "hw/cost/noc_route.hpp"
+#include "hw/modules/noc_network.hpp"
+
 #include <stdexcept>
 #include <string>
 
@@ -24,6 +27,7 @@ std::unique_ptr<TransferBackend> make_interconnect(const HardwareSpec& hw) {
     const std::string& t = hw.interconnect.topology;
     if (t == "bus") return std::make_unique<LinkInterconnect>(hw.interconnect, 1);
     if (t == "p2p") return std::make_unique<LinkInterconnect>(hw.interconnect, hw.cores);
+    if (is_noc(t)) return std::make_unique<Noc>("noc", hw);
     throw std::invalid_argument("unknown interconnect topology '" + t + "'");
 }
 

@@ -1,7 +1,7 @@
 // The on-chip interconnect behind the TransferBackend interface, chosen by
-// `interconnect.topology` of the hardware. Today: a bus (one link shared by every core) and
-// p2p (one incoming link per core). A mesh or a NoC is a new TransferBackend class and one line
-// in make_interconnect.
+// `interconnect.topology` of the hardware: a bus (one link shared by every core), p2p (one
+// incoming link per core), or a mesh or ring of routers and links (Noc, noc_network.hpp). A new
+// topology is a new TransferBackend class and one line in make_interconnect.
 #pragma once
 
 #include "hw/cost/hardware.hpp"

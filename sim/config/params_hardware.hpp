@@ -43,9 +43,9 @@ inline constexpr Param sram_write_energy =
 inline constexpr Param dram_energy = optional("dram.energy_per_bit", T::Energy, 0, 1e6, "20 pJ", 20,
                                               "energy of one bit moved to or from DRAM");
 inline constexpr Param topology =
-    choice("interconnect.topology", "bus|p2p", "`bus`",
+    choice("interconnect.topology", "bus|p2p|mesh|ring", "`bus`",
            "optional section; `bus`: one link shared by all cores; `p2p`: each core has its own "
-           "incoming link");
+           "incoming link; `mesh`, `ring`: routers and links (see \"Network on chip\")");
 inline constexpr Param ic_bandwidth = or_unlimited(optional(
     "interconnect.bandwidth", T::Bandwidth, kBwMin, kBwMax, "`unlimited`", 0, "of one link"));
 inline constexpr Param ic_latency = optional("interconnect.latency", T::Duration, 0, kMaxLatency,
@@ -53,6 +53,24 @@ inline constexpr Param ic_latency = optional("interconnect.latency", T::Duration
 inline constexpr Param ic_energy =
     optional("interconnect.energy_per_byte", T::Energy, 0, 1e6, "0.8 pJ", 0.8,
              "per byte and hop moved between cores (bus and p2p: one hop)");
+inline constexpr Param ic_rows =
+    optional("interconnect.rows", T::Integer, 1, 4096, "", 0,
+             "`mesh` only (required there): rows of routers; rows × cols = `cores`, core *i* at "
+             "row *i* ÷ cols, column *i* mod cols");
+inline constexpr Param ic_cols = optional("interconnect.cols", T::Integer, 1, 4096, "", 0,
+                                          "`mesh` only (required there): columns of routers");
+inline constexpr Param ic_hop_latency =
+    optional("interconnect.hop_latency", T::Duration, 0, kMaxLatency, "1", 1,
+             "`mesh`, `ring`: cycles per router a transfer crosses (per hop)");
+inline constexpr Param ic_packet = optional("interconnect.packet_bytes", T::Size, 1, kTiB, "64 B",
+                                            64, "`mesh`, `ring`: payload per packet");
+inline constexpr Param ic_header =
+    optional("interconnect.header_bytes", T::Size, 0, 65536, "0", 0,
+             "`mesh`, `ring`: header per packet; B bytes put B + ⌈B ÷ packet⌉ × header on a link");
+inline constexpr Param ic_dram_routers =
+    other("interconnect.dram_routers", "list of router indices", "mesh: west and east edge columns",
+          "`mesh`, `ring`: routers the DRAM channels attach to, channel *c* at entry *c* mod "
+          "size; default on a mesh (row 0 west, row 0 east, row 1 west, ...), on a ring router 0");
 inline constexpr Param cpo = optional("cpo.<kind>", T::Integer, 1, 1 << 16, "1", 1,
                                       "cycles per op of an operator kind: {op_kinds}");
 inline constexpr Param op_energy =
@@ -101,6 +119,12 @@ inline constexpr const Param* all[] = {&name,
                                        &ic_bandwidth,
                                        &ic_latency,
                                        &ic_energy,
+                                       &ic_rows,
+                                       &ic_cols,
+                                       &ic_hop_latency,
+                                       &ic_packet,
+                                       &ic_header,
+                                       &ic_dram_routers,
                                        &cpo,
                                        &op_energy,
                                        &pe_area,

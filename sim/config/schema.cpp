@@ -1,5 +1,7 @@
 #include "sim/config/schema.hpp"
 
+#include "sim/config/schema_noc.hpp"
+
 #include "hw/cost/area.hpp"
 #include "sim/config/config_reader.hpp"
 #include "sim/config/model_keys.hpp"
@@ -87,6 +89,7 @@ HardwareSpec read_hardware(const ConfigNode& node) {
         hw.interconnect.bytes_per_cycle = bandwidth_or_unlimited(*ic, P::ic_bandwidth, hw.clock_hz);
         hw.interconnect.latency_cycles = read_cycles_or_default(*ic, P::ic_latency, hw.clock_hz);
         hw.energy.noc_pj_per_byte_hop = read_energy_or_default(*ic, P::ic_energy);
+        read_noc(*ic, hw);
         ic->finish();
     } else {
         hw.energy.noc_pj_per_byte_hop = P::ic_energy.default_value;

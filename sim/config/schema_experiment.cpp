@@ -1,6 +1,7 @@
 // Every section of a resolved experiment read at once, so that each command checks all of them
 // (a mistake in a section a command does not use is still a mistake), and the bound on the
 // simulated time that keeps the timing simulation finite.
+#include "hw/cost/noc_route.hpp"
 #include "sim/analytic/analytic.hpp"
 #include "sim/config/config_reader.hpp"
 #include "sim/config/params_read.hpp"
@@ -107,6 +108,15 @@ void check_simulated_time(const Workload& w, const HardwareSpec& hw, int64_t lay
     };
     const double pes = static_cast<double>(hw.core.pes());
     const double sram_bw = hw.core.sram_bytes_per_cycle * static_cast<double>(hw.core.sram_banks);
+    // A mesh or ring: headers on the wire, and a route of at most every router.
+    const InterconnectSpec& ic = hw.interconnect;
+    const bool noc = is_noc(ic.topology);
+    const double noc_wire =
+        noc ? 1.0 + static_cast<double>(ic.header_bytes) /
+                        static_cast<double>(std::max<int64_t>(1, ic.packet_bytes))
+            : 1.0;
+    const double noc_hops_latency =
+        noc ? static_cast<double>(hw.cores) * static_cast<double>(ic.hop_latency_cycles) : 0.0;
     double cycles = 0;
     for (const Operator& op : w.ops) {
         if (op.kind == OpKind::View) continue;
@@ -114,10 +124,10 @@ void check_simulated_time(const Workload& w, const HardwareSpec& hw, int64_t lay
         const double bytes = static_cast<double>(op_read_bytes(w, op, box)) +
                              static_cast<double>(op_write_bytes(w, op, box));
         const double cpo = static_cast<double>(hw.cpo[static_cast<int>(op.kind)]);
-        cycles +=
-            static_cast<double>(op.ops()) * cpo / pes + per(bytes, hw.dram.bytes_per_cycle) +
-            per(bytes, sram_bw) + per(bytes, hw.interconnect.bytes_per_cycle) +
-            2.0 * static_cast<double>(hw.dram.latency_cycles + hw.interconnect.latency_cycles);
+        cycles += static_cast<double>(op.ops()) * cpo / pes + per(bytes, hw.dram.bytes_per_cycle) +
+                  per(bytes, sram_bw) + per(bytes * noc_wire, hw.interconnect.bytes_per_cycle) +
+                  2.0 * static_cast<double>(hw.dram.latency_cycles +
+                                            hw.interconnect.latency_cycles + noc_hops_latency);
     }
     cycles *= static_cast<double>(layers);
     if (cycles <= kMaxSimulatedCycles) return;

@@ -1,5 +1,7 @@
 #include "sim/engine/scheduler.hpp"
 
+#include "hw/cost/noc_route.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -233,8 +235,7 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
     reserved_[core] += out_bytes;
     moves_[t] = dram_bytes + noc_bytes > 0;
     rec_.fetch_started(tile, now, dram_bytes, noc_bytes,
-                       noc_bytes > 0 ? interconnect_hops(hw_.interconnect.topology, noc_src, core)
-                                     : 0);
+                       noc_bytes > 0 ? interconnect_hops(hw_, noc_src, core) : 0);
     fetch_start_[t] = now;
     pending_[t] = 1; // released below, so zero-byte fetches complete in order too
     if (dram_bytes > 0) {

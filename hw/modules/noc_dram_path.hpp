@@ -1,0 +1,26 @@
+// DRAM traffic across a mesh or ring (README "Network on chip"): a transfer between DRAM and a
+// core starts the DRAM transfer (the whole Transfer) and, at the same time, one network flow per
+// DRAM channel its bytes fall on, between that channel's attach router and the core's router.
+// It is done when the DRAM part and every network part are done: a pipelined stream takes the
+// time of its slower stage.
+#pragma once
+
+#include "hw/cost/hardware.hpp"
+#include "hw/modules/noc_network.hpp"
+#include "hw/modules/transfer_backend.hpp"
+
+namespace fusesim {
+
+class NocDramPath : public TransferBackend {
+  public:
+    NocDramPath(const HardwareSpec& hw, TransferBackend& dram, Noc& noc)
+        : dram_spec_(hw.dram), dram_(dram), noc_(noc) {}
+    void transfer(const Transfer& t, Done done) override;
+
+  private:
+    DramSpec dram_spec_;
+    TransferBackend& dram_;
+    Noc& noc_;
+};
+
+} // namespace fusesim
