@@ -61,8 +61,7 @@ TEST_CASE("A column read (stride a multiple of N x width) lands on one bank: N t
     CHECK(accesses(g, {12, 4, 64, 32})[3] == 32);
 }
 
-TEST_CASE("A stride co-prime with N spreads the runs over all banks: no conflict",
-          "[sram_banks]") {
+TEST_CASE("A stride co-prime with N spreads the runs over all banks: no conflict", "[sram_banks]") {
     // Stride 3 words (12 B) over 8 banks: run i on bank 3i mod 8, which visits all 8 banks every
     // 8 runs (gcd(3, 8) = 1); 32 runs: 4 per bank, time 4 = the conflict-free time.
     const BankGeometry g{8, 4, 1};
@@ -282,9 +281,9 @@ TEST_CASE("The bank keys are read, derived and checked with file, line and key",
     CHECK(error_of("  sram_bank_width: 64B\n  sram_bandwidth: 128B/cycle\n  sram_ports: 2\n")
               .empty());
     // kHardware has 8 lines before `dram:`: the first inserted line is line 9.
-    CHECK_THAT(error_of("  sram_ports: 2\n"),
-               Contains("hw.yaml:9:") && Contains("hardware.core.sram_ports") &&
-                   Contains("sram_bank_width"));
+    CHECK_THAT(error_of("  sram_ports: 2\n"), Contains("hw.yaml:9:") &&
+                                                  Contains("hardware.core.sram_ports") &&
+                                                  Contains("sram_bank_width"));
     CHECK_THAT(error_of("  sram_bank_width: 64B\n  sram_bandwidth: 100B/cycle\n"),
                Contains("hw.yaml:10:") && Contains("hardware.core.sram_bandwidth") &&
                    Contains("64"));

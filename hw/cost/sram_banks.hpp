@@ -34,10 +34,10 @@ void add_bank_accesses(const BankGeometry& g, const StridedAccess& a,
                        std::vector<int64_t>& per_bank);
 
 struct BankTime {
-    int64_t accesses = 0;          // over all banks
-    int64_t max_bank = 0;          // accesses on the busiest bank
-    uint64_t cycles = 0;           // ceil(max_bank ÷ ports): the SRAM time
-    uint64_t conflict_free = 0;    // ceil(accesses ÷ (banks · ports)): the time with no conflict
+    int64_t accesses = 0;       // over all banks
+    int64_t max_bank = 0;       // accesses on the busiest bank
+    uint64_t cycles = 0;        // ceil(max_bank ÷ ports): the SRAM time
+    uint64_t conflict_free = 0; // ceil(accesses ÷ (banks · ports)): the time with no conflict
 };
 
 BankTime bank_time(const BankGeometry& g, const std::vector<int64_t>& per_bank);

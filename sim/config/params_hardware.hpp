@@ -30,11 +30,12 @@ inline constexpr Param sram_bandwidth = or_unlimited(
              "per bank; a tile takes at least (its operand bytes) ÷ (banks × this) cycles"));
 inline constexpr Param sram_banks =
     optional("core.sram_banks", T::Integer, 1, 1 << 16, "1", 1, "banks serving in parallel");
-inline constexpr Param sram_bank_width = optional(
-    "core.sram_bank_width", T::Size, 1, 4096, "", 0,
-    "bytes one bank reads or writes per access, the interleaving granularity (word w on bank "
-    "w mod `sram_banks`); turns on the bank model (\"Banked SRAM\"); `sram_bandwidth`, if "
-    "given, must equal this × `sram_ports`");
+inline constexpr Param sram_bank_width =
+    optional("core.sram_bank_width", T::Size, 1, 4096, "", 0,
+             "unset: no bank model; bytes one bank reads or writes per access, the interleaving "
+             "granularity (word w on bank "
+             "w mod `sram_banks`); turns on the bank model (\"Banked SRAM\"); `sram_bandwidth`, if "
+             "given, must equal this × `sram_ports`");
 inline constexpr Param sram_ports =
     optional("core.sram_ports", T::Integer, 1, 64, "1", 1,
              "accesses per cycle of one bank (needs `sram_bank_width`)");

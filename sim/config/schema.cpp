@@ -68,14 +68,13 @@ void read_sram_banks(Reader& c, HardwareSpec& hw) {
     const double per_bank = static_cast<double>(hw.core.sram_bank_width * hw.core.sram_ports);
     if (c.has(P::sram_bandwidth.leaf()) &&
         std::abs(hw.core.sram_bytes_per_cycle - per_bank) > 1e-9 * per_bank)
-        throw ConfigError(origin(P::sram_bandwidth.leaf()), c.key_path(P::sram_bandwidth.leaf()),
-                          "is " +
-                              (hw.core.sram_bytes_per_cycle > 0
-                                   ? text(hw.core.sram_bytes_per_cycle) + " B/cycle"
-                                   : std::string("unlimited")) +
-                              " per bank, but core.sram_bank_width × core.sram_ports gives " +
-                              text(per_bank) +
-                              " B/cycle; leave core.sram_bandwidth out or set it so");
+        throw ConfigError(
+            origin(P::sram_bandwidth.leaf()), c.key_path(P::sram_bandwidth.leaf()),
+            "is " +
+                (hw.core.sram_bytes_per_cycle > 0 ? text(hw.core.sram_bytes_per_cycle) + " B/cycle"
+                                                  : std::string("unlimited")) +
+                " per bank, but core.sram_bank_width × core.sram_ports gives " + text(per_bank) +
+                " B/cycle; leave core.sram_bandwidth out or set it so");
     hw.core.sram_bytes_per_cycle = per_bank;
 }
 

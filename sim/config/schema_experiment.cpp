@@ -107,9 +107,10 @@ void check_simulated_time(const Workload& w, const HardwareSpec& hw, int64_t lay
     };
     const double pes = static_cast<double>(hw.core.pes());
     // With the bank model every access may land on one bank.
-    const double sram_bw = hw.core.sram_bank_width > 0
-                               ? hw.core.sram_bytes_per_cycle
-                               : hw.core.sram_bytes_per_cycle * static_cast<double>(hw.core.sram_banks);
+    const double sram_bw =
+        hw.core.sram_bank_width > 0
+            ? hw.core.sram_bytes_per_cycle
+            : hw.core.sram_bytes_per_cycle * static_cast<double>(hw.core.sram_banks);
     double cycles = 0;
     for (const Operator& op : w.ops) {
         if (op.kind == OpKind::View) continue;

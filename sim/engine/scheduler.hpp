@@ -9,8 +9,8 @@
 #include "hw/modules/accelerator.hpp"
 #include "sim/engine/memory.hpp"
 #include "sim/engine/recorder.hpp"
-#include "sim/engine/tile_cost.hpp"
 #include "sim/engine/streaming.hpp"
+#include "sim/engine/tile_cost.hpp"
 #include "sim/engine/timing_result.hpp"
 #include "workloads/plan/tile_plan.hpp"
 

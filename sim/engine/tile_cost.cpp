@@ -13,9 +13,13 @@ TilePlan build_plan_for(const Workload& w, const MappingSpec& m, const HardwareS
 
 namespace {
 
-BankGeometry geometry(const CoreSpec& c) { return {c.sram_banks, c.sram_bank_width, c.sram_ports}; }
+BankGeometry geometry(const CoreSpec& c) {
+    return {c.sram_banks, c.sram_bank_width, c.sram_ports};
+}
 
-StridedAccess contiguous(int64_t bytes) { return {0, bytes, bytes, bytes > 0 ? 1 : 0}; }
+StridedAccess contiguous(int64_t bytes) {
+    return {0, bytes, bytes, bytes > 0 ? 1 : 0};
+}
 
 StridedAccess access_of(const TilePlan& plan, const InputRef& ref) {
     if (ref.geometry == 0 || ref.geometry >= plan.geometries.size()) return contiguous(ref.bytes);
@@ -25,8 +29,8 @@ StridedAccess access_of(const TilePlan& plan, const InputRef& ref) {
 
 uint64_t array_cycles(const Workload& w, const HardwareSpec& hw, const TilePlan& plan,
                       const Tile& t) {
-    return tile_cycles(hw.core, hw.cpo[static_cast<int>(w.ops[t.op].kind)],
-                       plan.tile_extents(w, t), plan.spatial[t.op]);
+    return tile_cycles(hw.core, hw.cpo[static_cast<int>(w.ops[t.op].kind)], plan.tile_extents(w, t),
+                       plan.spatial[t.op]);
 }
 
 TileCost with_banks(uint64_t compute, const BankTime& b) {
@@ -83,7 +87,8 @@ TileCost TileCoster::operator()(const Tile& t) {
     }
     auto it = cache_.find(key_);
     if (it == cache_.end() && cache_.size() >= kMaxCached) cache_.clear(); // bounded memory
-    if (it == cache_.end()) it = cache_.emplace(key_, tile_bank_time(hw_, plan_, t, scratch_)).first;
+    if (it == cache_.end())
+        it = cache_.emplace(key_, tile_bank_time(hw_, plan_, t, scratch_)).first;
     return with_banks(compute, it->second);
 }
 
