@@ -37,7 +37,7 @@ inline constexpr Param sram_bank_width =
              "w mod `sram_banks`); turns on the bank model (\"Banked SRAM\"); `sram_bandwidth`, if "
              "given, must equal this × `sram_ports`");
 inline constexpr Param sram_ports =
-    optional("core.sram_ports", T::Integer, 1, 64, "1", 1,
+    optional("core.sram_ports", T::Integer, 1, 64, "1 (with a bank width)", 1,
              "accesses per cycle of one bank (needs `sram_bank_width`)");
 inline constexpr Param dram_bandwidth =
     required("dram.bandwidth", T::Bandwidth, kBwMin, kBwMax, "off-chip port, shared by all cores");

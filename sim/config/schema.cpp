@@ -66,15 +66,15 @@ void read_sram_banks(Reader& c, HardwareSpec& hw) {
     hw.core.sram_bank_width = read_bytes(c, P::sram_bank_width);
     hw.core.sram_ports = read_int_or_default(c, P::sram_ports);
     const double per_bank = static_cast<double>(hw.core.sram_bank_width * hw.core.sram_ports);
-    if (c.has(P::sram_bandwidth.leaf()) &&
-        std::abs(hw.core.sram_bytes_per_cycle - per_bank) > 1e-9 * per_bank)
-        throw ConfigError(
-            origin(P::sram_bandwidth.leaf()), c.key_path(P::sram_bandwidth.leaf()),
-            "is " +
-                (hw.core.sram_bytes_per_cycle > 0 ? text(hw.core.sram_bytes_per_cycle) + " B/cycle"
-                                                  : std::string("unlimited")) +
-                " per bank, but core.sram_bank_width × core.sram_ports gives " + text(per_bank) +
-                " B/cycle; leave core.sram_bandwidth out or set it so");
+    // `unlimited` (the declared default, which the config hash writes out) means "derived".
+    const double given = hw.core.sram_bytes_per_cycle;
+    if (given > 0 && std::abs(given - per_bank) > 1e-9 * per_bank)
+        throw ConfigError(origin(P::sram_bandwidth.leaf()), c.key_path(P::sram_bandwidth.leaf()),
+                          "is " + text(given) +
+                              " B/cycle per bank, but core.sram_bank_width × core.sram_ports "
+                              "gives " +
+                              text(per_bank) +
+                              " B/cycle; leave core.sram_bandwidth out or set it so");
     hw.core.sram_bytes_per_cycle = per_bank;
 }
 
