@@ -2,6 +2,7 @@
 // in closed form, the slice geometry the plan records, the SRAM bank stall of a simulated tile,
 // and the `core.sram_bank_width` / `core.sram_ports` keys.
 #include "hw/cost/sram_banks.hpp"
+#include "run_cli.hpp"
 #include "sim/analytic/plan_analytic.hpp"
 #include "sim/config/config_tree.hpp"
 #include "sim/config/schema.hpp"
@@ -10,6 +11,7 @@
 #include "workloads/graph/workload.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <array>
 #include <string>
@@ -293,4 +295,59 @@ TEST_CASE("The bank keys are read, derived and checked with file, line and key",
                Contains("hw.yaml:9:") && Contains("hardware.core.sram_bank_width"));
     CHECK_THAT(error_of("  sram_bank_width: 64B\n  sram_ports: 0\n"),
                Contains("hw.yaml:10:") && Contains("hardware.core.sram_ports"));
+}
+
+TEST_CASE("report.json and validate give the SRAM bank stall, and its parts add up",
+          "[sram_banks][cli]") {
+    // Mamba-2 Fuse-All at L = 256, one layer scaled to 64, on MARCA with 16 banks of 64 B: the
+    // total is the cores' sum scaled by 64 layers (one core: exactly 64 ×), the operators' figures
+    // add up to it (each scaled and rounded down: at most one cycle short per operator), the
+    // conflicts are part of the stall, and validate names the banks for the same stall.
+    test::TempDir d("sram-banks");
+    const std::vector<std::string> banks = {"--set", "workload.seq_len=256",
+                                            "--set", "hardware.core.sram_banks=16",
+                                            "--set", "hardware.core.sram_bank_width=64B",
+                                            "--set", "hardware.core.sram_bandwidth=64B/cycle"};
+    std::vector<std::string> run = {"run", "configs/experiments/mamba2-fuse-all.yaml", "-q", "-o",
+                                    d.file("run")};
+    run.insert(run.end(), banks.begin(), banks.end());
+    const auto r = test::run_cli(run);
+    INFO(r.command << "\n" << r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(test::read_file(d.file("run/report.json")));
+    const uint64_t stall = j["sram_banks"]["stall_cycles"],
+                   conflict = j["sram_banks"]["conflict_cycles"];
+    REQUIRE(j["cores"].size() == 1);
+    const uint64_t core = j["cores"][0]["sram_bank_stall_cycles"];
+    CHECK(core > 0);
+    CHECK(stall == 64 * core);
+    CHECK(conflict <= stall);
+    uint64_t ops = 0;
+    size_t n = 0;
+    for (const auto& op : j["operators"]) {
+        const uint64_t s = op["sram_bank_stall_cycles"];
+        CHECK(s <= static_cast<uint64_t>(op["compute_cycles"]));
+        ops += s;
+        ++n;
+    }
+    CHECK(ops <= stall);
+    CHECK(ops + n >= stall);
+    // The same run without the bank model has no bank stall and is faster.
+    const auto plain = test::run_cli({"run", "configs/experiments/mamba2-fuse-all.yaml", "-q", "-o",
+                                      d.file("plain"), "--set", "workload.seq_len=256"});
+    REQUIRE(plain.exit_code == 0);
+    const auto p = nlohmann::json::parse(test::read_file(d.file("plain/report.json")));
+    CHECK(p["sram_banks"]["stall_cycles"] == 0);
+    CHECK(static_cast<uint64_t>(p["latency"]["cycles"]) <
+          static_cast<uint64_t>(j["latency"]["cycles"]));
+    std::vector<std::string> val = {"validate", "configs/experiments/mamba2-fuse-all.yaml", "-o",
+                                    d.file("validate")};
+    val.insert(val.end(), banks.begin(), banks.end());
+    const auto v = test::run_cli(val);
+    REQUIRE(v.exit_code == 0);
+    CHECK_THAT(v.out, Contains("SRAM banks: "));
+    const auto vj = nlohmann::json::parse(test::read_file(d.file("validate/validate.json")));
+    uint64_t groups = 0;
+    for (const auto& g : vj["groups"]) groups += static_cast<uint64_t>(g["stall_sram_bank_cycles"]);
+    CHECK(groups == core); // validate simulates the one layer: the core's stall, by group
 }
