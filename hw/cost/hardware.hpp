@@ -20,6 +20,10 @@ struct CoreSpec {
     int64_t sram_bytes = 0;
     double sram_bytes_per_cycle = 0; // 0: unlimited (never stalls the array)
     int64_t sram_banks = 1;
+    // Bank model (hw/cost/sram_banks.hpp): bytes per access of one bank, 0: off (then only the
+    // bandwidth bound above applies); accesses per cycle per bank.
+    int64_t sram_bank_width = 0;
+    int64_t sram_ports = 1;
     int64_t pes() const { return pe_rows * pe_cols; }
 };
 

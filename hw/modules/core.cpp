@@ -43,10 +43,9 @@ void Core::stalled(uint64_t dram, uint64_t noc, uint64_t memory, uint64_t depend
 }
 
 StatsSource::Counters Core::counters() const {
-    return {{"stall_dram", stall_dram_},
-            {"stall_noc", stall_noc_},
-            {"stall_memory", stall_memory_},
-            {"stall_dependency", stall_dependency_},
+    return {{"stall_dram", stall_dram_},           {"stall_noc", stall_noc_},
+            {"stall_memory", stall_memory_},       {"stall_dependency", stall_dependency_},
+            {"stall_sram_bank", stall_sram_bank_}, {"stall_sram_conflict", stall_sram_conflict_},
             {"last_done_cycle", last_done_}};
 }
 

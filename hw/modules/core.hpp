@@ -25,6 +25,12 @@ class Core : public sc_core::sc_module, public StatsSource {
     // on their way from DRAM or over the interconnect from another core, no SRAM for them
     // (memory), not produced yet (dependency).
     void stalled(uint64_t dram, uint64_t noc, uint64_t memory, uint64_t dependency);
+    // Of its busy cycles, those its tiles waited for their SRAM banks (`conflict` of them from
+    // bank conflicts): part of the tile's time, not idle, so not in stall_cycles.
+    void sram_stalled(uint64_t stall, uint64_t conflict) {
+        stall_sram_bank_ += stall;
+        stall_sram_conflict_ += conflict;
+    }
     uint64_t last_done() const { return last_done_; } // when its last tile finished
     Counters counters() const override;
 
@@ -44,6 +50,7 @@ class Core : public sc_core::sc_module, public StatsSource {
     std::function<void()> done_;
     ModuleStats stats_;
     uint64_t stall_dram_ = 0, stall_noc_ = 0, stall_memory_ = 0, stall_dependency_ = 0;
+    uint64_t stall_sram_bank_ = 0, stall_sram_conflict_ = 0;
     uint64_t last_done_ = 0;
     void on_done();
 };

@@ -146,7 +146,6 @@ void Noc::trace(VcdWriter& vcd) {
     for (auto& l : links) {
         l->vcd_ = &vcd;
         l->vcd_id_ = vcd.add(std::string(l->name()) + ".bytes", 64); // accelerator.noc.link_0_1
-
     }
 }
 

@@ -16,13 +16,14 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
         stream_operands ? plan_streams(w, plan, hw.core.sram_bytes) : StreamPlan{};
     std::set<std::pair<int, int>> read; // (chunk, reader) already counted
     std::vector<int> first(plan.groups.size(), -1), last(plan.groups.size(), -1);
+    TileCoster cost(w, hw, plan); // the simulator's tile cost, bank time cached
     for (size_t i = 0; i < plan.tiles.size(); ++i) {
         const Tile& t = plan.tiles[i];
         if (t.layer != 0) continue;
         GroupEstimate& g = est[t.group];
         const int reader = plan.cache_owner(t);
         ++g.tiles;
-        g.compute_cycles += tile_compute_cycles(w, hw, plan, t);
+        g.compute_cycles += cost(t).cycles;
         int64_t ops = 1;
         for (int64_t e : plan.tile_extents(w, t)) ops *= e;
         g.useful_pe_cycles += static_cast<double>(ops) *

@@ -43,6 +43,9 @@ std::string reason(const GroupEstimate& e, const GroupStats& g, uint64_t simulat
     } else {
         why.push_back("overlap with neighbouring groups (prefetch across the group boundary)");
     }
+    if (g.stall_sram_bank > 0)
+        why.push_back("SRAM banks: " + share(g.stall_sram_bank) + " waiting for banks, " +
+                      share(g.stall_sram_conflict) + " of them bank conflicts (in both models)");
     if (g.streamed_bytes > 0)
         why.push_back("streaming: " + std::to_string(g.streamed_bytes) +
                       " B of operands too large for SRAM streamed (both models count them)");
@@ -110,6 +113,8 @@ int cmd_validate(const CommandArgs& args) {
                       {"stall_fetch_cycles", gs.stall_fetch},
                       {"stall_memory_cycles", gs.stall_memory},
                       {"stall_dependency_cycles", gs.stall_dependency},
+                      {"stall_sram_bank_cycles", gs.stall_sram_bank},
+                      {"stall_sram_conflict_cycles", gs.stall_sram_conflict},
                       {"reason", why}});
     }
     const double layers = static_cast<double>(s->workload.layers);

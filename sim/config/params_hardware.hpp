@@ -30,6 +30,15 @@ inline constexpr Param sram_bandwidth = or_unlimited(
              "per bank; a tile takes at least (its operand bytes) ÷ (banks × this) cycles"));
 inline constexpr Param sram_banks =
     optional("core.sram_banks", T::Integer, 1, 1 << 16, "1", 1, "banks serving in parallel");
+inline constexpr Param sram_bank_width =
+    optional("core.sram_bank_width", T::Size, 1, 4096, "", 0,
+             "unset: no bank model; bytes one bank reads or writes per access, the interleaving "
+             "granularity (word w on bank "
+             "w mod `sram_banks`); turns on the bank model (\"Banked SRAM\"); `sram_bandwidth`, if "
+             "given, must equal this × `sram_ports`");
+inline constexpr Param sram_ports =
+    optional("core.sram_ports", T::Integer, 1, 64, "1 (with a bank width)", 1,
+             "accesses per cycle of one bank (needs `sram_bank_width`)");
 inline constexpr Param dram_bandwidth =
     required("dram.bandwidth", T::Bandwidth, kBwMin, kBwMax, "off-chip port, shared by all cores");
 inline constexpr Param dram_latency =
@@ -110,6 +119,8 @@ inline constexpr const Param* all[] = {&name,
                                        &sram,
                                        &sram_bandwidth,
                                        &sram_banks,
+                                       &sram_bank_width,
+                                       &sram_ports,
                                        &sram_read_energy,
                                        &sram_write_energy,
                                        &dram_bandwidth,

@@ -107,7 +107,11 @@ void check_simulated_time(const Workload& w, const HardwareSpec& hw, int64_t lay
         return bytes_per_cycle > 0 ? bytes / bytes_per_cycle : 0.0;
     };
     const double pes = static_cast<double>(hw.core.pes());
-    const double sram_bw = hw.core.sram_bytes_per_cycle * static_cast<double>(hw.core.sram_banks);
+    // With the bank model every access may land on one bank.
+    const double sram_bw =
+        hw.core.sram_bank_width > 0
+            ? hw.core.sram_bytes_per_cycle
+            : hw.core.sram_bytes_per_cycle * static_cast<double>(hw.core.sram_banks);
     // A mesh or ring: headers on the wire, and a route of at most every router.
     const InterconnectSpec& ic = hw.interconnect;
     const bool noc = is_noc(ic.topology);

@@ -5,7 +5,8 @@ namespace fusesim {
 Recorder::Recorder(const Workload& w, const HardwareSpec& hw, const TilePlan& plan,
                    const SimOptions& options)
     : w_(w), hw_(hw), plan_(plan), options_(options), ops_(w.ops.size()),
-      groups_(plan.groups.size()), core_useful_(hw.cores, 0), last_slice_(hw.cores, SIZE_MAX),
+      groups_(plan.groups.size()), core_useful_(hw.cores, 0), core_sram_stall_(hw.cores, 0),
+      core_sram_conflict_(hw.cores, 0), last_slice_(hw.cores, SIZE_MAX),
       last_sample_(hw.cores, SIZE_MAX), lifetimes_on_(!options.lifetime_group.empty()) {
     if (lifetimes_on_) placed_at_.assign(plan.chunks.size(), 0);
 }
@@ -165,6 +166,12 @@ void Recorder::fill(TimingResult& r) const {
     r.ops = ops_;
     r.groups = groups_;
     r.core_useful_pe_cycles = core_useful_;
+    r.core_sram_stall = core_sram_stall_;
+    r.core_sram_conflict = core_sram_conflict_;
+    for (size_t c = 0; c < core_sram_stall_.size(); ++c) {
+        r.sram_bank_stall_cycles += core_sram_stall_[c];
+        r.sram_bank_conflict_cycles += core_sram_conflict_[c];
+    }
     r.dram_read_bytes = dram_read_;
     r.dram_write_bytes = dram_write_;
     r.refetched_bytes = refetched_;

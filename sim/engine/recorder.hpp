@@ -77,6 +77,19 @@ class Recorder {
     IdleSplit compute_started(int tile, int core, uint64_t now, uint64_t cycles,
                               uint64_t fetch_start, uint64_t idle_since, Idle idle,
                               bool sram_blocked, bool noc_last);
+    // Of the cycles a tile computes on `core`, `stall` wait for its SRAM banks, `conflict` of
+    // them from bank conflicts.
+    void sram_banks(const Tile& t, int core, uint64_t stall, uint64_t conflict) {
+        if (stall == 0) return;
+        core_sram_stall_[core] += stall;
+        core_sram_conflict_[core] += conflict;
+        ops_[t.op].sram_stall_cycles += stall;
+        ops_[t.op].sram_conflict_cycles += conflict;
+        if (t.layer == 0) {
+            groups_[t.group].stall_sram_bank += stall;
+            groups_[t.group].stall_sram_conflict += conflict;
+        }
+    }
     void compute_done(const Tile& t, uint64_t now) {
         end_ = std::max(end_, now);
         if (t.layer == 0) {
@@ -125,6 +138,7 @@ class Recorder {
     std::vector<OpStats> ops_;
     std::vector<GroupStats> groups_;
     std::vector<double> core_useful_;
+    std::vector<uint64_t> core_sram_stall_, core_sram_conflict_;
     int64_t refetched_ = 0, dram_read_ = 0, dram_write_ = 0;
     int64_t streamed_read_ = 0, streamed_write_ = 0;
     int64_t noc_ = 0, noc_byte_hops_ = 0, sram_operand_read_ = 0, sram_operand_write_ = 0;

@@ -17,7 +17,8 @@ Scheduler::Scheduler(sc_core::sc_module_name name, Accelerator& accelerator, con
       fetch_start_(plan.tiles.size(), 0), sram_blocked_(plan.tiles.size(), 0),
       refetching_(plan.tiles.size(), 0), reserve_(plan.tiles.size(), 0), reserved_(hw.cores, 0),
       ref_pinned_(plan.inputs.size(), 0), fetched_(plan.tiles.size(), 0),
-      moves_(plan.tiles.size(), 0), noc_last_(plan.tiles.size(), 0), dirty_(hw.cores, 0) {
+      moves_(plan.tiles.size(), 0), noc_last_(plan.tiles.size(), 0), dirty_(hw.cores, 0),
+      coster_(w, hw, plan) {
     // Every core's queue, and how many produced chunks each tile waits for.
     for (size_t t = 0; t < plan.tiles.size(); ++t) {
         const Tile& tile = plan.tiles[t];

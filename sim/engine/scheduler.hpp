@@ -10,6 +10,7 @@
 #include "sim/engine/memory.hpp"
 #include "sim/engine/recorder.hpp"
 #include "sim/engine/streaming.hpp"
+#include "sim/engine/tile_cost.hpp"
 #include "sim/engine/timing_result.hpp"
 #include "workloads/plan/tile_plan.hpp"
 
@@ -86,6 +87,7 @@ class Scheduler : public sc_core::sc_module {
     std::vector<char> dirty_;
     std::vector<int> dirty_list_;
     sc_core::sc_event kick_event_;
+    TileCoster coster_; // tile cycles, the SRAM bank time cached per operand signature
 
     void on_event();
     void kick(int core);

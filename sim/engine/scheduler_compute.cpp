@@ -73,7 +73,10 @@ bool Scheduler::start_compute(int core) {
     ++cs.compute_pos;
     cs.computing = t;
     const Tile& tile = plan_.tiles[t];
-    const uint64_t cycles = tile_compute_cycles(w_, hw_, plan_, tile);
+    const TileCost cost = coster_(tile);
+    const uint64_t cycles = cost.cycles;
+    rec_.sram_banks(tile, core, cost.sram_stall, cost.conflict_stall);
+    hw_top_.cores[core]->sram_stalled(cost.sram_stall, cost.conflict_stall);
     const Recorder::IdleSplit idle =
         rec_.compute_started(t, core, now_cycles(), cycles, fetch_start_[t], cs.idle_since,
                              cs.idle_kind, sram_blocked_[t] != 0, noc_last_[t] != 0);

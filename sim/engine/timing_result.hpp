@@ -45,6 +45,9 @@ struct OpStats {
     int64_t write_bytes = 0;           // DRAM writes of its outputs (write-back and eviction)
     uint64_t first_start = UINT64_MAX; // first fetch (layer 0)
     uint64_t last_end = 0;             // last compute end or write-back end (layer 0)
+    // Cycles its tiles' arrays waited for the SRAM banks (in compute_cycles), and the part of
+    // them from bank conflicts (beyond accesses ÷ (banks × ports)).
+    uint64_t sram_stall_cycles = 0, sram_conflict_cycles = 0;
 };
 
 struct GroupStats {
@@ -58,6 +61,9 @@ struct GroupStats {
     uint64_t stall_fetch = 0;      // its inputs were on their way from DRAM or another core
     uint64_t stall_memory = 0;     // it could not get SRAM (prefetch blocked, eviction)
     uint64_t stall_dependency = 0; // its inputs were not produced (or written back) yet
+    // Cycles its tiles computed waiting for the SRAM banks (layer 0; in both models' compute),
+    // and the part of them from bank conflicts.
+    uint64_t stall_sram_bank = 0, stall_sram_conflict = 0;
 };
 
 struct Lifetime {
@@ -103,6 +109,10 @@ struct TimingResult {
     int64_t noc_bytes = 0, noc_byte_hops = 0; // moved between cores over the interconnect
     // Operand bytes the arrays read from and wrote to SRAM (streamed operands aside).
     int64_t sram_operand_read_bytes = 0, sram_operand_write_bytes = 0;
+    // SRAM bank stall cycles (core.sram_bank_width): the arrays waiting for their banks, all of
+    // it and the part from bank conflicts; in total and per core.
+    uint64_t sram_bank_stall_cycles = 0, sram_bank_conflict_cycles = 0;
+    std::vector<uint64_t> core_sram_stall, core_sram_conflict;
     uint64_t evictions = 0;
     uint64_t dram_busy_cycles = 0;
     std::vector<ModuleRecord> modules; // every module of the accelerator, in elaboration order

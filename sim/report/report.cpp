@@ -73,6 +73,8 @@ nlohmann::ordered_json report_json(const RunSummary& s) {
                  {"streamed_bytes", s.streamed_bytes},   {"streamed_tiles", s.streamed_tiles},
                  {"busy_fraction", s.dram_busy_fraction}};
     j["utilization"] = s.utilization;
+    j["sram_banks"] = {{"stall_cycles", s.sram_bank_stall_cycles},
+                       {"conflict_cycles", s.sram_bank_conflict_cycles}};
     j["energy"] = energy_json(s);
     j["edp_joule_seconds"] = s.edp_joule_seconds;
     j["area"] = {{"pe_mm2", s.area.pe_mm2},
@@ -83,7 +85,9 @@ nlohmann::ordered_json report_json(const RunSummary& s) {
         cores.push_back({{"core", i},
                          {"busy_fraction", s.core_lines[i].busy_fraction},
                          {"utilization", s.core_lines[i].utilization},
-                         {"peak_sram_bytes", s.core_lines[i].peak_sram_bytes}});
+                         {"peak_sram_bytes", s.core_lines[i].peak_sram_bytes},
+                         {"sram_bank_stall_cycles", s.core_lines[i].sram_stall_cycles},
+                         {"sram_bank_conflict_cycles", s.core_lines[i].sram_conflict_cycles}});
     j["cores"] = cores;
     j["tiles_simulated"] = s.tiles_simulated;
     // The values of accelerator.coreN.op in trace.vcd: operator index + 1 (0: idle).
@@ -120,7 +124,9 @@ nlohmann::ordered_json report_json(const RunSummary& s) {
                        {"memory_cycles", l.memory_cycles},
                        {"bound", l.compute_bound ? "compute" : "memory"},
                        {"tiles", l.tiles},
-                       {"span_cycles_layer0", l.span_cycles}});
+                       {"span_cycles_layer0", l.span_cycles},
+                       {"sram_bank_stall_cycles", l.sram_stall_cycles},
+                       {"sram_bank_conflict_cycles", l.sram_conflict_cycles}});
     j["operators"] = ops;
     nlohmann::ordered_json groups = nlohmann::ordered_json::array();
     for (const auto& g : s.groups)
@@ -175,6 +181,10 @@ std::string summary_text(const RunSummary& r) {
         s += " (cores " + fixed(100.0 * lo, 1) + "–" + fixed(100.0 * hi, 1) + " %)";
     }
     s += "\n";
+    if (r.sram_bank_stall_cycles > 0)
+        s += "SRAM banks   " + std::to_string(r.sram_bank_stall_cycles) +
+             " stall cycles (all cores), " + std::to_string(r.sram_bank_conflict_cycles) +
+             " of them bank conflicts\n";
     const EnergyBreakdown& e = r.energy;
     s += "energy       " + sci(e.total_joules(), 4) + " J (compute " + sci(e.compute_total(), 4) +
          ", SRAM " + sci(e.sram_joules(), 4) + ", NoC " + sci(e.noc_joules, 4) + ", DRAM " +

@@ -40,6 +40,9 @@ std::vector<OpLine> op_lines(const RunContext& c, double k) {
         l.cycles = std::max(l.compute_cycles, l.memory_cycles);
         l.compute_bound = l.compute_cycles >= l.memory_cycles;
         l.tiles = s.tiles;
+        l.sram_stall_cycles = static_cast<uint64_t>(static_cast<double>(s.sram_stall_cycles) * k);
+        l.sram_conflict_cycles =
+            static_cast<uint64_t>(static_cast<double>(s.sram_conflict_cycles) * k);
         l.span_cycles = s.last_end >= s.first_start && s.first_start != UINT64_MAX
                             ? s.last_end - s.first_start
                             : 0;
@@ -124,6 +127,10 @@ RunSummary summarize(const RunContext& c) {
     for (double u : r.core_useful_pe_cycles) useful += u;
     const double capacity = static_cast<double>(r.cycles) * static_cast<double>(c.hw.total_pes());
     s.utilization = capacity > 0 ? useful / capacity : 0.0;
+    s.sram_bank_stall_cycles =
+        static_cast<uint64_t>(static_cast<double>(r.sram_bank_stall_cycles) * k);
+    s.sram_bank_conflict_cycles =
+        static_cast<uint64_t>(static_cast<double>(r.sram_bank_conflict_cycles) * k);
     s.counts = energy_counts(c, k, s.seconds);
     s.area = chip_area(c.hw.energy, c.hw.total_pes(), c.hw.total_sram_bytes());
     s.energy = run_energy(c.hw.energy, c.hw.dram.energy_pj_per_bit, s.precision, s.area, s.counts);
@@ -134,7 +141,7 @@ RunSummary summarize(const RunContext& c) {
              r.cycles ? r.core_useful_pe_cycles[i] /
                             (static_cast<double>(r.cycles) * static_cast<double>(c.hw.core.pes()))
                       : 0.0,
-             r.peak_sram[i]});
+             r.peak_sram[i], r.core_sram_stall.at(i), r.core_sram_conflict.at(i)});
     s.tiles_simulated = r.tiles;
     s.scheduler_wakeups = r.kernel_events;
     s.evictions = r.evictions;

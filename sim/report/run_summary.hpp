@@ -31,6 +31,8 @@ struct OpLine {
     uint64_t compute_cycles = 0, memory_cycles = 0, cycles = 0; // model totals
     uint64_t tiles = 0;
     uint64_t span_cycles = 0; // first fetch to last write of layer 0
+    // Of compute_cycles (model totals): waiting for the SRAM banks, and of that bank conflicts.
+    uint64_t sram_stall_cycles = 0, sram_conflict_cycles = 0;
     bool compute_bound = true;
 };
 
@@ -38,6 +40,7 @@ struct CoreLine {
     double busy_fraction = 0; // of the simulated cycles
     double utilization = 0;   // useful PE-cycles ÷ (simulated cycles × PEs of the core)
     int64_t peak_sram_bytes = 0;
+    uint64_t sram_stall_cycles = 0, sram_conflict_cycles = 0; // simulated, of its busy cycles
 };
 
 struct GroupLine {
@@ -76,6 +79,8 @@ struct RunSummary {
     uint64_t dram_busy_cycles = 0; // simulated
     double dram_busy_fraction = 0;
     double utilization = 0; // of all PE-cycles of the chip
+    // SRAM bank stall cycles (core.sram_bank_width), summed over cores, scaled to the model.
+    uint64_t sram_bank_stall_cycles = 0, sram_bank_conflict_cycles = 0;
     // Energy and area (hw/cost/energy.hpp) from the run's counts, scaled to the model.
     EnergyCounts counts;
     EnergyBreakdown energy;

@@ -3,13 +3,13 @@
 namespace fusesim {
 
 PlanCount count_plan(const Workload& w, const MappingSpec& m, int layers, int samples) {
-    PlanBuilder b{w, m, 1, {}, {}, {}, {}, {}, {}};
+    PlanBuilder b{w, m, 1, {}, {}, {}, {}, {}, {}, {}};
     return b.count(layers, samples);
 }
 
 TilePlan build_tile_plan(const Workload& w, const MappingSpec& m, int64_t cores, int layers,
                          const SpatialChooser& choose) {
-    PlanBuilder b{w, m, cores, {}, {}, {}, {}, {}, {}};
+    PlanBuilder b{w, m, cores, {}, {}, {}, {}, {}, {}, {}};
     b.build(layers);
     TilePlan& plan = b.plan;
     plan.readers = index_readers(plan.tiles, plan.inputs, plan.chunks.size());

@@ -23,7 +23,21 @@ struct PlanBuilder {
     std::vector<int64_t> chunk_base;          // per (layer, op): first produced chunk
     std::vector<std::string> sequential_name; // per group: its recurrence dim, "" if none
     std::map<std::pair<std::pair<int, int>, std::pair<Coords, Coords>>, int> external; // → chunk
-    std::vector<std::pair<int, int64_t>> refs; // scratch for one tile
+    // Scratch for one tile: (chunk, bytes, geometry), sorted to merge reads of one chunk.
+    struct Ref {
+        int first;
+        int64_t second;
+        uint32_t geometry;
+        Ref(int c, int64_t b, uint32_t g = 0) : first(c), second(b), geometry(g) {}
+        bool operator<(const Ref& o) const {
+            return first != o.first     ? first < o.first
+                   : second != o.second ? second < o.second
+                                        : geometry < o.geometry;
+        }
+    };
+    std::vector<Ref> refs;
+    std::map<SliceGeometry, uint32_t> geometry_ids; // into plan.geometries
+    uint32_t geometry_of(const Box& slice, const Box& chunk, int64_t bytes_per_element);
 
     void make_groups();
     void name_sequential();
@@ -32,7 +46,7 @@ struct PlanBuilder {
     size_t count_refs(int o, int64_t i);
     PlanCount count(int layers, int samples);
     void build(int layers);
-    void add_ref(const Tile& tile, int chunk, int64_t bytes);
+    void add_ref(const Tile& tile, int chunk, int64_t bytes, uint32_t geometry);
     void replicate(std::vector<Tile>& tiles, int layers, size_t produced_end, size_t first_tile,
                    size_t first_ext);
     void order(std::vector<Tile>& tiles);

@@ -59,7 +59,8 @@ void PlanBuilder::resolve(int layer, int t, const Box& s) {
             const int64_t v = inter.volume();
             if (v > 0)
                 refs.emplace_back(static_cast<int>(chunk_id(layer, p, chunk_local(p, c))),
-                                  v * w.tensors[t].bytes_per_element);
+                                  v * w.tensors[t].bytes_per_element,
+                                  geometry_of(inter, out, w.tensors[t].bytes_per_element));
             size_t d = c.size();
             while (d-- > 0) {
                 if (++c[d] < hi[d]) break;
@@ -68,6 +69,38 @@ void PlanBuilder::resolve(int layer, int t, const Box& s) {
             if (d == static_cast<size_t>(-1)) break;
         }
     }
+}
+
+// The geometry of `slice` inside `chunk` (boxes in tensor coordinates, the chunk stored
+// row-major, last axis fastest): see SliceGeometry. Id 0 is a whole chunk.
+uint32_t PlanBuilder::geometry_of(const Box& slice, const Box& chunk, int64_t bytes_per_element) {
+    const size_t n = slice.lo.size();
+    std::vector<int64_t> pitch(n + 1, bytes_per_element); // bytes per step of axis a
+    for (size_t a = n; a-- > 0;) pitch[a] = pitch[a + 1] * (chunk.hi[a] - chunk.lo[a]);
+    auto extent = [&](size_t a) { return slice.hi[a] - slice.lo[a]; };
+    size_t j = n; // innermost axis the slice cuts, n: none
+    for (size_t a = n; a-- > 0;)
+        if (extent(a) != chunk.hi[a] - chunk.lo[a]) {
+            j = a;
+            break;
+        }
+    if (j == n) return 0;
+    SliceGeometry g;
+    for (size_t a = 0; a < n; ++a) g.offset += (slice.lo[a] - chunk.lo[a]) * pitch[a + 1];
+    g.run = extent(j) * pitch[j + 1];
+    g.stride = g.run;
+    for (size_t a = j; a-- > 0;)
+        if (extent(a) > 1) {
+            g.stride = pitch[a + 1];
+            break;
+        }
+    if (plan.geometries.empty()) plan.geometries.push_back({});
+    auto it = geometry_ids.find(g);
+    if (it == geometry_ids.end()) {
+        it = geometry_ids.emplace(g, static_cast<uint32_t>(plan.geometries.size())).first;
+        plan.geometries.push_back(g);
+    }
+    return it->second;
 }
 
 // Checks the mapping's names and derives every operator's tiling.
@@ -156,6 +189,7 @@ PlanCount PlanBuilder::count(int layers, int samples) {
 
 void PlanBuilder::build(int layers) {
     prepare(layers);
+    plan.geometries.assign(1, SliceGeometry{}); // 0: a whole chunk
     // A plan past this bound cannot be represented (callers refuse smaller plans earlier,
     // from their memory estimate).
     const double total = tiles_of(w, plan.op_tiling, layers);
@@ -223,7 +257,7 @@ void PlanBuilder::build(int layers) {
                 tile.in_begin = static_cast<uint32_t>(plan.inputs.size());
                 for (size_t r = 0; r < refs.size(); ++r) {
                     if (r + 1 < refs.size() && refs[r + 1].first == refs[r].first) continue;
-                    add_ref(tile, refs[r].first, refs[r].second);
+                    add_ref(tile, refs[r].first, refs[r].second, refs[r].geometry);
                 }
                 tile.in_end = static_cast<uint32_t>(plan.inputs.size());
                 tiles.push_back(tile);
@@ -236,8 +270,8 @@ void PlanBuilder::build(int layers) {
     order(tiles);
 }
 
-void PlanBuilder::add_ref(const Tile& tile, int chunk, int64_t bytes) {
-    plan.inputs.push_back({chunk, bytes});
+void PlanBuilder::add_ref(const Tile& tile, int chunk, int64_t bytes, uint32_t geometry) {
+    plan.inputs.push_back({chunk, geometry, bytes});
     Chunk& ch = plan.chunks[chunk];
     ++ch.consumers;
     if (ch.producer_op >= 0 && !plan.read_on_chip(chunk, tile)) ch.writeback = true;
@@ -272,7 +306,7 @@ void PlanBuilder::replicate(std::vector<Tile>& tiles, int layers, size_t produce
                 const InputRef ref = plan.inputs[r];
                 const int64_t shift =
                     static_cast<size_t>(ref.chunk) < produced_end ? prod_shift : ext_shift;
-                add_ref(tile, static_cast<int>(ref.chunk + shift), ref.bytes);
+                add_ref(tile, static_cast<int>(ref.chunk + shift), ref.bytes, ref.geometry);
             }
             tile.in_end = static_cast<uint32_t>(plan.inputs.size());
             tiles.push_back(tile);

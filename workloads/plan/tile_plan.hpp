@@ -33,7 +33,21 @@ struct Chunk {
 
 struct InputRef {
     int chunk = -1;
-    int64_t bytes = 0; // bytes of the chunk this tile reads (its slice ∩ the chunk)
+    uint32_t geometry = 0; // into TilePlan::geometries: where the slice lies in the chunk
+    int64_t bytes = 0;     // bytes of the chunk this tile reads (its slice ∩ the chunk)
+};
+
+// Where a tile's slice of a chunk lies in the chunk as stored (row-major from its first byte):
+// runs of `run` contiguous bytes, `stride` bytes apart, the first `offset` bytes in (the number
+// of runs is the slice's bytes ÷ run). A slice cut in more than two axes is described by its
+// two innermost levels (runs along the innermost cut axis, spaced by the next axis it spans).
+struct SliceGeometry {
+    int64_t offset = 0, run = 0, stride = 0;
+    bool operator<(const SliceGeometry& o) const {
+        return offset != o.offset ? offset < o.offset
+               : run != o.run     ? run < o.run
+                                  : stride < o.stride;
+    }
 };
 
 struct Tile {
@@ -86,6 +100,7 @@ struct TilePlan {
     std::vector<GroupInfo> groups; // in execution order
     std::vector<Tile> tiles;       // in issue order (topological, deterministic)
     std::vector<InputRef> inputs;
+    std::vector<SliceGeometry> geometries; // distinct slice geometries of the inputs; 0: whole
     std::vector<Chunk> chunks;
     ReaderIndex readers;                 // built with the plan
     std::vector<SpatialMapping> spatial; // per operator: which loop dims its tiles lay on the array
