@@ -75,6 +75,7 @@ std::map<std::string, std::string> run(const Workload& w, const HardwareSpec& hw
         out["cycles"] = std::to_string(r.cycles);
         out["noc"] = std::to_string(r.noc_bytes);
         out["dram_read"] = std::to_string(r.dram_read_bytes);
+        out["evicted"] = std::to_string(r.evicted_bytes);
     });
 }
 
@@ -157,7 +158,13 @@ TEST_CASE("Pipeline: a fused group's operators on their own cores pass chunks ov
     std::set<int> seen;
     for (const auto& [op, cs] : cores_of_op)
         for (int c : cs) CHECK(seen.insert(c).second); // no core serves two stages
-    CHECK(num(run(w, hw, m), "noc") == 28160);
+    const auto pipe = run(w, hw, m);
+    CHECK(num(pipe, "noc") == 28160);
+    // Nothing was evicted, so none of those reads went to DRAM instead (the figure above is
+    // every in-group read); round-robin keeps the whole group on core 0 (one tile along d,
+    // tokens on one core): no NoC bytes at all.
+    CHECK(num(pipe, "evicted") == 0);
+    CHECK(num(run(w, hw, fuse_all(w, "round-robin", "")), "noc") == 0);
 }
 
 TEST_CASE("Pipeline stages get cores as their work asks", "[allocation]") {
@@ -191,8 +198,7 @@ TEST_CASE("Pipeline stages get cores as their work asks", "[allocation]") {
     CHECK(plan.allocation == "pipeline over 4 core(s): a 0-2 b 3");
 }
 
-TEST_CASE("Round-robin is the default and spreads output coordinates as before",
-          "[allocation]") {
+TEST_CASE("Round-robin is the default and spreads output coordinates as before", "[allocation]") {
     // Today's rule: tile (l, d) of an unfused operator on core (l·count_d + d) mod cores; a
     // recurrence's tokens on one core.
     const Workload w = small_mamba();
@@ -237,12 +243,12 @@ TEST_CASE("Fuse-All on 32 cores of 768 KiB runs when split over d", "[allocation
     // token chain on core 0 (stuck without streaming). Split over d, core k owns 160 channels:
     // (5·160·16 + 160 + 16)·4 = 51,904 B a step.
     const std::vector<std::string> base = {
-        "run",   "configs/experiments/mamba-unfused.yaml",
+        "run",        "configs/experiments/mamba-unfused.yaml",
         "--hardware", "configs/hardware/marca-32core.yaml",
-        "--mapping", "configs/mappings/mamba-fuse-all-split.yaml",
-        "--set", "workload.seq_len=64",
-        "--set", "simulation.layers=one",
-        "--set", "simulation.stream_operands=false",
+        "--mapping",  "configs/mappings/mamba-fuse-all-split.yaml",
+        "--set",      "workload.seq_len=64",
+        "--set",      "simulation.layers=one",
+        "--set",      "simulation.stream_operands=false",
         "-q"};
     TempDir dir("alloc");
     auto args = base;

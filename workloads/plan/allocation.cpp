@@ -81,8 +81,8 @@ void PlanBuilder::allocate() {
                                m.allocation_dim + ": it uses " + std::to_string(fewest) +
                                " core(s))";
         if (!fallback.empty())
-            plan.allocation += "; round-robin (no " + m.allocation_dim +
-                               " as an output dim): " + fallback;
+            plan.allocation +=
+                "; round-robin (no " + m.allocation_dim + " as an output dim): " + fallback;
         return;
     }
     if (m.allocation != "pipeline")
@@ -122,8 +122,8 @@ void PlanBuilder::allocate() {
         // cumulative work (neighbouring stages share a core).
         double before = 0;
         for (size_t s = 0; s < stages.size(); ++s) {
-            const auto c = static_cast<int64_t>(static_cast<double>(cores) *
-                                                (before + weight[s] / 2) / total);
+            const auto c =
+                static_cast<int64_t>(static_cast<double>(cores) * (before + weight[s] / 2) / total);
             first_core[stages[s]] = std::min(c, cores - 1);
             core_count[stages[s]] = 1;
             before += weight[s];

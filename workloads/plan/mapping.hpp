@@ -48,7 +48,7 @@ struct MappingSpec {
     // the caller into one of the others before the plan is built).
     std::string allocation = "round-robin";
     std::string allocation_dim;
-    std::string allocation_note;                   // auto: which won
+    std::string allocation_note;                    // auto: which won
     std::vector<std::string> allocation_candidates; // auto: "name: cycles of one layer", best first
 };
 
