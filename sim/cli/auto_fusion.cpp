@@ -111,8 +111,57 @@ std::vector<FusionGroupSpec> elementwise_chains(const Workload& w,
     return out;
 }
 
+namespace {
+
+SimOptions one_layer(const SimOptions& options) {
+    SimOptions o = options;
+    o.layers = 1;
+    o.timeline = false;
+    o.vcd_path.clear();
+    o.lifetime_group.clear();
+    return o;
+}
+
+// Best first; a candidate that failed goes last; ties keep the simpler (earlier) one.
+void rank(std::vector<FusionCandidate>& cands) {
+    std::stable_sort(cands.begin(), cands.end(),
+                     [](const FusionCandidate& a, const FusionCandidate& b) {
+                         if ((a.cycles == 0) != (b.cycles == 0)) return a.cycles != 0;
+                         return a.cycles < b.cycles;
+                     });
+}
+
+} // namespace
+
+std::vector<FusionCandidate> search_allocation(const Workload& w, const HardwareSpec& hw,
+                                               const MappingSpec& base, const SimOptions& options) {
+    std::vector<FusionCandidate> cands;
+    auto add = [&](const std::string& name, const std::string& kind, const std::string& dim) {
+        MappingSpec m = base;
+        m.allocation = kind;
+        m.allocation_dim = dim;
+        cands.push_back({name, m, 0, ""});
+    };
+    add("round-robin", "round-robin", "");
+    for (const char* dim : {"d", "j"}) {
+        bool found = false;
+        for (const auto& op : w.ops) found = found || op.dim_index(dim) >= 0;
+        if (!found) continue;
+        add(std::string("split: ") + dim, "split", dim);
+        break;
+    }
+    add("pipeline", "pipeline", "");
+    const SimOptions o = one_layer(options);
+    for (auto& c : cands) c.cycles = simulate_in_child(w, hw, c.mapping, o, c.error, c.infeasible);
+    rank(cands);
+    return cands;
+}
+
 std::vector<FusionCandidate> search_fusion(const Workload& w, const HardwareSpec& hw,
-                                           const MappingSpec& base, const SimOptions& options) {
+                                           const MappingSpec& base_in, const SimOptions& options) {
+    // With allocation: auto too, the fusion is chosen under round-robin (then the allocation).
+    MappingSpec base = base_in;
+    if (base.allocation == "auto") base.allocation = "round-robin";
     std::vector<FusionCandidate> cands;
     auto add = [&](const std::string& name, MappingSpec m) {
         m.fusion = name;
@@ -144,18 +193,9 @@ std::vector<FusionCandidate> search_fusion(const Workload& w, const HardwareSpec
                 }
         add(p + " + elementwise chains", ext);
     }
-    SimOptions o = options;
-    o.layers = 1;
-    o.timeline = false;
-    o.vcd_path.clear();
-    o.lifetime_group.clear();
+    const SimOptions o = one_layer(options);
     for (auto& c : cands) c.cycles = simulate_in_child(w, hw, c.mapping, o, c.error, c.infeasible);
-    // Best first; a candidate that failed goes last; ties keep the simpler (earlier) one.
-    std::stable_sort(cands.begin(), cands.end(),
-                     [](const FusionCandidate& a, const FusionCandidate& b) {
-                         if ((a.cycles == 0) != (b.cycles == 0)) return a.cycles != 0;
-                         return a.cycles < b.cycles;
-                     });
+    rank(cands);
     return cands;
 }
 

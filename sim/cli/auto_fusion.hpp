@@ -33,4 +33,10 @@ std::vector<FusionGroupSpec> elementwise_chains(const Workload& w,
 std::vector<FusionCandidate> search_fusion(const Workload& w, const HardwareSpec& hw,
                                            const MappingSpec& base, const SimOptions& options);
 
+// `allocation: auto`: round-robin, split over the channel dim (d, or j for a Mamba-2 block's
+// heads) and pipeline, each simulated over one layer with `base`'s fusion; all returned, the best
+// first (ties keep the earlier, simpler one).
+std::vector<FusionCandidate> search_allocation(const Workload& w, const HardwareSpec& hw,
+                                               const MappingSpec& base, const SimOptions& options);
+
 } // namespace fusesim

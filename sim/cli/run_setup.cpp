@@ -43,6 +43,7 @@ std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_la
     s->simulated_layers =
         force_one_layer || !s->simulation.all_layers ? 1 : static_cast<int>(s->workload.layers);
     check_simulated_time(s->workload, s->hw, s->simulated_layers, *tree.find("hardware"));
+    const bool allocation_auto = s->mapping.allocation == "auto";
     if (s->mapping.fusion == "auto") {
         SimOptions o = sim_options(s->simulation, 1, false);
         o.memory_limit = memory_limit(args.max_memory, args.memory_share, nullptr);
@@ -71,6 +72,26 @@ std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_la
                              std::to_string(cands.size()) + " candidates" +
                              (chosen.fusion_note.empty() ? "" : "; " + chosen.fusion_note);
         chosen.fusion = "auto: " + cands.front().name;
+        s->mapping = chosen;
+    }
+    if (allocation_auto) {
+        s->mapping.allocation = "auto";
+        SimOptions o = sim_options(s->simulation, 1, false);
+        o.memory_limit = memory_limit(args.max_memory, args.memory_share, nullptr);
+        const auto cands = search_allocation(s->workload, s->hw, s->mapping, o);
+        if (cands.front().cycles == 0)
+            throw ScheduleError(mapping.origin().str() +
+                                ": mapping.allocation: allocation: auto found no allocation that "
+                                "runs on this hardware (" +
+                                cands.front().error + ")");
+        MappingSpec chosen = cands.front().mapping;
+        for (const auto& c : cands)
+            chosen.allocation_candidates.push_back(
+                c.name + ": " +
+                (c.cycles ? std::to_string(c.cycles) + " cycles per layer"
+                          : "does not run (" + c.error.substr(0, 120) + ")"));
+        chosen.allocation_note = "auto chose '" + cands.front().name + "', the fastest of " +
+                                 std::to_string(cands.size()) + " candidates";
         s->mapping = chosen;
     }
     // Estimated from the tiling before the plan is built: a plan that would exhaust the machine

@@ -99,8 +99,14 @@ inline constexpr Param on_chip =
              "in a group written as `{ops: [...]}`: its intermediate tensors stay on chip");
 inline constexpr Param spatial = other("spatial.<operator>", "`{rows: dim, cols: dim}`", "",
                                        "fixes the array mapping (`none` for an unused side)");
+inline constexpr Param allocation =
+    other("allocation", "`round-robin`, `pipeline`, `auto` or `{split: dim}`", "`round-robin`",
+          "how tiles go to cores (see \"Allocation of work to cores\"): round-robin over output "
+          "coordinates; `{split: d}` core k gets block k of every operator's tiles along d; "
+          "`pipeline` each operator on its own cores, as many as its compute cycles ask; `auto` "
+          "the fastest of the three over one simulated layer");
 inline constexpr const Param* mapping_keys[] = {&map_name,   &map_description, &tiling_default,
                                                 &tiling_ops, &tiling_auto,     &fusion,
-                                                &on_chip,    &spatial};
+                                                &on_chip,    &spatial,         &allocation};
 
 } // namespace fusesim::run_param

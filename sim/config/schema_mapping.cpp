@@ -61,6 +61,31 @@ int op_or_fail(const Workload& w, const ConfigNode& node, const std::string& key
     return o;
 }
 
+// mapping.allocation: round-robin, pipeline, auto, or {split: dim}.
+void read_allocation(const ConfigNode& a, const Workload& w, MappingSpec& m) {
+    const std::string key = "mapping.allocation";
+    if (a.is_scalar()) {
+        const std::string& v = a.value();
+        if (v != "round-robin" && v != "pipeline" && v != "auto")
+            throw ConfigError(a.origin(), key,
+                              "expected round-robin, pipeline, auto or {split: <dim>}, got '" + v +
+                                  "'");
+        m.allocation = v;
+        return;
+    }
+    if (!a.is_map())
+        throw ConfigError(a.origin(), key,
+                          "expected round-robin, pipeline, auto or {split: <dim>}");
+    Reader ar(a, key);
+    const std::string dim = ar.str("split");
+    bool found = false;
+    for (const auto& op : w.ops) found = found || op.dim_index(dim) >= 0;
+    if (!found) ar.fail("split", "no operator has a dimension '" + dim + "'");
+    ar.finish();
+    m.allocation = "split";
+    m.allocation_dim = dim;
+}
+
 } // namespace
 
 MappingSpec read_mapping(const ConfigNode& node, const Workload& w, int64_t sram_bytes) {
@@ -163,6 +188,7 @@ MappingSpec read_mapping(const ConfigNode& node, const Workload& w, int64_t sram
         }
         sp->finish();
     }
+    if (const ConfigNode* a = r.opt_raw("allocation")) read_allocation(*a, w, m);
     r.finish();
     if (auto_tiles) m.fit_bytes = sram_bytes * 2 / 5; // a tile and the next one's inputs fit
     return m;

@@ -74,9 +74,9 @@ MemoryEstimate estimate_run_memory(const Workload& w, const MappingSpec& m, cons
                              : "") +
                    " + " + approx_bytes(kBaseBytes);
     };
-    total(count_plan(w, m, layers, 0));
+    total(count_plan(w, m, layers, 0, hw.cores));
     if (e.bytes <= limit) {
-        total(count_plan(w, m, layers));
+        total(count_plan(w, m, layers, 64, hw.cores));
         e.reads_counted = true;
     }
     return e;

@@ -7,8 +7,19 @@ namespace fusesim {
 TilePlan build_plan_for(const Workload& w, const MappingSpec& m, const HardwareSpec& hw,
                         int layers) {
     const CoreSpec core = hw.core;
-    return build_tile_plan(w, m, hw.cores, layers,
-                           [core](const Coords& extents) { return best_mapping(core, extents); });
+    // The pipeline allocation's stage weights: a tile's array cycles under the mapping the plan
+    // will give it (fixed by the mapping, else the best).
+    const OpWork work = [&](int o, const Coords& extents) {
+        const Operator& op = w.ops[o];
+        SpatialMapping sp = best_mapping(core, extents);
+        if (auto it = m.spatial.find(op.name); it != m.spatial.end())
+            sp = {op.dim_index(it->second.first), op.dim_index(it->second.second)};
+        return static_cast<double>(
+            tile_cycles(core, hw.cpo[static_cast<int>(op.kind)], extents, sp));
+    };
+    return build_tile_plan(
+        w, m, hw.cores, layers,
+        [core](const Coords& extents) { return best_mapping(core, extents); }, work);
 }
 
 namespace {

@@ -59,6 +59,9 @@ nlohmann::ordered_json report_json(const RunSummary& s) {
                    {"fuse_all_bytes_eq2", s.fuse_all_bytes},
                    {"note", s.fusion_note},
                    {"candidates", s.candidates}};
+    j["allocation"] = {{"scheme", s.allocation},
+                       {"note", s.allocation_note},
+                       {"candidates", s.allocation_candidates}};
     j["latency"] = {
         {"cycles", s.cycles}, {"seconds", s.seconds}, {"simulated_cycles", s.simulated_cycles}};
     j["simulated_layers"] = s.simulated_layers;
@@ -155,6 +158,9 @@ std::string summary_text(const RunSummary& r) {
          " tiles simulated\n";
     if (!r.fusion_note.empty()) s += "            " + r.fusion_note + "\n";
     for (const auto& cand : r.candidates) s += "              " + cand + "\n";
+    if (r.cores > 1 && !r.allocation.empty()) s += "  cores     " + r.allocation + "\n";
+    if (!r.allocation_note.empty()) s += "            " + r.allocation_note + "\n";
+    for (const auto& cand : r.allocation_candidates) s += "              " + cand + "\n";
     s += "\n";
     s += "latency      " + std::to_string(r.cycles) + " cycles = " + seconds_text(r.seconds) + "\n";
     s += "DRAM         read " + format_bytes(r.dram_read_bytes) + ", written " +

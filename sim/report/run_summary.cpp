@@ -94,6 +94,9 @@ void set_up(const RunContext& c, RunSummary& s) {
     s.split_d = c.mapping.split_d;
     s.fuse_all_bytes = c.mapping.fuse_all_bytes;
     s.candidates = c.mapping.candidates;
+    s.allocation = c.plan.allocation;
+    s.allocation_note = c.mapping.allocation_note;
+    s.allocation_candidates = c.mapping.allocation_candidates;
     s.plan_groups = c.plan.groups.size();
     s.simulated_layers = c.simulated_layers;
     s.model_layers = c.workload.layers;

@@ -62,6 +62,9 @@ struct RunSummary {
     std::string mapping, fusion, fusion_note;
     int64_t split_d = 1, fuse_all_bytes = 0;
     std::vector<std::string> candidates;
+    // mapping.allocation: what the plan did, and (auto) which won among the candidates.
+    std::string allocation, allocation_note;
+    std::vector<std::string> allocation_candidates;
     size_t plan_groups = 0;
     int simulated_layers = 1, model_layers = 1;
     double scale = 1;        // model layers ÷ simulated layers

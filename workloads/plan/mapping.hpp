@@ -43,6 +43,13 @@ struct MappingSpec {
     std::vector<std::string> candidates;
     int64_t split_d = 1;
     int64_t fuse_all_bytes = 0;
+    // How tiles are laid onto cores (mapping.allocation; workloads/plan/allocation.cpp):
+    // "round-robin", "split" (blocks of `allocation_dim`), "pipeline", or "auto" (resolved by
+    // the caller into one of the others before the plan is built).
+    std::string allocation = "round-robin";
+    std::string allocation_dim;
+    std::string allocation_note;                    // auto: which won
+    std::vector<std::string> allocation_candidates; // auto: "name: cycles of one layer", best first
 };
 
 } // namespace fusesim

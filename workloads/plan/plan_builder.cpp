@@ -2,14 +2,15 @@
 
 namespace fusesim {
 
-PlanCount count_plan(const Workload& w, const MappingSpec& m, int layers, int samples) {
-    PlanBuilder b{w, m, 1, {}, {}, {}, {}, {}, {}, {}};
+PlanCount count_plan(const Workload& w, const MappingSpec& m, int layers, int samples,
+                     int64_t cores) {
+    PlanBuilder b{w, m, cores, {}, {}, {}, {}, {}, {}, {}, nullptr, {}, {}, {}};
     return b.count(layers, samples);
 }
 
 TilePlan build_tile_plan(const Workload& w, const MappingSpec& m, int64_t cores, int layers,
-                         const SpatialChooser& choose) {
-    PlanBuilder b{w, m, cores, {}, {}, {}, {}, {}, {}, {}};
+                         const SpatialChooser& choose, const OpWork& work) {
+    PlanBuilder b{w, m, cores, {}, {}, {}, {}, {}, {}, {}, &work, {}, {}, {}};
     b.build(layers);
     TilePlan& plan = b.plan;
     plan.readers = index_readers(plan.tiles, plan.inputs, plan.chunks.size());

@@ -38,6 +38,11 @@ struct PlanBuilder {
     std::vector<Ref> refs;
     std::map<SliceGeometry, uint32_t> geometry_ids; // into plan.geometries
     uint32_t geometry_of(const Box& slice, const Box& chunk, int64_t bytes_per_element);
+    // Allocation (allocation.cpp), per operator: the loop dim whose blocks go to cores (split;
+    // -1: none), else the first core and number of cores its tiles go round-robin over.
+    const OpWork* work;
+    std::vector<int> split_dim;
+    std::vector<int64_t> first_core, core_count;
 
     void make_groups();
     void name_sequential();
@@ -50,6 +55,9 @@ struct PlanBuilder {
     void replicate(std::vector<Tile>& tiles, int layers, size_t produced_end, size_t first_tile,
                    size_t first_ext);
     void order(std::vector<Tile>& tiles);
+    void retile_for_split();
+    void allocate();
+    double op_weight(int o) const;
 
     int ops() const { return static_cast<int>(w.ops.size()); }
 
@@ -79,6 +87,11 @@ struct PlanBuilder {
         if (cores <= 1) return 0;
         const Operator& op = w.ops[o];
         const OpTiling& t = plan.op_tiling[o];
+        if (!split_dim.empty() && split_dim[o] >= 0) {
+            // Blocked: the core owning the tile's first channel (core k owns [k·S/P, (k+1)·S/P)).
+            const auto d = static_cast<size_t>(split_dim[o]);
+            return static_cast<int>(c[d] * t.extent[d] * cores / op.dims[d].size);
+        }
         // A recurrence keeps its chain of tokens on one core; partial sums stay together.
         const std::string& skip = sequential_name[plan.group_of_op[o]];
         int64_t idx = 0;
@@ -86,7 +99,8 @@ struct PlanBuilder {
             if (t.reduction[d] || op.dims[d].name == skip) continue;
             idx = idx * t.count[d] + c[d];
         }
-        return static_cast<int>(idx % cores);
+        if (first_core.empty()) return static_cast<int>(idx % cores);
+        return static_cast<int>(first_core[o] + idx % core_count[o]);
     }
 
     int64_t chunk_id(int layer, int o, int64_t local) const {

@@ -125,6 +125,7 @@ void PlanBuilder::prepare(int layers) {
                 throw std::invalid_argument("no operator has a dimension '" + kv.first + "'");
         }
     for (const auto& op : w.ops) plan.op_tiling.push_back(tiling_for(w, op, m));
+    retile_for_split();
 }
 
 // Input references of the tile of `o` at grid index `i` in layer 0 (after merging reads of one
@@ -199,6 +200,7 @@ void PlanBuilder::build(int layers) {
             " tiles (at most 200,000,000): use larger tiles, or simulation.layers: one");
     make_groups();
     name_sequential();
+    allocate();
 
     // Produced chunks, per layer and operator.
     for (int layer = 0; layer < layers; ++layer)

@@ -104,6 +104,7 @@ struct TilePlan {
     std::vector<Chunk> chunks;
     ReaderIndex readers;                 // built with the plan
     std::vector<SpatialMapping> spatial; // per operator: which loop dims its tiles lay on the array
+    std::string allocation;              // how tiles were laid onto cores, for reports
 
     // Whether `reader` reads chunk `c` on chip, where its producer left it: a chunk produced by
     // the reader's own group, when that group keeps its intermediates on chip or the chunk is of
@@ -128,13 +129,16 @@ struct TilePlan {
 // The spatial mapping of an operator the mapping leaves open, from its nominal tile extents: the
 // hardware's choice (sim/engine/tile_cost.hpp passes the cost model's best).
 using SpatialChooser = std::function<SpatialMapping(const Coords& extents)>;
+// Compute cycles of one tile of operator `op` with these extents (the pipeline allocation's
+// stage weights; sim/engine/tile_cost.hpp passes the cost model's). Empty: the tile's ops.
+using OpWork = std::function<double(int op, const Coords& extents)>;
 
 // `cores`: tiles spread over this many cores; `layers`: how many identical layers to chain
 // (layer i+1 reads layer i's output); `choose`: the spatial mapping of operators the mapping
 // does not fix. Throws std::invalid_argument for an unknown operator or dimension in the mapping
 // (the config layer adds file and line).
 TilePlan build_tile_plan(const Workload& w, const MappingSpec& m, int64_t cores, int layers,
-                         const SpatialChooser& choose);
+                         const SpatialChooser& choose, const OpWork& work = {});
 
 // The size of the plan build_tile_plan would make, found without building it, so that the memory
 // a plan needs can be estimated before it is tried (sim/memory_budget.hpp). Tiles are counted
@@ -148,7 +152,9 @@ struct PlanCount {
     double input_refs = 0;
     double produced_chunks = 0;
 };
-PlanCount count_plan(const Workload& w, const MappingSpec& m, int layers, int samples = 64);
+// `cores`: the split allocation re-tiles by it (allocation.cpp).
+PlanCount count_plan(const Workload& w, const MappingSpec& m, int layers, int samples = 64,
+                     int64_t cores = 1);
 
 // Tile and chunk ids are 32-bit: build_tile_plan refuses plans of more tiles than this whatever
 // memory the machine has.
