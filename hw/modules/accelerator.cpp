@@ -15,6 +15,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const HardwareSpec& hw) :
 void Accelerator::trace(VcdWriter& vcd) {
     for (auto& core : cores) core->trace(vcd);
     if (dram_port) dram_port->trace(vcd, std::string(dram_port->name()) + ".bytes_in_flight");
+    if (auto* d = dynamic_cast<Dram*>(dram.get())) d->trace(vcd); // and its channels
 }
 
 } // namespace fusesim

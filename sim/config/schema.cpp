@@ -44,6 +44,28 @@ OpKind compute_kind(Reader& r, const std::string& key, const ConfigNode& value) 
                       "unknown operator kind (expected one of: " + names + ")");
 }
 
+// dram.channels, dram.interleave and the optional dram.row_buffer section.
+void read_dram_channels(Reader& d, HardwareSpec& hw) {
+    namespace P = hw_param;
+    hw.dram.channels = read_int_or_default(d, P::dram_channels);
+    if (d.has(P::dram_interleave.leaf()))
+        hw.dram.interleave_bytes = read_bytes(d, P::dram_interleave);
+    else
+        d.accept(P::dram_interleave.leaf());
+    if (auto rb = d.opt_sub("row_buffer")) {
+        hw.dram.row_bytes = read_bytes(*rb, P::row_bytes);
+        hw.dram.row_hit_cycles =
+            rb->cycles(P::row_hit.leaf(), hw.clock_hz, static_cast<uint64_t>(P::row_hit.max));
+        hw.dram.row_miss_cycles =
+            rb->cycles(P::row_miss.leaf(), hw.clock_hz, static_cast<uint64_t>(P::row_miss.max));
+        if (hw.dram.row_miss_cycles < hw.dram.row_hit_cycles)
+            rb->fail(P::row_miss.leaf(), "a miss (" + std::to_string(hw.dram.row_miss_cycles) +
+                                             " cycles) cannot be faster than a hit (" +
+                                             std::to_string(hw.dram.row_hit_cycles) + " cycles)");
+        rb->finish();
+    }
+}
+
 } // namespace
 
 HardwareSpec read_hardware(const ConfigNode& node) {
@@ -80,6 +102,7 @@ HardwareSpec read_hardware(const ConfigNode& node) {
             hw.dram.bytes_per_cycle = read_bandwidth(d, P::dram_bandwidth, hw.clock_hz);
         hw.dram.latency_cycles = read_cycles_or_default(d, P::dram_latency, hw.clock_hz);
         hw.dram.energy_pj_per_bit = read_energy_or_default(d, P::dram_energy);
+        read_dram_channels(d, hw);
         d.finish();
     }
     if (auto ic = r.opt_sub("interconnect")) {
