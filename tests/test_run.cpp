@@ -95,6 +95,30 @@ TEST_CASE("The report has the keys users script against", "[run]") {
     CHECK(r["config"]["workload"]["seq_len"] == 64);
 }
 
+TEST_CASE("report.json holds every module's own statistics and they add up", "[run]") {
+    TempDir d("run-modules");
+    json r =
+        run_report(d.path(), {"--set", "workload.seq_len=64", "--set", "simulation.layers=one"});
+    const auto& m = r["modules"];
+    REQUIRE(m.size() == 2); // the aggregated core and the DRAM port
+    CHECK(m[0]["module"] == "accelerator.core0");
+    CHECK(m[1]["module"] == "accelerator.dram");
+    const uint64_t cycles = r["latency"]["simulated_cycles"].get<uint64_t>();
+    // The core is busy or stalled (by cause) until its last tile; after it only the final
+    // write-backs run, a few thousand cycles of 4.5 million.
+    const uint64_t busy = m[0]["busy_cycles"], stall = m[0]["stall_cycles"];
+    CHECK(stall == m[0]["stall_fetch"].get<uint64_t>() + m[0]["stall_memory"].get<uint64_t>() +
+                       m[0]["stall_dependency"].get<uint64_t>());
+    CHECK(busy + stall <= cycles);
+    CHECK(busy + stall >= cycles - cycles / 100);
+    CHECK(m[0]["transfers"] == r["tiles_simulated"]); // a core's transfers are its tiles
+    // The DRAM module carried the simulated layer's traffic: the model's ÷ 64 layers.
+    const uint64_t model_bytes =
+        r["dram"]["read_bytes"].get<uint64_t>() + r["dram"]["write_bytes"].get<uint64_t>();
+    CHECK(m[1]["bytes"].get<uint64_t>() * 64 == model_bytes);
+    CHECK(m[1]["busy_fraction"].get<double>() == Approx(r["dram"]["busy_fraction"].get<double>()));
+}
+
 TEST_CASE("The VCD trace holds per-core, DRAM and SRAM signals with the run's values", "[run]") {
     TempDir d("run-vcd");
     json r =

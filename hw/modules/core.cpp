@@ -33,6 +33,19 @@ void Core::on_done() {
     if (done) done();
 }
 
+void Core::stalled(uint64_t fetch, uint64_t memory, uint64_t dependency) {
+    stall_fetch_ += fetch;
+    stall_memory_ += memory;
+    stall_dependency_ += dependency;
+    stats_.stall_cycles += fetch + memory + dependency;
+}
+
+StatsSource::Counters Core::counters() const {
+    return {{"stall_fetch", stall_fetch_},
+            {"stall_memory", stall_memory_},
+            {"stall_dependency", stall_dependency_}};
+}
+
 void Core::set_sram_bytes(uint64_t bytes) {
     sram_bytes = bytes;
     if (vcd_) vcd_->set(vcd_sram_, bytes, now_cycles());

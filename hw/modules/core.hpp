@@ -21,6 +21,10 @@ class Core : public sc_core::sc_module, public StatsSource {
     bool busy() const { return busy_; }
     uint64_t busy_cycles() const { return stats_.busy_cycles; }
     const ModuleStats& stats() const override { return stats_; } // transfers: tiles computed
+    // Idle cycles before a tile, by what held the core (stall_cycles is their sum): its inputs
+    // on their way (fetch), no SRAM for them (memory), not produced yet (dependency).
+    void stalled(uint64_t fetch, uint64_t memory, uint64_t dependency);
+    Counters counters() const override;
 
     bool busy_ = false;
     int op_ = 0;             // operator index + 1; 0 when idle
@@ -37,6 +41,7 @@ class Core : public sc_core::sc_module, public StatsSource {
     sc_core::sc_event done_event_;
     std::function<void()> done_;
     ModuleStats stats_;
+    uint64_t stall_fetch_ = 0, stall_memory_ = 0, stall_dependency_ = 0;
     void on_done();
 };
 

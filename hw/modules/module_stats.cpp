@@ -5,7 +5,7 @@ namespace fusesim {
 namespace {
 void gather(const sc_core::sc_object& object, std::vector<NamedStats>& out) {
     if (const auto* source = dynamic_cast<const StatsSource*>(&object))
-        out.push_back({object.name(), source->stats()});
+        out.push_back({object.name(), source->stats(), source->counters()});
     for (const sc_core::sc_object* child : object.get_child_objects()) gather(*child, out);
 }
 } // namespace

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fusesim {
@@ -23,11 +24,16 @@ class StatsSource {
   public:
     virtual ~StatsSource() = default;
     virtual const ModuleStats& stats() const = 0;
+    // Further counters of this kind of module, by name (a core's stall cycles by cause, a DRAM
+    // channel's row-buffer hits): reported beside the common ones.
+    using Counters = std::vector<std::pair<std::string, uint64_t>>;
+    virtual Counters counters() const { return {}; }
 };
 
 struct NamedStats {
     std::string module; // hierarchical SystemC name: accelerator.dram
     ModuleStats stats;
+    StatsSource::Counters counters;
 };
 
 // The statistics of `root` and of every module below it, depth first in creation order (the

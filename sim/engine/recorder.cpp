@@ -10,22 +10,28 @@ Recorder::Recorder(const Workload& w, const HardwareSpec& hw, const TilePlan& pl
     if (lifetimes_on_) placed_at_.assign(plan.chunks.size(), 0);
 }
 
-void Recorder::compute_started(int tile, int core, uint64_t now, uint64_t cycles,
-                               uint64_t fetch_start, uint64_t idle_since, Idle idle,
-                               bool sram_blocked) {
+Recorder::IdleSplit Recorder::compute_started(int tile, int core, uint64_t now, uint64_t cycles,
+                                              uint64_t fetch_start, uint64_t idle_since, Idle idle,
+                                              bool sram_blocked) {
     const Tile& t = plan_.tiles[tile];
+    // Idle time before this tile: until its fetch began, held by SRAM or dependencies
+    // (whichever blocked last); after, waiting for the fetch. A fetch that SRAM held back until
+    // now waited for memory, not for DRAM.
+    IdleSplit split;
+    if (now > idle_since) {
+        const uint64_t began = std::max(idle_since, fetch_start);
+        (idle == Idle::Memory ? split.memory : split.dependency) += began - idle_since;
+        (sram_blocked ? split.memory : split.fetch) += now - began;
+    }
     if (in_window(t)) {
         window_from_ = std::min(window_from_, fetch_start);
         window_to_ = std::max(window_to_, now + cycles);
     }
-    if (t.layer == 0 && now > idle_since) {
-        // Idle time before this tile: until its fetch began, held by SRAM or dependencies
-        // (whichever blocked last); after, waiting for the fetch.
-        // A fetch that SRAM held back until now waited for memory, not for DRAM.
+    if (t.layer == 0) {
         GroupStats& g = groups_[t.group];
-        const uint64_t began = std::max(idle_since, fetch_start);
-        (idle == Idle::Memory ? g.stall_memory : g.stall_dependency) += began - idle_since;
-        (sram_blocked ? g.stall_memory : g.stall_fetch) += now - began;
+        g.stall_memory += split.memory;
+        g.stall_dependency += split.dependency;
+        g.stall_fetch += split.fetch;
     }
     OpStats& st = ops_[t.op];
     ++st.tiles;
@@ -44,6 +50,7 @@ void Recorder::compute_started(int tile, int core, uint64_t now, uint64_t cycles
         while (timeline_.size() > options_.timeline_limit && level_ != TimelineLevel::Layer)
             coarsen_timeline();
     }
+    return split;
 }
 
 bool Recorder::same_slice(const TimelineSlice& last, const TimelineSlice& next) const {

@@ -68,9 +68,14 @@ class Recorder {
     }
     // Tile `tile` starts computing on `core` at `now` for `cycles`; its fetch began at
     // `fetch_start`, the core was idle since `idle_since` (held by `idle` until the fetch
-    // began, and after it by SRAM if `sram_blocked`, else by the fetch).
-    void compute_started(int tile, int core, uint64_t now, uint64_t cycles, uint64_t fetch_start,
-                         uint64_t idle_since, Idle idle, bool sram_blocked);
+    // began, and after it by SRAM if `sram_blocked`, else by the fetch). Returns that idle time
+    // by cause (any layer), for the core's own statistics.
+    struct IdleSplit {
+        uint64_t fetch = 0, memory = 0, dependency = 0;
+    };
+    IdleSplit compute_started(int tile, int core, uint64_t now, uint64_t cycles,
+                              uint64_t fetch_start, uint64_t idle_since, Idle idle,
+                              bool sram_blocked);
     void compute_done(const Tile& t, uint64_t now) {
         end_ = std::max(end_, now);
         if (t.layer == 0) {

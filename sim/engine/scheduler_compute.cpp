@@ -77,8 +77,10 @@ bool Scheduler::start_compute(int core) {
     cs.computing = t;
     const Tile& tile = plan_.tiles[t];
     const uint64_t cycles = tile_compute_cycles(w_, hw_, plan_, tile);
-    rec_.compute_started(t, core, now_cycles(), cycles, fetch_start_[t], cs.idle_since,
-                         cs.idle_kind, sram_blocked_[t] != 0);
+    const Recorder::IdleSplit idle =
+        rec_.compute_started(t, core, now_cycles(), cycles, fetch_start_[t], cs.idle_since,
+                             cs.idle_kind, sram_blocked_[t] != 0);
+    hw_top_.cores[core]->stalled(idle.fetch, idle.memory, idle.dependency);
     // A streaming tile ends when its compute and its streams through the DRAM port have.
     const int64_t in = streams_.tile_read(t), out = streams_.tile_write(t);
     cs.parts_left = 1 + (in > 0) + (out > 0);

@@ -44,6 +44,9 @@ TimingResult Scheduler::result() const {
         r.peak_sram.push_back(mem_.peak(static_cast<int>(c)));
         r.core_busy.push_back(hw_top_.cores[c]->busy_cycles()); // each core counts its own
     }
+    for (const NamedStats& m : hw_top_.stats())
+        r.modules.push_back({m.module, m.stats.bytes, m.stats.busy_cycles, m.stats.transfers,
+                             m.stats.stall_cycles, m.counters});
     r.kernel_events = wakeups_;
     return r;
 }

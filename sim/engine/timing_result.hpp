@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fusesim {
@@ -79,6 +80,14 @@ struct TimelineSlice {
 enum class TimelineLevel : int { Tiles = 0, Operator = 1, Group = 2, Layer = 3 };
 const char* describe(TimelineLevel level);
 
+// The statistics one hardware module kept (hw/modules/module_stats.hpp), gathered from the
+// module tree after the run: its hierarchical name, the common counters, and its own.
+struct ModuleRecord {
+    std::string module; // accelerator.core3, accelerator.dram, ...
+    uint64_t bytes = 0, busy_cycles = 0, transfers = 0, stall_cycles = 0;
+    std::vector<std::pair<std::string, uint64_t>> counters;
+};
+
 struct TimingResult {
     uint64_t cycles = 0;
     uint64_t tiles = 0;
@@ -96,7 +105,8 @@ struct TimingResult {
     int64_t sram_operand_read_bytes = 0, sram_operand_write_bytes = 0;
     uint64_t evictions = 0;
     uint64_t dram_busy_cycles = 0;
-    std::vector<int64_t> peak_sram; // per core
+    std::vector<ModuleRecord> modules; // every module of the accelerator, in elaboration order
+    std::vector<int64_t> peak_sram;    // per core
     std::vector<OccupancySample> occupancy;
     std::vector<TimelineSlice> timeline;
     TimelineLevel timeline_level = TimelineLevel::Tiles;

@@ -90,6 +90,22 @@ nlohmann::ordered_json report_json(const RunSummary& s) {
     nlohmann::ordered_json codes;
     for (const auto& [code, name] : s.vcd_op_codes) codes[std::to_string(code)] = name;
     j["vcd_op_codes"] = codes;
+    // Each module's own statistics over the simulated layers (not scaled to the model).
+    nlohmann::ordered_json modules = nlohmann::ordered_json::array();
+    for (const ModuleRecord& m : s.modules) {
+        nlohmann::ordered_json e = {
+            {"module", m.module},
+            {"busy_cycles", m.busy_cycles},
+            {"busy_fraction", s.simulated_cycles > 0 ? static_cast<double>(m.busy_cycles) /
+                                                           static_cast<double>(s.simulated_cycles)
+                                                     : 0.0},
+            {"bytes", m.bytes},
+            {"transfers", m.transfers},
+            {"stall_cycles", m.stall_cycles}};
+        for (const auto& [name, value] : m.counters) e[name] = value;
+        modules.push_back(e);
+    }
+    j["modules"] = modules;
     j["scheduler_wakeups"] = s.scheduler_wakeups;
     j["evictions"] = s.evictions;
     nlohmann::ordered_json ops = nlohmann::ordered_json::array();

@@ -138,6 +138,7 @@ RunSummary summarize(const RunContext& c) {
     s.tiles_simulated = r.tiles;
     s.scheduler_wakeups = r.kernel_events;
     s.evictions = r.evictions;
+    s.modules = r.modules;
     for (size_t o = 0; o < c.workload.ops.size(); ++o)
         if (c.workload.ops[o].kind != OpKind::View)
             s.vcd_op_codes.emplace_back(o + 1, c.workload.ops[o].name);

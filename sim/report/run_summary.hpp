@@ -83,9 +83,11 @@ struct RunSummary {
     ChipArea area;
     std::vector<CoreLine> core_lines;
     uint64_t tiles_simulated = 0, scheduler_wakeups = 0, evictions = 0;
-    std::vector<std::pair<size_t, std::string>> vcd_op_codes; // accelerator.coreN.op value, operator
-    std::vector<OpLine> operators;                            // topological order, no views
+    std::vector<std::pair<size_t, std::string>>
+        vcd_op_codes;              // accelerator.coreN.op value, operator
+    std::vector<OpLine> operators; // topological order, no views
     std::vector<GroupLine> groups;
+    std::vector<ModuleRecord> modules; // simulated (not scaled): per module of the hardware
 };
 
 RunSummary summarize(const RunContext& c);
