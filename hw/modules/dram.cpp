@@ -78,6 +78,11 @@ RowStats Dram::rows() const {
     return r;
 }
 
+StatsSource::Counters Dram::counters() const {
+    const RowStats r = rows();
+    return {{"row_hits", r.hits}, {"row_misses", r.misses}};
+}
+
 void Dram::trace(VcdWriter& vcd) {
     vcd_ = &vcd;
     const std::string n = name();

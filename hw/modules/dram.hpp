@@ -31,6 +31,7 @@ class Dram : public sc_core::sc_module, public MeteredBackend {
     const DramChannel& channel(int c) const { return *channels_[static_cast<size_t>(c)]; }
     // Row-buffer hits and misses summed over the channels.
     RowStats rows() const;
+    Counters counters() const override;
     int64_t bytes_in_flight() const { return in_flight_; }
 
     // VCD: <name>.bytes_in_flight (all channels); with several channels also

@@ -50,6 +50,9 @@ class DramChannel : public sc_core::sc_module, public StatsSource {
     // (parts served), stall cycles (busy cycles shared by more than one part).
     const ModuleStats& stats() const override { return stats_; }
     const RowStats& rows() const { return rows_; }
+    Counters counters() const override {
+        return {{"row_hits", rows_.hits}, {"row_misses", rows_.misses}};
+    }
     int64_t bytes_in_flight() const { return in_flight_bytes_; }
     int64_t open_row() const { return open_row_; } // -1: none
 

@@ -31,9 +31,11 @@ inline constexpr Param sram_bandwidth = or_unlimited(
 inline constexpr Param sram_banks =
     optional("core.sram_banks", T::Integer, 1, 1 << 16, "1", 1, "banks serving in parallel");
 inline constexpr Param dram_bandwidth =
-    required("dram.bandwidth", T::Bandwidth, kBwMin, kBwMax, "off-chip port, shared by all cores");
+    required("dram.bandwidth", T::Bandwidth, kBwMin, kBwMax,
+             "off-chip, shared by all cores: the total of all channels (each has this ÷ channels)");
 inline constexpr Param dram_latency =
-    optional("dram.latency", T::Duration, 0, kMaxLatency, "0", 0, "added to every DRAM transfer");
+    optional("dram.latency", T::Duration, 0, kMaxLatency, "0", 0,
+             "added to every DRAM transfer (to each channel's part of it)");
 inline constexpr Param dram_channels = optional(
     "dram.channels", T::Integer, 1, 1024, "1", 1,
     "channels; each has `bandwidth` ÷ channels and the latency; addresses interleaved over them");
@@ -46,7 +48,7 @@ inline constexpr Param row_bytes =
              "channel's own address space");
 inline constexpr Param row_hit =
     required("dram.row_buffer.hit_latency", T::Duration, 0, kMaxLatency,
-             "added to every access (after `latency`): the part's first row is open");
+             "of an access to the open row; every access waits `latency` + this");
 inline constexpr Param row_miss =
     required("dram.row_buffer.miss_latency", T::Duration, 0, kMaxLatency,
              "at least `hit_latency`; each row miss occupies the channel (miss − hit) cycles");
