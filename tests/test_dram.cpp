@@ -6,7 +6,9 @@
 #include "sim/config/config_tree.hpp"
 #include "sim/config/schema.hpp"
 #include "sim/engine/dram_address.hpp"
+#include "sim/engine/tile_cost.hpp"
 #include "sim_fork.hpp"
+#include "workloads/graph/workload.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -330,4 +332,52 @@ TEST_CASE("The dram section reads channels and the row buffer and names bad keys
     CHECK_THAT(hardware_error("  row_buffer:\n    row_size: 1KiB\n    row_bytes: 1KiB\n"
                               "    hit_latency: 1cycles\n    miss_latency: 2cycles\n"),
                Contains("row_size"));
+}
+
+namespace {
+// y[l,d] = x[l,d]·x[l,d], z[l,d] = y[l,d] + x[l,d], l = 4 in 2 tiles, d = 8, fp32, unfused:
+// per-channel DRAM bytes of the simulation, from the modules it reports.
+std::map<std::string, std::string> two_ops_channels(int64_t interleave) {
+    return in_child([&](std::map<std::string, std::string>& out) {
+        Workload w;
+        w.name = "test";
+        WorkloadBuilder b(w);
+        b.dim("l", 4);
+        b.dim("d", 8);
+        b.declare("x", TensorRole::Input);
+        b.add("scale", "y[l,d] = x[l,d] * x[l,d]", "test", "");
+        b.add("add", "z[l,d] = y[l,d] + x[l,d]", "test", "");
+        w.finalize();
+        MappingSpec m;
+        m.default_rule.split["l"] = 2;
+        HardwareSpec hw = default_cpo_table({});
+        hw.core.sram_bytes = 1 << 20;
+        hw.dram.bytes_per_cycle = 8;
+        hw.dram.channels = 2;
+        hw.dram.interleave_bytes = interleave;
+        const TilePlan plan = build_plan_for(w, m, hw, 1);
+        SimOptions o;
+        o.timeline = false;
+        const TimingResult r = simulate(w, hw, plan, o);
+        for (const auto& mod : r.modules) out[mod.module] = std::to_string(mod.bytes);
+    });
+}
+} // namespace
+
+TEST_CASE("Scheduler transfers carry their data's DRAM address to the channels", "[dram]") {
+    // Tensors x, y, z (128 B each) get regions at 0, 4096, 8192; their two 64 B chunks (one per
+    // l tile) lie at +0 and +64. Unfused, the DRAM moves: x read by scale (2 × 64 B), y written
+    // (2 × 64 B), add's fetches of y and x as one transfer of 128 B each at its first chunk
+    // (y's, produced chunks come first in the plan: 4096 and 4160), z written (8192, 8256).
+    // 64 B blocks on 2 channels: every chunk's block alternates channel 0, 1 (0, 64; 4096 =
+    // block 64; 8192 = block 128), and each 128 B fetch covers one block of each: 320 B each.
+    auto fine = two_ops_channels(64);
+    CHECK(num(fine, "accelerator.dram") == 640);
+    CHECK(num(fine, "accelerator.dram.channel0") == 320);
+    CHECK(num(fine, "accelerator.dram.channel1") == 320);
+    // 4 KiB blocks: x (block 0) and z (block 2) on channel 0: 128 + 128 B; y's region is block 1
+    // (channel 1): its writes and the two fetches that start there, 128 + 256 B.
+    auto coarse = two_ops_channels(4096);
+    CHECK(num(coarse, "accelerator.dram.channel0") == 256);
+    CHECK(num(coarse, "accelerator.dram.channel1") == 384);
 }
