@@ -66,7 +66,7 @@ std::map<std::string, std::string> drive(const std::string& topology) {
 TEST_CASE("Point-to-point links carry each transfer into its destination core", "[hw]") {
     // Two 100 B transfers into different cores: each has its own 10 B/cycle link, 10 cycles.
     auto r = drive("p2p");
-    CHECK(num(r, "modules") == 5); // core0, core1, dram, link0, link1
+    CHECK(num(r, "modules") == 6); // core0, core1, dram, dram.channel0, link0, link1
     CHECK(num(r, "noc0") == 10);
     CHECK(num(r, "noc1") == 10);
     CHECK(num(r, "top.acc.link0.bytes") == 100);
@@ -88,7 +88,7 @@ TEST_CASE("A bus shares one link between transfers into different cores", "[hw]"
     // The same two transfers on one 10 B/cycle bus: 5 B/cycle each, both done at 20 cycles, and
     // the bus counts all 20 busy cycles as shared.
     auto r = drive("bus");
-    CHECK(num(r, "modules") == 4); // core0, core1, dram, link0
+    CHECK(num(r, "modules") == 5); // core0, core1, dram, dram.channel0, link0
     CHECK(num(r, "noc0") == 20);
     CHECK(num(r, "noc1") == 20);
     CHECK(num(r, "top.acc.link0.bytes") == 200);

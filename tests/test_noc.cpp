@@ -139,7 +139,7 @@ TEST_CASE("Two hops on a 2x2 mesh cost bytes over bandwidth plus hops plus one p
     auto r = drive(mesh2x2(), {noc(1000, 0, 3)});
     CHECK(num(r, "done0") == 121);
     // 4 cores, dram, noc: 4 routers and 8 links (2 per adjacent pair).
-    CHECK(num(r, "modules") == 4 + 1 + 4 + 8);
+    CHECK(num(r, "modules") == 4 + 2 + 4 + 8); // cores, DRAM and its channel, routers, links
     CHECK(num(r, "noc.link_0_1.bytes") == 1000);
     CHECK(num(r, "noc.link_1_3.bytes") == 1000);
     CHECK(num(r, "noc.link_0_1.busy") == 100);
@@ -216,7 +216,7 @@ TEST_CASE("A ring goes the shorter way and clockwise on a tie", "[noc]") {
     CHECK(num(r, "noc.link_0_4.bytes") == 1000);
     CHECK(num(r, "noc.link_4_3.bytes") == 1000);
     CHECK(num(r, "noc.link_0_1.bytes") == 0);
-    CHECK(num(r, "modules") == 5 + 1 + 5 + 10);
+    CHECK(num(r, "modules") == 5 + 2 + 5 + 10);
     auto t = drive(ring(4), {noc(1000, 0, 2)});
     CHECK(num(t, "noc.link_0_1.bytes") == 1000);
     CHECK(num(t, "noc.link_1_2.bytes") == 1000);

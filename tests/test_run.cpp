@@ -100,9 +100,16 @@ TEST_CASE("report.json holds every module's own statistics and they add up", "[r
     json r =
         run_report(d.path(), {"--set", "workload.seq_len=64", "--set", "simulation.layers=one"});
     const auto& m = r["modules"];
-    REQUIRE(m.size() == 2); // the aggregated core and the DRAM port
+    REQUIRE(m.size() == 3); // the aggregated core, the DRAM and its one channel
     CHECK(m[0]["module"] == "accelerator.core0");
     CHECK(m[1]["module"] == "accelerator.dram");
+    CHECK(m[2]["module"] == "accelerator.dram.channel0");
+    // One channel without a row buffer: the channel's figures are the DRAM's, and no row is
+    // counted.
+    for (const char* k : {"busy_cycles", "bytes", "transfers", "stall_cycles"})
+        CHECK(m[2][k] == m[1][k]);
+    CHECK(m[2]["row_hits"] == 0);
+    CHECK(m[2]["row_misses"] == 0);
     const uint64_t cycles = r["latency"]["simulated_cycles"].get<uint64_t>();
     // The core is busy or stalled (by cause) until its last tile; after it only the final
     // write-backs run, a few thousand cycles of 4.5 million.

@@ -95,4 +95,13 @@ std::vector<int64_t> dram_channel_bytes(const DramSpec& dram, uint64_t address, 
     return out;
 }
 
+uint64_t dram_channel_address(const DramSpec& dram, uint64_t address, int64_t channel) {
+    const auto n = static_cast<uint64_t>(std::max<int64_t>(1, dram.channels));
+    const auto g = static_cast<uint64_t>(std::max<int64_t>(1, dram.interleave_bytes));
+    const uint64_t first = address / g, c = static_cast<uint64_t>(channel) % n;
+    if (first % n == c) return first / n * g + address % g;
+    const uint64_t block = first + (c + n - first % n) % n; // the channel's next block
+    return block / n * g;
+}
+
 } // namespace fusesim

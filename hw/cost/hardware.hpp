@@ -32,7 +32,13 @@ struct DramSpec {
     uint64_t latency_cycles = 0;
     int64_t channels = 1;            // addresses interleaved over them (dram_channel_bytes)
     int64_t interleave_bytes = 4096; // consecutive bytes on one channel
-    double energy_pj_per_bit = 20;   // 640 pJ per 32 bits (Horowitz, ISSCC 2014)
+    // Open-page row buffer per channel (README "DRAM channels and row buffers"); row_bytes 0:
+    // no row model. A part's first row is a hit if open, every other row it touches a miss; a
+    // miss occupies the channel (miss − hit) cycles more; every part waits hit cycles.
+    int64_t row_bytes = 0;
+    uint64_t row_hit_cycles = 0;
+    uint64_t row_miss_cycles = 0;
+    double energy_pj_per_bit = 20; // 640 pJ per 32 bits (Horowitz, ISSCC 2014)
 };
 
 struct InterconnectSpec {
@@ -83,6 +89,12 @@ double spatial_utilization(const CoreSpec& core, const Coords& extents,
 // Bytes of [address, address + bytes) on each channel when consecutive blocks of
 // `interleave_bytes` go to channels 0, 1, ..., channels − 1, 0, ... (O(channels), any size).
 std::vector<int64_t> dram_channel_bytes(const DramSpec& dram, uint64_t address, int64_t bytes);
+
+// The channel-local address of the first byte at or after `address` that lies on `channel`:
+// channel c's blocks, in address order, are laid end to end (block b of the DRAM is local block
+// b ÷ channels of channel b mod channels). The bytes dram_channel_bytes() gives a channel are
+// contiguous from there in its local space (what its row buffer sees).
+uint64_t dram_channel_address(const DramSpec& dram, uint64_t address, int64_t channel);
 
 // Cycles to move `bytes` over a link of `bytes_per_cycle` (0: unlimited), without latency.
 uint64_t transfer_cycles(int64_t bytes, double bytes_per_cycle);

@@ -8,7 +8,6 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const HardwareSpec& hw) :
     for (int64_t c = 0; c < hw.cores; ++c)
         cores.push_back(std::make_unique<Core>(("core" + std::to_string(c)).c_str()));
     dram = make_dram(hw);
-    dram_port = dynamic_cast<SharedPort*>(dram.get());
     interconnect = make_interconnect(hw);
     noc = dynamic_cast<Noc*>(interconnect.get());
     if (noc) dram_noc_ = std::make_unique<NocDramPath>(hw, *dram, *noc);
@@ -16,8 +15,8 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const HardwareSpec& hw) :
 
 void Accelerator::trace(VcdWriter& vcd) {
     for (auto& core : cores) core->trace(vcd);
-    if (dram_port) dram_port->trace(vcd, std::string(dram_port->name()) + ".bytes_in_flight");
     if (noc) noc->trace(vcd);
+    if (auto* d = dynamic_cast<Dram*>(dram.get())) d->trace(vcd); // and its channels
 }
 
 } // namespace fusesim

@@ -26,7 +26,6 @@ class Accelerator : public sc_core::sc_module {
 
     std::vector<std::unique_ptr<Core>> cores;
     std::unique_ptr<MeteredBackend> dram;          // the off-chip memory (dram.hpp)
-    SharedPort* dram_port = nullptr;               // the same when it is a SharedPort (VCD)
     std::unique_ptr<TransferBackend> interconnect; // nullptr on a single core
     Noc* noc = nullptr; // the same when it is a mesh or ring (accelerator.noc)
     // What a transfer to or from DRAM goes through: the DRAM itself (bus, p2p, one core), or on

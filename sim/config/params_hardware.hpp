@@ -40,9 +40,27 @@ inline constexpr Param sram_ports =
     optional("core.sram_ports", T::Integer, 1, 64, "1 (with a bank width)", 1,
              "accesses per cycle of one bank (needs `sram_bank_width`)");
 inline constexpr Param dram_bandwidth =
-    required("dram.bandwidth", T::Bandwidth, kBwMin, kBwMax, "off-chip port, shared by all cores");
+    required("dram.bandwidth", T::Bandwidth, kBwMin, kBwMax,
+             "off-chip, shared by all cores: the total of all channels (each has this ÷ channels)");
 inline constexpr Param dram_latency =
-    optional("dram.latency", T::Duration, 0, kMaxLatency, "0", 0, "added to every DRAM transfer");
+    optional("dram.latency", T::Duration, 0, kMaxLatency, "0", 0,
+             "added to every DRAM transfer (to each channel's part of it)");
+inline constexpr Param dram_channels = optional(
+    "dram.channels", T::Integer, 1, 1024, "1", 1,
+    "channels; each has `bandwidth` ÷ channels and the latency; addresses interleaved over them");
+inline constexpr Param dram_interleave =
+    optional("dram.interleave", T::Size, 1, kTiB, "4 KiB", 4096,
+             "consecutive bytes on one channel: block i of this size is on channel i mod channels");
+inline constexpr Param row_bytes =
+    required("dram.row_buffer.row_bytes", T::Size, 1, kTiB,
+             "open-page row buffer per channel (optional section): bytes of a row, in the "
+             "channel's own address space");
+inline constexpr Param row_hit =
+    required("dram.row_buffer.hit_latency", T::Duration, 0, kMaxLatency,
+             "of an access to the open row; every access waits `latency` + this");
+inline constexpr Param row_miss =
+    required("dram.row_buffer.miss_latency", T::Duration, 0, kMaxLatency,
+             "at least `hit_latency`; each row miss occupies the channel (miss − hit) cycles");
 inline constexpr Param sram_read_energy =
     optional("core.sram_read_energy", T::Energy, 0, 1e6, "1.25 pJ", 1.25,
              "per byte read from SRAM (by the array, a write-back or a send to another core)");
@@ -126,6 +144,11 @@ inline constexpr const Param* all[] = {&name,
                                        &dram_bandwidth,
                                        &dram_latency,
                                        &dram_energy,
+                                       &dram_channels,
+                                       &dram_interleave,
+                                       &row_bytes,
+                                       &row_hit,
+                                       &row_miss,
                                        &topology,
                                        &ic_bandwidth,
                                        &ic_latency,

@@ -1,5 +1,6 @@
 #include "sim/config/schema.hpp"
 
+#include "sim/config/schema_memory.hpp"
 #include "sim/config/schema_noc.hpp"
 
 #include "hw/cost/area.hpp"
@@ -46,40 +47,6 @@ OpKind compute_kind(Reader& r, const std::string& key, const ConfigNode& value) 
                       "unknown operator kind (expected one of: " + names + ")");
 }
 
-// The bank model (core.sram_bank_width, core.sram_ports): the per-bank bandwidth is width ×
-// ports; a `sram_bandwidth` given too must say the same.
-void read_sram_banks(Reader& c, HardwareSpec& hw) {
-    namespace P = hw_param;
-    auto origin = [&](const char* key) { return c.raw(key).origin(); };
-    auto text = [](double v) {
-        std::string t = std::to_string(v);
-        t.erase(t.find_last_not_of('0') + 1);
-        if (t.back() == '.') t.pop_back();
-        return t;
-    };
-    if (!c.has(P::sram_bank_width.leaf())) {
-        c.accept(P::sram_bank_width.leaf());
-        if (c.has(P::sram_ports.leaf()))
-            throw ConfigError(origin(P::sram_ports.leaf()), c.key_path(P::sram_ports.leaf()),
-                              "needs core.sram_bank_width (the bank model)");
-        c.accept(P::sram_ports.leaf());
-        return;
-    }
-    hw.core.sram_bank_width = read_bytes(c, P::sram_bank_width);
-    hw.core.sram_ports = read_int_or_default(c, P::sram_ports);
-    const double per_bank = static_cast<double>(hw.core.sram_bank_width * hw.core.sram_ports);
-    // `unlimited` (the declared default, which the config hash writes out) means "derived".
-    const double given = hw.core.sram_bytes_per_cycle;
-    if (given > 0 && std::abs(given - per_bank) > 1e-9 * per_bank)
-        throw ConfigError(origin(P::sram_bandwidth.leaf()), c.key_path(P::sram_bandwidth.leaf()),
-                          "is " + text(given) +
-                              " B/cycle per bank, but core.sram_bank_width × core.sram_ports "
-                              "gives " +
-                              text(per_bank) +
-                              " B/cycle; leave core.sram_bandwidth out or set it so");
-    hw.core.sram_bytes_per_cycle = per_bank;
-}
-
 } // namespace
 
 HardwareSpec read_hardware(const ConfigNode& node) {
@@ -117,6 +84,7 @@ HardwareSpec read_hardware(const ConfigNode& node) {
             hw.dram.bytes_per_cycle = read_bandwidth(d, P::dram_bandwidth, hw.clock_hz);
         hw.dram.latency_cycles = read_cycles_or_default(d, P::dram_latency, hw.clock_hz);
         hw.dram.energy_pj_per_bit = read_energy_or_default(d, P::dram_energy);
+        read_dram_channels(d, hw);
         d.finish();
     }
     if (auto ic = r.opt_sub("interconnect")) {

@@ -12,7 +12,8 @@ Scheduler::Scheduler(sc_core::sc_module_name name, Accelerator& accelerator, con
     : sc_module(name), w_(w), hw_(hw), plan_(plan), options_(options), hw_top_(accelerator),
       dram_(accelerator.dram.get()),
       streams_(options.stream_operands ? plan_streams(w, plan, hw.core.sram_bytes) : StreamPlan{}),
-      rec_(w, hw, plan, options_), mem_(plan, hw.cores, hw.core.sram_bytes, rec_), cores_(hw.cores),
+      addr_(w, plan, hw.dram.row_bytes > 0 ? hw.dram.row_bytes : 4096), rec_(w, hw, plan, options_),
+      mem_(plan, hw.cores, hw.core.sram_bytes, rec_), cores_(hw.cores),
       waiting_(plan.tiles.size(), 0), temp_(plan.tiles.size(), 0), pending_(plan.tiles.size(), 0),
       fetch_start_(plan.tiles.size(), 0), sram_blocked_(plan.tiles.size(), 0),
       refetching_(plan.tiles.size(), 0), reserve_(plan.tiles.size(), 0), reserved_(hw.cores, 0),
@@ -201,7 +202,8 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
         reserved_[core] += bytes;
     }
     int64_t dram_bytes = 0, noc_bytes = 0;
-    int noc_src = -1; // the first core it reads from over the interconnect
+    int noc_src = -1;          // the first core it reads from over the interconnect
+    uint64_t dram_address = 0; // of the first chunk read from DRAM (the fetch is one transfer)
     for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
         if (streams_.streams_input(r)) continue;
         const InputRef& ref = plan_.inputs[r];
@@ -218,6 +220,7 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
             if (noc_src < 0) noc_src = s.core;
             noc_bytes += ref.bytes;
         } else {
+            if (dram_bytes == 0) dram_address = addr_.chunk(ref.chunk);
             dram_bytes += ref.bytes;
             if (s.evicted) rec_.refetched(tile, ref.bytes);
         }
@@ -241,7 +244,7 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
     pending_[t] = 1; // released below, so zero-byte fetches complete in order too
     if (dram_bytes > 0) {
         ++pending_[t];
-        hw_top_.dram_path().transfer({dram_bytes, kDramEndpoint, core, 0},
+        hw_top_.dram_path().transfer({dram_bytes, kDramEndpoint, core, dram_address},
                                      [this, t] { fetch_arrived(t); });
     }
     if (noc_bytes > 0) {

@@ -7,6 +7,7 @@
 
 #include "hw/cost/hardware.hpp"
 #include "hw/modules/accelerator.hpp"
+#include "sim/engine/dram_address.hpp"
 #include "sim/engine/memory.hpp"
 #include "sim/engine/recorder.hpp"
 #include "sim/engine/streaming.hpp"
@@ -64,6 +65,7 @@ class Scheduler : public sc_core::sc_module {
     Accelerator& hw_top_;  // the cores, DRAM port and interconnect this scheduler drives
     MeteredBackend* dram_; // the DRAM port (a TransferBackend; its busy cycles are reported)
     StreamPlan streams_;   // operands too large for SRAM, read and written as they are used
+    DramAddressMap addr_;  // where every chunk lives in DRAM (the address of its transfers)
     Recorder rec_;
     MemoryManager mem_;
     std::vector<CoreState> cores_;

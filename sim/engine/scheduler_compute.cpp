@@ -18,13 +18,16 @@ bool Scheduler::start_compute(int core) {
         // them again (the core waits), then pin everything.
         std::vector<int> keep{tile.out_chunk};
         int64_t missing = 0;
+        uint64_t address = 0; // of the first chunk read back (one transfer)
         for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
             if (ref_pinned_[r] != kResidentAtFetch) continue;
             const int c = plan_.inputs[r].chunk;
-            if (mem_.state(c).core == core && mem_.usable(c, tile))
+            if (mem_.state(c).core == core && mem_.usable(c, tile)) {
                 keep.push_back(c);
-            else
-                missing += plan_.inputs[r].bytes;
+                continue;
+            }
+            if (missing == 0) address = addr_.chunk(c);
+            missing += plan_.inputs[r].bytes;
         }
         if (missing > 0) {
             if (!mem_.make_room(core, missing, keep, evict, now, true)) {
@@ -42,7 +45,7 @@ bool Scheduler::start_compute(int core) {
             mem_.alloc_temp(core, missing, now);
             rec_.read_back(tile, missing);
             refetching_[t] = 1;
-            hw_top_.dram_path().transfer({missing, kDramEndpoint, core, 0}, [this, t, core] {
+            hw_top_.dram_path().transfer({missing, kDramEndpoint, core, address}, [this, t, core] {
                 refetching_[t] = 0;
                 kick(core);
             });
@@ -88,16 +91,24 @@ bool Scheduler::start_compute(int core) {
     // The array reads its input slices from SRAM and writes its output there, but for the
     // operands streamed through the DRAM port.
     int64_t sram_in = 0;
-    for (uint32_t r = tile.in_begin; r < tile.in_end; ++r)
-        if (!streams_.streams_input(r)) sram_in += plan_.inputs[r].bytes;
+    uint64_t in_address = 0; // of the first streamed input (the stream is one transfer)
+    bool streamed = false;
+    for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
+        if (!streams_.streams_input(r)) {
+            sram_in += plan_.inputs[r].bytes;
+        } else if (!streamed) {
+            streamed = true;
+            in_address = addr_.chunk(plan_.inputs[r].chunk);
+        }
+    }
     rec_.operands(sram_in,
                   streams_.streams_output(tile.out_chunk) ? 0 : plan_.chunks[tile.out_chunk].bytes);
     hw_top_.cores[core]->compute(cycles, tile.op, [this, core] { part_done(core); });
     if (in > 0)
-        hw_top_.dram_path().transfer({in, kDramEndpoint, core, 0},
+        hw_top_.dram_path().transfer({in, kDramEndpoint, core, in_address},
                                      [this, core] { part_done(core); });
     if (out > 0)
-        hw_top_.dram_path().transfer({out, core, kDramEndpoint, 0},
+        hw_top_.dram_path().transfer({out, core, kDramEndpoint, addr_.chunk(tile.out_chunk)},
                                      [this, core] { part_done(core); });
     return true;
 }
@@ -144,13 +155,13 @@ void Scheduler::write_back(int chunk, bool eviction) {
     if (eviction) {
         // The bytes leave SRAM with the eviction; DRAM holds them from the write's issue on.
         mem_.evicted_to_dram(chunk);
-        hw_top_.dram_path().transfer({bytes, from, kDramEndpoint, 0}, [this, chunk] {
-            rec_.write_arrived(chunk, true, now_cycles());
-        });
+        hw_top_.dram_path().transfer(
+            {bytes, from, kDramEndpoint, addr_.chunk(chunk)},
+            [this, chunk] { rec_.write_arrived(chunk, true, now_cycles()); });
         return;
     }
     mem_.write_started(chunk);
-    hw_top_.dram_path().transfer({bytes, from, kDramEndpoint, 0}, [this, chunk] {
+    hw_top_.dram_path().transfer({bytes, from, kDramEndpoint, addr_.chunk(chunk)}, [this, chunk] {
         mem_.write_done(chunk);
         const uint64_t now = now_cycles();
         rec_.write_arrived(chunk, false, now);
