@@ -23,7 +23,9 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
         GroupEstimate& g = est[t.group];
         const int reader = plan.cache_owner(t);
         ++g.tiles;
-        g.compute_cycles += cost(t).cycles;
+        // The array's cycles: the bank model's stall is what the simulation adds (validate).
+        const TileCost c = cost(t);
+        g.compute_cycles += c.cycles - c.sram_stall;
         int64_t ops = 1;
         for (int64_t e : plan.tile_extents(w, t)) ops *= e;
         g.useful_pe_cycles += static_cast<double>(ops) *

@@ -106,7 +106,7 @@ int run_sweep(SweepSpec spec, const CommandArgs& args, int jobs, const std::stri
     // here, with their file and line, instead of failing each point.
     std::string settings; // the resolved config of the first point (see sweep_settings.hpp)
     for (const auto& p : {points.front(), points.back()}) {
-        const ResolvedExperiment e = load_experiment(spec.experiment, p.overrides, spec.files);
+        const ResolvedExperiment e = load_experiment(spec.experiment, p.overrides, p.files);
         if (const ConfigNode* w = e.tree.find("workload"); w && w->is_sequence())
             throw ConfigError(w->origin(), "workload",
                               "a sweep simulates one workload per point; the experiment lists "

@@ -54,7 +54,7 @@ Running spawn(const SweepSpec& spec, const SweepPoint& p, std::vector<int> close
 #endif
         std::vector<std::string> cells;
         try {
-            cells = run_point(spec.experiment, p.overrides, spec.files);
+            cells = run_point(spec.experiment, p.overrides, p.files);
         } catch (const ScheduleError& e) { // the mapping does not fit: a result, not a failure
             cells = {status_text("infeasible: ", e.what())};
         } catch (const std::exception& e) {
@@ -66,7 +66,7 @@ Running spawn(const SweepSpec& spec, const SweepPoint& p, std::vector<int> close
         std::string& hash = cells[cells.size() - 2];
         if (hash.empty()) {
             try {
-                hash = config_hash(load_experiment(spec.experiment, p.overrides, spec.files).tree);
+                hash = config_hash(load_experiment(spec.experiment, p.overrides, p.files).tree);
             } catch (const std::exception&) {
             }
         }

@@ -115,6 +115,15 @@ SweepSpec read_sweep(const ConfigNode& root, const std::string& path) {
             a.values.push_back(value);
         }
         if (a.values.empty()) axes.fail(key, "expected at least one value");
+        if (key == "hardware" || key == "mapping") {
+            for (const ConfigNode& v : a.values) {
+                if (!v.is_scalar() || v.value().empty())
+                    throw ConfigError(v.origin(), "axes." + key,
+                                      "expected a file name (a " + key +
+                                          " file, relative to the sweep spec)");
+                a.files.push_back((base / v.value()).lexically_normal().string());
+            }
+        }
         s.axes.push_back(a);
     }
     if (s.axes.empty()) r.fail("axes", "expected at least one axis");
@@ -223,6 +232,7 @@ SweepPoint point_at(const SweepSpec& spec, size_t p) {
     SweepPoint pt;
     pt.index = p;
     pt.overrides = spec.fixed;
+    pt.files = spec.files;
     size_t rest = p;
     for (size_t a = n_axes; a-- > 0;) { // first axis outermost
         const size_t n = spec.axes[a].values.size();
@@ -232,7 +242,13 @@ SweepPoint point_at(const SweepSpec& spec, size_t p) {
     for (size_t a = 0; a < n_axes; ++a) {
         const std::string text = value_text(spec.axes[a].values[idx[a]]);
         pt.values.push_back(text);
-        pt.overrides.push_back({spec.axes[a].key, text, spec.axes[a].values[idx[a]].origin()});
+        const SweepAxis& axis = spec.axes[a];
+        if (axis.files.empty())
+            pt.overrides.push_back({axis.key, text, axis.values[idx[a]].origin()});
+        else if (axis.key == "hardware")
+            pt.files.hardware = axis.files[idx[a]];
+        else
+            pt.files.mapping = axis.files[idx[a]];
     }
     return pt;
 }

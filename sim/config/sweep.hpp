@@ -33,6 +33,9 @@ namespace fusesim {
 struct SweepAxis {
     std::string key;
     std::vector<ConfigNode> values;
+    // Axis `hardware` or `mapping`: its values are files (relative to the spec's folder) that
+    // take the place of the experiment's section, as --hardware and --mapping do; resolved here.
+    std::vector<std::string> files;
 };
 
 struct PlotSpec {
@@ -74,6 +77,7 @@ struct SweepPoint {
     size_t index = 0;
     std::vector<std::string> values; // one text per axis, as written in results.csv
     std::vector<Override> overrides; // fixed, then the axes
+    SectionFiles files;              // the command line's, or a file axis' for this point
 };
 
 SweepSpec read_sweep(const std::string& path);
