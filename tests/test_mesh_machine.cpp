@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 
 using namespace fusesim;
@@ -53,6 +54,23 @@ TEST_CASE("MARCA on a 4x8 mesh reports every module and its traffic adds up", "[
     const std::string vcd = read_file(d.file("trace.vcd"));
     CHECK_THAT(vcd, Catch::Contains("$scope module link_0_1 $end\n$var wire 64 "));
     CHECK_THAT(vcd, Catch::Contains("$scope module channel7 $end\n"));
+    // timeline.json has a track per DRAM channel and NoC link (process 3), each with the
+    // intervals it carried data; their busy time is the module's busy cycles (no gaps merged on
+    // a run this short: fewer than BusyTrack::kMax intervals).
+    const json t = json::parse(read_file(d.file("timeline.json")));
+    std::map<int, std::string> track;
+    std::map<int, double> busy_us;
+    for (const auto& e : t["traceEvents"]) {
+        if (e["pid"] != 3) continue;
+        if (e["name"] == "thread_name") track[e["tid"].get<int>()] = e["args"]["name"];
+        if (e["ph"] == "X") busy_us[e["tid"].get<int>()] += e["dur"].get<double>();
+    }
+    CHECK(track.size() == 8 + 104);
+    CHECK(track[0] == "accelerator.dram.channel0");
+    CHECK(track[8] == "accelerator.noc.link_0_1");
+    for (const auto& m : j["modules"])
+        if (m["module"] == "accelerator.noc.link_0_1") // 1 GHz: 1 µs = 1000 cycles
+            CHECK(busy_us[8] * 1000 == Approx(m["busy_cycles"].get<double>()).epsilon(1e-9));
 }
 
 TEST_CASE("validate on the mesh splits the gap into causes that add up", "[mesh][validate]") {

@@ -60,6 +60,7 @@ void DramChannel::access(uint64_t local, int64_t bytes, Done done) {
 }
 
 void DramChannel::changed_in_flight(int64_t delta) {
+    track_.set(in_flight_bytes_ > 0, now_cycles());
     if (vcd_) vcd_->set(vcd_id_, static_cast<uint64_t>(in_flight_bytes_), now_cycles());
     if (on_in_flight) on_in_flight(delta);
 }

@@ -50,6 +50,7 @@ class DramChannel : public sc_core::sc_module, public StatsSource {
     // (parts served), stall cycles (busy cycles shared by more than one part).
     const ModuleStats& stats() const override { return stats_; }
     const RowStats& rows() const { return rows_; }
+    const BusyTrack* busy_track() const override { return &track_; }
     Counters counters() const override {
         return {{"row_hits", rows_.hits}, {"row_misses", rows_.misses}};
     }
@@ -87,6 +88,7 @@ class DramChannel : public sc_core::sc_module, public StatsSource {
     ModuleStats stats_;
     RowStats rows_;
     int64_t in_flight_bytes_ = 0;
+    BusyTrack track_;
     sc_core::sc_event wake_;
     VcdWriter* vcd_ = nullptr;
     int vcd_id_ = -1;

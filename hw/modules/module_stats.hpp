@@ -3,6 +3,8 @@
 // them gathers them from the module tree instead of counting on the module's behalf.
 #pragma once
 
+#include "hw/modules/busy_track.hpp"
+
 #include <systemc>
 
 #include <cstdint>
@@ -28,12 +30,16 @@ class StatsSource {
     // channel's row-buffer hits): reported beside the common ones.
     using Counters = std::vector<std::pair<std::string, uint64_t>>;
     virtual Counters counters() const { return {}; }
+    // Its busy intervals, for a track in timeline.json (links and DRAM channels), or none.
+    virtual const BusyTrack* busy_track() const { return nullptr; }
 };
 
 struct NamedStats {
     std::string module; // hierarchical SystemC name: accelerator.dram
     ModuleStats stats;
     StatsSource::Counters counters;
+    std::vector<BusyTrack::Interval> busy; // busy_track()'s intervals
+    uint64_t busy_merge_gap = 0;
 };
 
 // The statistics of `root` and of every module below it, depth first in creation order (the

@@ -139,6 +139,7 @@ void Noc::wake_now() {
 }
 
 void Noc::set_in_flight(NocLink& l, uint64_t now) {
+    l.track_.set(l.in_flight_ > 0, now);
     if (l.vcd_) l.vcd_->set(l.vcd_id_, l.in_flight_, now);
 }
 

@@ -43,12 +43,14 @@ class NocLink : public sc_core::sc_module, public StatsSource {
   public:
     NocLink(sc_core::sc_module_name name, int from, int to) : sc_module(name), from(from), to(to) {}
     const ModuleStats& stats() const override { return stats_; }
+    const BusyTrack* busy_track() const override { return &track_; }
     const int from, to;
     uint64_t bytes_in_flight() const { return in_flight_; }
 
   private:
     friend class Noc;
     ModuleStats stats_;
+    BusyTrack track_;
     std::vector<int> flows_; // slots of the flows on it
     uint64_t in_flight_ = 0; // wire bytes of the flows on it
     double spare_ = 0;       // water-filling: capacity not yet given

@@ -46,7 +46,7 @@ TimingResult Scheduler::result() const {
     }
     for (const NamedStats& m : hw_top_.stats())
         r.modules.push_back({m.module, m.stats.bytes, m.stats.busy_cycles, m.stats.transfers,
-                             m.stats.stall_cycles, m.counters});
+                             m.stats.stall_cycles, m.counters, m.busy, m.busy_merge_gap});
     r.kernel_events = wakeups_;
     return r;
 }

@@ -92,6 +92,10 @@ struct ModuleRecord {
     std::string module; // accelerator.core3, accelerator.dram, ...
     uint64_t bytes = 0, busy_cycles = 0, transfers = 0, stall_cycles = 0;
     std::vector<std::pair<std::string, uint64_t>> counters;
+    // Links and DRAM channels: when they carried data ([start, end) cycles; idle gaps up to
+    // busy_merge_gap merged, see hw/modules/busy_track.hpp), for their timeline tracks.
+    std::vector<std::pair<uint64_t, uint64_t>> busy;
+    uint64_t busy_merge_gap = 0;
 };
 
 struct TimingResult {

@@ -96,6 +96,23 @@ std::string timeline_json(const RunContext& c, size_t max_counters) {
                  "\",\"ph\":\"C\",\"pid\":1,\"ts\":" + ts(x.cycle) +
                  ",\"args\":{\"bytes\":" + std::to_string(x.bytes) + "}}";
         });
+    // A track per NoC link and DRAM channel: when it carried data (process 3).
+    int track = 0;
+    for (const ModuleRecord& m : c.result.modules) {
+        if (m.busy.empty()) continue;
+        if (track == 0)
+            s += ",\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":3,\"args\":{\"name\":"
+                 "\"links and DRAM channels\"}}";
+        s +=
+            ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":3,\"tid\":" + std::to_string(track) +
+            ",\"args\":{\"name\":\"" + m.module + "\"}}";
+        for (const auto& [from, to] : m.busy)
+            s += ",\n{\"name\":\"busy\",\"cat\":\"transfer\",\"ph\":\"X\",\"pid\":3,\"tid\":" +
+                 std::to_string(track) + ",\"ts\":" + ts(from) + ",\"dur\":" + dur(from, to) +
+                 ",\"args\":{\"merged_gaps_up_to_cycles\":" + std::to_string(m.busy_merge_gap) +
+                 "}}";
+        ++track;
+    }
     for (const auto& l : c.result.lifetimes) // a track of SRAM lifetimes (simulation.lifetimes)
         s += ",\n{\"name\":\"" + l.tensor +
              "\",\"cat\":\"sram\",\"ph\":\"X\",\"pid\":2,\"tid\":" + std::to_string(l.core) +
