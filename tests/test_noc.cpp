@@ -102,6 +102,7 @@ Figures drive(const HardwareSpec& hw, const std::vector<Send>& sends, bool vcd =
             out[m + ".stalls"] = std::to_string(s.stats.stall_cycles);
         }
         out["modules"] = std::to_string(d.acc.stats().size());
+        out["dram_byte_hops"] = std::to_string(d.acc.dram_network_byte_hops());
         out["dram_path_is_dram"] = std::to_string(&d.acc.dram_path() == d.acc.dram.get());
         if (vcd) {
             w->finish(now_cycles());
@@ -250,6 +251,8 @@ TEST_CASE("DRAM traffic crosses the mesh from its channel's attach router", "[no
     CHECK(num(r, "noc.link_2_0.bytes") == 500);
     CHECK(num(r, "noc.link_0_2.bytes") == 0);
     CHECK(num(r, "dram.bytes") == 1500);
+    // Their interconnect energy counts 1000 B × 2 hops + 500 B × 2 hops.
+    CHECK(num(r, "dram_byte_hops") == 3000);
     // Two channels interleaved by 4096 B, channel 0 on router 0, channel 1 on router 3: 8192 B
     // from address 0 to core 1 are 4096 B from router 0 (link_0_1) and 4096 B from router 3
     // (link_3_1), in parallel: ⌈4096 / 10⌉ = 410 + 3 + 5 + 10 = 428 (DRAM part 82).
@@ -261,6 +264,7 @@ TEST_CASE("DRAM traffic crosses the mesh from its channel's attach router", "[no
     CHECK(num(s, "done0") == 428);
     CHECK(num(s, "noc.link_0_1.bytes") == 4096);
     CHECK(num(s, "noc.link_3_1.bytes") == 4096);
+    CHECK(num(s, "dram_byte_hops") == 4096 + 4096); // one hop from each attach router
     // A slow DRAM (10 B/cycle): the DRAM part is the slower stage, 8192 / 10 → 820.
     hw.dram.bytes_per_cycle = 10;
     CHECK(num(drive(hw, {{{8192, kDramEndpoint, 1, 0}, true, 0}}), "done0") == 820);

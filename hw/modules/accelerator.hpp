@@ -39,6 +39,9 @@ class Accelerator : public sc_core::sc_module {
     // VCD signals: per core busy, operator, SRAM bytes; DRAM bytes in flight; per NoC link bytes.
     void trace(VcdWriter& vcd);
 
+    // Bytes × hops of DRAM traffic on the network (0 unless DRAM attaches to routers).
+    int64_t dram_network_byte_hops() const { return dram_noc_ ? dram_noc_->byte_hops() : 0; }
+
   private:
     std::unique_ptr<NocDramPath> dram_noc_;
 };

@@ -14,10 +14,14 @@ namespace fusesim {
 class NocDramPath : public TransferBackend {
   public:
     NocDramPath(const HardwareSpec& hw, TransferBackend& dram, Noc& noc)
-        : dram_spec_(hw.dram), dram_(dram), noc_(noc) {}
+        : hw_(hw), dram_spec_(hw.dram), dram_(dram), noc_(noc) {}
     void transfer(const Transfer& t, Done done) override;
+    // Bytes × hops the DRAM traffic crossed on the network (for the interconnect's energy).
+    int64_t byte_hops() const { return byte_hops_; }
 
   private:
+    HardwareSpec hw_;
+    int64_t byte_hops_ = 0;
     DramSpec dram_spec_;
     TransferBackend& dram_;
     Noc& noc_;

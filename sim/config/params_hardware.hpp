@@ -79,7 +79,8 @@ inline constexpr Param ic_latency = optional("interconnect.latency", T::Duration
                                              "0", 0, "added to every transfer between cores");
 inline constexpr Param ic_energy =
     optional("interconnect.energy_per_byte", T::Energy, 0, 1e6, "0.8 pJ", 0.8,
-             "per byte and hop moved between cores (bus and p2p: one hop)");
+             "per byte and hop moved on the interconnect: between cores (bus and p2p: one hop), "
+             "and on a mesh or ring DRAM traffic too");
 inline constexpr Param ic_rows =
     optional("interconnect.rows", T::Integer, 1, 4096, "", 0,
              "`mesh` only (required there): rows of routers; rows × cols = `cores`, core *i* at "

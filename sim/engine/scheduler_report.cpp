@@ -47,6 +47,8 @@ TimingResult Scheduler::result() const {
     for (const NamedStats& m : hw_top_.stats())
         r.modules.push_back({m.module, m.stats.bytes, m.stats.busy_cycles, m.stats.transfers,
                              m.stats.stall_cycles, m.counters, m.busy, m.busy_merge_gap});
+    // DRAM traffic that crossed a mesh or ring counts for the interconnect's energy too.
+    r.noc_byte_hops += hw_top_.dram_network_byte_hops();
     r.kernel_events = wakeups_;
     return r;
 }
