@@ -165,19 +165,20 @@ TEST_CASE("hybrid: a simulated hybrid's DRAM bytes and cycles are its layers' su
         run_workload(dir, "m", "name: m\nmodel: mamba1\nlayers: 1\n" + sizes + kMamba, "one");
     const Figures attention = run_workload(
         dir, "a", "name: a\nmodel: opt\nlayers: 1\nheads: 4\nffn: 128\n" + sizes, "one");
-    const std::string hybrid = "name: h\nmodel: hybrid\nlayers: 4\npattern: [mamba, attention]\n"
-                               "heads: 4\nffn: 128\n" +
+    // Two Mamba layers in the period: each has its own token recurrence (its own group).
+    const std::string hybrid = "name: h\nmodel: hybrid\nlayers: 6\n"
+                               "pattern: [mamba, mamba, attention]\nheads: 4\nffn: 128\n" +
                                sizes + kMamba;
     const Figures one = run_workload(dir, "h1", hybrid, "one");
-    // Reports scale to the model: 2 periods of [mamba, attention].
+    // Reports scale to the model: 2 periods of [mamba, mamba, attention].
     CHECK(one.layers == 2);
-    CHECK(one.read == 2 * (mamba.read + attention.read));    // 2 × (808448 + 361728)
-    CHECK(one.write == 2 * (mamba.write + attention.write)); // 2 × (567040 + 164608)
-    CHECK(one.read == 2340352);
-    CHECK(one.cycles == Approx(2 * (mamba.cycles + attention.cycles)).epsilon(0.01));
+    CHECK(one.read == 2 * (2 * mamba.read + attention.read));    // 2 × (2 × 808448 + 361728)
+    CHECK(one.write == 2 * (2 * mamba.write + attention.write)); // 2 × (2 × 567040 + 164608)
+    CHECK(one.read == 3957248);
+    CHECK(one.cycles == Approx(2 * (2 * mamba.cycles + attention.cycles)).epsilon(0.01));
     // `all` chains the two periods: the same bytes (the period boundary is a layer boundary like
     // any other), and no slower than one period scaled ×2; overlap at the boundary is at most a
-    // few tiles of 7852 cycles: within 2 %.
+    // few tiles of a period's ~13400 cycles: within 2 %.
     const Figures all = run_workload(dir, "h2", hybrid, "all");
     CHECK(all.read == one.read);
     CHECK(all.write == one.write);
