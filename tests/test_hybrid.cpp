@@ -200,6 +200,10 @@ TEST_CASE("hybrid: fused Mamba layers beat unfused, fusion auto runs", "[hybrid]
     // attention layer is unfused in both: fuse-all saves exactly 524288 + 194560 = 718848 B.
     CHECK(unfused.read + unfused.write - (fused.read + fused.write) == 718848);
     CHECK(fused.cycles < unfused.cycles);
+    // The report says what its layers are: periods of the pattern.
+    CHECK_THAT(read_file(dir.file("u-out/report.json")),
+               Contains("a layer of this run is one period of the pattern (2 layers: 1 Mamba, 1 "
+                        "attention)"));
     const Figures best = run_workload(dir, "auto", hybrid, "one", "auto");
     CHECK(best.cycles <= unfused.cycles);
     CHECK_THAT(read_file(dir.file("auto-out/report.json")), Contains("auto chose"));

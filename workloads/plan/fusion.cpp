@@ -77,9 +77,9 @@ FusionChoice apply_fusion_preset(const std::string& name, const Workload& w, Map
                                  int64_t sram_bytes) {
     FusionChoice c;
     c.preset = name;
+    if (w.model == "hybrid") return apply_hybrid_preset(name, w, m, sram_bytes);
     if (name == "unfused") return c; // any workload
     if (w.model == "mamba2") return apply_ssd_preset(name, w, m, sram_bytes);
-    if (w.model == "hybrid") return apply_hybrid_preset(name, w, m, sram_bytes);
     const auto groups = preset_groups(name);
     for (const auto& g : join({kA, kB, kSsm}))
         if (w.op_index(g) < 0)

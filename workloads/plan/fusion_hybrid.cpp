@@ -10,10 +10,12 @@ namespace fusesim {
 
 namespace {
 
-// The prefixes of the period's Mamba layers (those with a state update).
-std::vector<std::string> mamba_prefixes(const Workload& w) {
+// The prefixes of the period's Mamba layers (those with a state update); `layers`: the
+// period's length.
+std::vector<std::string> mamba_prefixes(const Workload& w, size_t* layers = nullptr) {
     std::vector<std::string> out;
     for (size_t i = 0;; ++i) {
+        if (layers) *layers = i;
         const std::string p = hybrid_prefix(i);
         bool any = false, mamba = false;
         for (const Operator& op : w.ops) {
@@ -35,7 +37,19 @@ std::vector<std::string> hybrid_presets_for(const Workload& w) {
 
 FusionChoice apply_hybrid_preset(const std::string& name, const Workload& w, MappingSpec& m,
                                  int64_t sram_bytes) {
-    const auto prefixes = mamba_prefixes(w);
+    size_t period = 0;
+    const auto prefixes = mamba_prefixes(w, &period);
+    // What a "layer" of the run is: reports count periods.
+    const std::string unit = "a layer of this run is one period of the pattern (" +
+                             std::to_string(period) +
+                             " layers: " + std::to_string(prefixes.size()) + " Mamba, " +
+                             std::to_string(period - prefixes.size()) + " attention)";
+    if (name == "unfused") {
+        FusionChoice c;
+        c.preset = name;
+        c.note = unit;
+        return c;
+    }
     if (prefixes.empty())
         throw std::invalid_argument("fusion preset '" + name +
                                     "' applies to Mamba layers; this hybrid's pattern has none");
@@ -51,7 +65,7 @@ FusionChoice apply_hybrid_preset(const std::string& name, const Workload& w, Map
     }
     if (!c.note.empty()) c.note += "; ";
     c.note += "applied to each of the " + std::to_string(prefixes.size()) +
-              " Mamba layers of the pattern; attention layers unfused";
+              " Mamba layers of the pattern; attention layers unfused; " + unit;
     return c;
 }
 
