@@ -20,6 +20,7 @@ namespace {
 const Precision kFp32{"fp32", 4};
 constexpr LayerKind M = LayerKind::Mamba;
 constexpr LayerKind A = LayerKind::Attention;
+constexpr LayerKind M2 = LayerKind::Mamba2;
 
 // The small hybrid of the tests: d_model 64, Mamba D = 128, N = 4, R = 4, K = 4; attention 4
 // heads of 16, FFN 128.
@@ -34,6 +35,13 @@ HybridParams small(std::vector<LayerKind> pattern, int64_t layers) {
     p.attention.heads = 4;
     p.attention.head_dim = 16;
     p.attention.ffn = 128;
+    // Mamba-2: D = 128 in 8 heads of P = 16, N = 4, one group, chunks of 8 tokens.
+    p.mamba2.d_model = 64;
+    p.mamba2.d_inner = 128;
+    p.mamba2.d_state = 4;
+    p.mamba2.head_dim = 16;
+    p.mamba2.n_groups = 1;
+    p.mamba2.chunk_size = 8;
     p.pattern = std::move(pattern);
     p.layers = layers;
     return p;
@@ -202,8 +210,8 @@ TEST_CASE("hybrid: fused Mamba layers beat unfused, fusion auto runs", "[hybrid]
     CHECK(fused.cycles < unfused.cycles);
     // The report says what its layers are: periods of the pattern.
     CHECK_THAT(read_file(dir.file("u-out/report.json")),
-               Contains("a layer of this run is one period of the pattern (2 layers: 1 Mamba, 1 "
-                        "attention)"));
+               Contains("a layer of this run is one period of the pattern (2 layers: 1 Mamba-1, 0 "
+                        "Mamba-2, 1 attention)"));
     const Figures best = run_workload(dir, "auto", hybrid, "one", "auto");
     CHECK(best.cycles <= unfused.cycles);
     CHECK_THAT(read_file(dir.file("auto-out/report.json")), Contains("auto chose"));
@@ -276,4 +284,47 @@ TEST_CASE("hybrid: the Jamba-style prefill experiment, fused and unfused", "[hyb
     CHECK(json_number(all, "simulated_layers", "simulated_layers") == 4);
     CHECK(json_number(all, "latency", "cycles") == Approx(fused_cycles).epsilon(0.001));
     CHECK(json_number(all, "dram", "read_bytes") == json_number(fused, "dram", "read_bytes"));
+}
+
+TEST_CASE("hybrid: Mamba-2 layers take the SSD presets, their bytes add up", "[hybrid][cli]") {
+    // [mamba2, attention, mamba]: fuse-all is the SSD's 19 operators in one group for l0 and the
+    // Mamba-1 state update's 7 for l2; the attention layer l1 unfused.
+    const HybridParams p = small({M2, A, M}, 3);
+    const Workload w = build_hybrid(p, Stage::Prefill, 1, 32, kFp32);
+    CHECK(hybrid_counts(p) == std::make_pair<int64_t, int64_t>(2, 1));
+    CHECK(fusion_presets_for(w) == fusion_preset_names());
+    MappingSpec m;
+    apply_fusion_preset("fuse-all", w, m, 24 << 20);
+    REQUIRE(m.groups.size() == 2);
+    CHECK(m.groups[0].ops.size() == 19);
+    for (const auto& op : m.groups[0].ops) CHECK(op.rfind("l0_ssd_", 0) == 0);
+    CHECK(m.groups[1].ops.size() == 7);
+    CHECK(m.groups[1].ops.front() == "l2_mul_delta_A");
+    // Without Mamba-1 layers only the presets a Mamba-2 block takes remain.
+    const Workload ssd = build_hybrid(small({M2, A}, 2), Stage::Prefill, 1, 32, kFp32);
+    CHECK(fusion_presets_for(ssd) == std::vector<std::string>{"unfused", "fuse-all", "mem-aware"});
+    MappingSpec as;
+    CHECK_THROWS_WITH(apply_fusion_preset("as", ssd, as, 24 << 20), Contains("none that takes it"));
+
+    // Unfused, the period's DRAM bytes are exactly the Mamba-2 layer's plus the attention
+    // layer's (the same argument as for Mamba-1 above).
+    TempDir dir("hybrid-ssd");
+    const std::string sizes = std::string(kSizes) + "d_state: 4\n";
+    const Figures mamba2 = run_workload(
+        dir, "s", "name: s\nmodel: mamba2\nlayers: 1\nhead_dim: 16\nchunk_size: 8\n" + sizes,
+        "one");
+    const Figures attention = run_workload(
+        dir, "a", "name: a\nmodel: opt\nlayers: 1\nheads: 4\nffn: 128\n" + std::string(kSizes),
+        "one");
+    const std::string hybrid = "name: h\nmodel: hybrid\nlayers: 2\npattern: [mamba2, attention]\n"
+                               "heads: 4\nffn: 128\nssd_head_dim: 16\nchunk_size: 8\n" +
+                               sizes;
+    const Figures one = run_workload(dir, "h", hybrid, "one");
+    CHECK(one.read == mamba2.read + attention.read);
+    CHECK(one.write == mamba2.write + attention.write);
+    CHECK(one.cycles == Approx(mamba2.cycles + attention.cycles).epsilon(0.01));
+    // The SSD fused keeps its intermediates on chip: fewer bytes, fewer cycles.
+    const Figures fused = run_workload(dir, "hf", hybrid, "one", "fuse-all");
+    CHECK(fused.read + fused.write < one.read + one.write);
+    CHECK(fused.cycles < one.cycles);
 }

@@ -7,7 +7,15 @@
 namespace fusesim {
 
 const char* to_string(LayerKind kind) {
-    return kind == LayerKind::Mamba ? "mamba" : "attention";
+    switch (kind) {
+    case LayerKind::Mamba:
+        return "mamba";
+    case LayerKind::Mamba2:
+        return "mamba2";
+    case LayerKind::Attention:
+        break;
+    }
+    return "attention";
 }
 
 std::vector<LayerKind> hybrid_sequence(const HybridParams& p) {
@@ -20,7 +28,7 @@ std::vector<LayerKind> hybrid_sequence(const HybridParams& p) {
 
 std::pair<int64_t, int64_t> hybrid_counts(const HybridParams& p) {
     std::pair<int64_t, int64_t> c{0, 0};
-    for (LayerKind k : hybrid_sequence(p)) ++(k == LayerKind::Mamba ? c.first : c.second);
+    for (LayerKind k : hybrid_sequence(p)) ++(k == LayerKind::Attention ? c.second : c.first);
     return c;
 }
 
@@ -74,14 +82,19 @@ Workload build_hybrid(const HybridParams& p, Stage stage, int64_t batch, int64_t
     const int64_t periods = p.layers / static_cast<int64_t>(p.pattern.size());
     Workload w = model_parts::start("hybrid", stage, batch, seq_len, precision, periods);
     // Each kind's layer is built once; every layer of that kind is a renamed copy of it.
-    Workload mamba, attention;
+    Workload parts[3];
     int chained = -1, first_input = -1;
     for (size_t i = 0; i < p.pattern.size(); ++i) {
-        const bool is_mamba = p.pattern[i] == LayerKind::Mamba;
-        Workload& part = is_mamba ? mamba : attention;
-        if (part.ops.empty())
-            part = is_mamba ? build_mamba1(p.mamba, stage, batch, seq_len, precision)
-                            : build_opt(p.attention, stage, batch, seq_len, precision);
+        const LayerKind kind = p.pattern[i];
+        Workload& part = parts[static_cast<int>(kind)];
+        if (part.ops.empty()) {
+            if (kind == LayerKind::Mamba)
+                part = build_mamba1(p.mamba, stage, batch, seq_len, precision);
+            else if (kind == LayerKind::Mamba2)
+                part = build_mamba2(p.mamba2, stage, batch, seq_len, precision);
+            else
+                part = build_opt(p.attention, stage, batch, seq_len, precision);
+        }
         const size_t before = w.tensors.size();
         chained = append_layer(w, part, hybrid_prefix(i), chained);
         if (i == 0) first_input = static_cast<int>(before) + part.layer_input;
@@ -100,10 +113,12 @@ constexpr double kMaxDim = model_parts::kMaxDim;
 // The keys of `model: hybrid`, in the order the reference lists them.
 using model_parts::d_model;
 constexpr Param pattern =
-    other("pattern", "list of `mamba` \\| `attention`", nullptr,
+    other("pattern", "list of `mamba` \\| `mamba2` \\| `attention`", nullptr,
           "one period of the layer sequence, repeated to `layers` (a whole number of periods): "
-          "`mamba` a Mamba-1 block, `attention` a transformer layer (attention + FFN)");
-constexpr Param d_state = required("d_state", T::Integer, 1, kMaxDim, "Mamba state size N");
+          "`mamba` a Mamba-1 block, `mamba2` a Mamba-2 block, `attention` a transformer layer "
+          "(attention + FFN)");
+constexpr Param d_state =
+    required("d_state", T::Integer, 1, kMaxDim, "Mamba state size N (both kinds)");
 constexpr Param expand =
     optional("expand", T::Integer, 1, 64, "2", 2, "Mamba inner width ÷ `d_model`");
 constexpr Param d_inner =
@@ -112,6 +127,12 @@ constexpr Param d_conv =
     optional("d_conv", T::Integer, 1, 1024, "4", 4, "width of the Mamba causal convolution");
 constexpr Param dt_rank =
     optional("dt_rank", T::Integer, 1, kMaxDim, "ceil(`d_model` / 16)", 0, "rank R of Δ");
+constexpr Param ssd_head_dim = optional("ssd_head_dim", T::Integer, 1, kMaxDim, "64", 64,
+                                        "Mamba-2 head width P (must divide D)");
+constexpr Param n_groups = optional("n_groups", T::Integer, 1, kMaxDim, "1", 1,
+                                    "Mamba-2 groups G sharing B and C (must divide D ÷ P)");
+constexpr Param chunk_size =
+    optional("chunk_size", T::Integer, 1, kMaxDim, "256", 256, "Mamba-2 SSD chunk length Q");
 constexpr Param heads = required("heads", T::Integer, 1, kMaxDim, "attention heads");
 constexpr Param head_dim = optional("head_dim", T::Integer, 1, kMaxDim, "`d_model` ÷ `heads`", 0,
                                     "`heads` × `head_dim` must equal `d_model`");
@@ -127,11 +148,14 @@ LayerBuilder read_hybrid(ModelKeys& keys, int64_t layers) {
     for (size_t i = 0; i < kinds.size(); ++i) {
         if (kinds[i] == "mamba")
             p.pattern.push_back(LayerKind::Mamba);
+        else if (kinds[i] == "mamba2")
+            p.pattern.push_back(LayerKind::Mamba2);
         else if (kinds[i] == "attention")
             p.pattern.push_back(LayerKind::Attention);
         else
             keys.fail_item(pattern, i,
-                           "unknown layer kind '" + kinds[i] + "' (expected mamba or attention)");
+                           "unknown layer kind '" + kinds[i] +
+                               "' (expected mamba, mamba2 or attention)");
     }
     if (layers % static_cast<int64_t>(p.pattern.size()) != 0)
         keys.fail(pattern, "layers (" + std::to_string(layers) +
@@ -143,6 +167,23 @@ LayerBuilder read_hybrid(ModelKeys& keys, int64_t layers) {
     p.mamba.d_inner = keys.opt_integer(d_inner).value_or(x * m);
     p.mamba.d_conv = keys.integer_or_default(d_conv);
     p.mamba.dt_rank = keys.opt_integer(dt_rank).value_or((m + 15) / 16);
+    p.mamba2.d_model = m;
+    p.mamba2.d_state = p.mamba.d_state;
+    p.mamba2.d_inner = p.mamba.d_inner;
+    p.mamba2.d_conv = p.mamba.d_conv;
+    p.mamba2.head_dim = keys.integer_or_default(ssd_head_dim);
+    p.mamba2.n_groups = keys.integer_or_default(n_groups);
+    p.mamba2.chunk_size = keys.integer_or_default(chunk_size);
+    bool ssd = false;
+    for (LayerKind k : p.pattern) ssd = ssd || k == LayerKind::Mamba2;
+    if (ssd && p.mamba2.d_inner % p.mamba2.head_dim != 0)
+        keys.fail(ssd_head_dim, "ssd_head_dim (" + std::to_string(p.mamba2.head_dim) +
+                                    ") must divide d_inner (" + std::to_string(p.mamba2.d_inner) +
+                                    ")");
+    if (ssd && p.mamba2.heads() % p.mamba2.n_groups != 0)
+        keys.fail(n_groups, "n_groups (" + std::to_string(p.mamba2.n_groups) +
+                                ") must divide the Mamba-2 heads (" +
+                                std::to_string(p.mamba2.heads()) + " = d_inner ÷ ssd_head_dim)");
     p.attention.d_model = m;
     p.attention.heads = keys.integer(heads);
     p.attention.head_dim = keys.opt_integer(head_dim).value_or(m / p.attention.heads);
@@ -160,8 +201,8 @@ LayerBuilder read_hybrid(ModelKeys& keys, int64_t layers) {
 
 ModelDef hybrid_model() {
     return {"hybrid",
-            {&d_model, &pattern, &d_state, &expand, &d_inner, &d_conv, &dt_rank, &heads, &head_dim,
-             &ffn},
+            {&d_model, &pattern, &d_state, &expand, &d_inner, &d_conv, &dt_rank, &ssd_head_dim,
+             &n_groups, &chunk_size, &heads, &head_dim, &ffn},
             read_hybrid};
 }
 
