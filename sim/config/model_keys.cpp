@@ -66,6 +66,36 @@ void SectionKeys::fail_entry(const Param& p, const std::string& entry, const std
                       message);
 }
 
+std::vector<std::string> SectionKeys::items(const Param& p) {
+    std::vector<std::string> out;
+    const ConfigNode* n = r_.opt_raw(p.leaf());
+    if (!n || n->is_null()) return out;
+    if (!n->is_sequence())
+        throw ConfigError(n->origin(), r_.key_path(p.leaf()),
+                          std::string("expected a list (") + p.type_doc + ")");
+    if (n->items().size() > kMaxEntries)
+        throw ConfigError(n->origin(), r_.key_path(p.leaf()),
+                          "more than " + std::to_string(kMaxEntries) + " items");
+    for (size_t i = 0; i < n->items().size(); ++i) {
+        const ConfigNode& v = n->items()[i];
+        if (!v.is_scalar())
+            throw ConfigError(v.origin(), r_.key_path(p.leaf()) + "[" + std::to_string(i) + "]",
+                              "expected a single value, got a structure");
+        out.push_back(v.value());
+    }
+    return out;
+}
+
+void SectionKeys::fail_item(const Param& p, size_t index, const std::string& message) {
+    const ConfigNode* n = r_.node().find(p.leaf());
+    const ConfigNode* e =
+        n && n->is_sequence() && index < n->items().size() ? &n->items()[index] : nullptr;
+    throw ConfigError(e   ? e->origin()
+                      : n ? n->origin()
+                          : r_.node().origin(),
+                      r_.key_path(p.leaf()) + "[" + std::to_string(index) + "]", message);
+}
+
 int64_t SectionKeys::remember(const Param& p, int64_t value) {
     if (const ConfigNode* n = r_.node().find(p.leaf()); n && !n->is_null())
         s_.size_keys.push_back({r_.key_path(p.leaf()), value, n->origin()});

@@ -25,6 +25,8 @@ class SectionKeys : public ModelKeys {
     std::vector<std::pair<std::string, std::string>> entries(const Param& p) override;
     [[noreturn]] void fail_entry(const Param& p, const std::string& entry,
                                  const std::string& message) override;
+    std::vector<std::string> items(const Param& p) override;
+    [[noreturn]] void fail_item(const Param& p, size_t index, const std::string& message) override;
 
   private:
     Reader& r_;

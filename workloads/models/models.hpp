@@ -3,6 +3,7 @@
 #pragma once
 
 #include "workloads/models/custom.hpp"
+#include "workloads/models/hybrid.hpp"
 #include "workloads/models/mamba1.hpp"
 #include "workloads/models/mamba2.hpp"
 #include "workloads/models/opt.hpp"

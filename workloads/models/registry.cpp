@@ -12,16 +12,27 @@ ModelDef mamba1_model(); // mamba1.cpp
 ModelDef mamba2_model(); // mamba2.cpp
 ModelDef opt_model();    // opt.cpp
 ModelDef onnx_model();   // onnx.cpp
+ModelDef hybrid_model(); // hybrid.cpp
 
 namespace {
 
 std::vector<ModelDef>& models() {
-    static std::vector<ModelDef> all = {mamba1_model(), mamba2_model(), opt_model(),
-                                        onnx_model()};
+    static std::vector<ModelDef> all = {mamba1_model(), mamba2_model(), opt_model(), onnx_model(),
+                                        hybrid_model()};
     return all;
 }
 
 } // namespace
+
+std::vector<std::string> ModelKeys::items(const Param& p) {
+    fail(p, "this reader takes no lists");
+    throw std::logic_error("ModelKeys::fail returned");
+}
+
+void ModelKeys::fail_item(const Param& p, size_t index, const std::string& message) {
+    fail(p, "item " + std::to_string(index) + ": " + message);
+    throw std::logic_error("ModelKeys::fail returned");
+}
 
 const std::vector<ModelDef>& registered_models() {
     return models();

@@ -38,6 +38,11 @@ class ModelKeys {
     // An error at one entry of such a map (`key.entry`).
     [[noreturn]] virtual void fail_entry(const Param& p, const std::string& entry,
                                          const std::string& message) = 0;
+    // A list of scalars (ParamType::Other), in the order written; empty when absent. The
+    // defaults (for readers without lists) fail at the key.
+    virtual std::vector<std::string> items(const Param& p);
+    // An error at one item of such a list (`key[index]`).
+    [[noreturn]] virtual void fail_item(const Param& p, size_t index, const std::string& message);
 };
 
 // A mistake a builder finds in what a key gave it (the contents of a model file): reported at

@@ -49,6 +49,7 @@ const std::vector<std::string>& fusion_preset_names() {
 
 std::vector<std::string> fusion_presets_for(const Workload& w) {
     if (w.model == "mamba2") return {"unfused", "fuse-all", "mem-aware"};
+    if (w.model == "hybrid") return hybrid_presets_for(w);
     for (const auto& g : join({kA, kB, kSsm}))
         if (w.op_index(g) < 0) return {"unfused"};
     return fusion_preset_names();
@@ -76,6 +77,7 @@ FusionChoice apply_fusion_preset(const std::string& name, const Workload& w, Map
                                  int64_t sram_bytes) {
     FusionChoice c;
     c.preset = name;
+    if (w.model == "hybrid") return apply_hybrid_preset(name, w, m, sram_bytes);
     if (name == "unfused") return c; // any workload
     if (w.model == "mamba2") return apply_ssd_preset(name, w, m, sram_bytes);
     const auto groups = preset_groups(name);

@@ -46,6 +46,12 @@ std::vector<std::string> ssd_operators(const Workload& w);
 // operators read or write in one chunk (decode: one token), counted as if all were live at once.
 int64_t ssd_step_bytes(const Workload& w, int64_t heads);
 
+// A hybrid model (fusion_hybrid.cpp): the Mamba-1 presets, applied to every Mamba layer of the
+// pattern (attention layers unfused); only unfused when the pattern has no Mamba layer.
+std::vector<std::string> hybrid_presets_for(const Workload& w);
+FusionChoice apply_hybrid_preset(const std::string& name, const Workload& w, MappingSpec& m,
+                                 int64_t sram_bytes);
+
 // Eq. 2 for a Mamba-1 block: peak bytes of one 1-token step of the fused state update.
 int64_t fuse_all_bytes(int64_t d_inner, int64_t d_state, int64_t bytes_per_element);
 // Eq. 3: the smallest divisor S of D such that one 1-token step over D/S channels fits.

@@ -40,16 +40,38 @@ void PlanBuilder::make_groups() {
         for (int o : set.ops) any = any || recurrent[o];
         for (int o : set.ops) recurrent[o] = recurrent[o] || any;
     }
-    // Operators of the token recurrence interleave per token even when unfused.
-    GroupInfo rec;
-    rec.name = "recurrence";
+    // Operators of the token recurrence interleave per token even when unfused: one group per
+    // recurrence, i.e. per connected set of recurrent operators (one per layer of a built-in
+    // model; a hybrid's period holds one per Mamba layer).
+    std::vector<int> root(w.ops.size());
+    for (size_t o = 0; o < w.ops.size(); ++o) root[o] = static_cast<int>(o);
+    auto find = [&](int x) {
+        while (root[x] != x) x = root[x] = root[root[x]];
+        return x;
+    };
+    for (size_t o = 0; o < w.ops.size(); ++o) {
+        if (!recurrent[o] || plan.group_of_op[o] >= 0) continue;
+        for (const auto& in : w.ops[o].inputs) {
+            std::vector<int> ps;
+            w.producers_through_views(in.tensor, ps);
+            for (int p : ps)
+                if (recurrent[p] && plan.group_of_op[p] < 0)
+                    root[find(p)] = find(static_cast<int>(o));
+        }
+    }
+    std::vector<int> rec_of(w.ops.size(), -1); // a recurrence's group, by its root operator
     for (int o : w.topo_order)
         if (recurrent[o] && plan.group_of_op[o] < 0) {
-            plan.group_of_op[o] = static_cast<int>(plan.groups.size());
+            int& g = rec_of[find(o)];
+            if (g < 0) {
+                g = static_cast<int>(plan.groups.size());
+                plan.groups.push_back({"recurrence", {}, false});
+            }
+            GroupInfo& rec = plan.groups[g];
+            plan.group_of_op[o] = g;
             rec.ops.push_back(o);
             rec.name += (rec.ops.size() == 1 ? ":" : "+") + w.ops[o].name;
         }
-    if (!rec.ops.empty()) plan.groups.push_back(rec);
     for (const auto& set : sets) {
         // Sets sharing an operator join the group the first of them got.
         int g = -1;
