@@ -71,7 +71,9 @@ Run run(const TempDir& dir, const std::string& label, const std::vector<std::str
     return r;
 }
 
-int64_t bytes(const nlohmann::json& j, const char* key) { return j["dram"][key].get<int64_t>(); }
+int64_t bytes(const nlohmann::json& j, const char* key) {
+    return j["dram"][key].get<int64_t>();
+}
 
 } // namespace
 
@@ -79,8 +81,8 @@ TEST_CASE("decode per-token DRAM bytes with the state on chip and in DRAM", "[de
     TempDir dir("decode-bytes");
     for (const int64_t B : {1, 2}) {
         const std::string b = "workload.batch=" + std::to_string(B);
-        const Run on = run(dir, "on" + std::to_string(B),
-                           {kWholeLayer, b, "workload.decode_state=on_chip"});
+        const Run on =
+            run(dir, "on" + std::to_string(B), {kWholeLayer, b, "workload.decode_state=on_chip"});
         const Run off =
             run(dir, "off" + std::to_string(B), {kWholeLayer, b, "workload.decode_state=dram"});
         INFO(on.cli.err << off.cli.err);
@@ -116,9 +118,9 @@ TEST_CASE("decode per-token DRAM bytes with the state on chip and in DRAM", "[de
 TEST_CASE("decode tokens per second is batch over latency per token step", "[decode]") {
     TempDir dir("decode-tps");
     for (const int64_t B : {1, 4}) {
-        const Run r = run(dir, "b" + std::to_string(B),
-                          {kWholeLayer, "workload.batch=" + std::to_string(B),
-                           "workload.decode_state=on_chip"});
+        const Run r = run(
+            dir, "b" + std::to_string(B),
+            {kWholeLayer, "workload.batch=" + std::to_string(B), "workload.decode_state=on_chip"});
         INFO(r.cli.err);
         REQUIRE(r.cli.exit_code == 0);
         const double seconds = r.report["latency"]["seconds"].get<double>();

@@ -13,7 +13,8 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
     std::vector<GroupEstimate> est(plan.groups.size());
     // Operands too large for SRAM stream through DRAM, in both models (sim/engine/streaming.hpp).
     const StreamPlan streams =
-        stream_operands ? plan_streams(w, plan, hw.core.sram_bytes - w.resident_sram_per_core) : StreamPlan{};
+        stream_operands ? plan_streams(w, plan, hw.core.sram_bytes - w.resident_sram_per_core)
+                        : StreamPlan{};
     std::set<std::pair<int, int>> read; // (chunk, reader) already counted
     std::vector<int> first(plan.groups.size(), -1), last(plan.groups.size(), -1);
     TileCoster cost(w, hw, plan); // the simulator's tile cost, bank time cached

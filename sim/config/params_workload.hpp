@@ -40,7 +40,7 @@ inline constexpr Param decode_state = choice(
     "decode: where the recurrent state (h and the conv window of every layer and batch item) is "
     "between tokens: `on_chip` resident in SRAM (an error if it exceeds half the chip's SRAM), "
     "`dram` read and written every token, `auto` on chip when it fits, else `dram`");
-inline constexpr const Param* common[] = {&name,  &description, &model,  &stage,  &seq_len,
+inline constexpr const Param* common[] = {&name,  &description, &model,  &stage, &seq_len,
                                           &batch, &precision,   &layers, &vocab, &decode_state};
 
 // model: custom

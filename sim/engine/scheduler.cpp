@@ -11,7 +11,9 @@ Scheduler::Scheduler(sc_core::sc_module_name name, Accelerator& accelerator, con
                      const HardwareSpec& hw, const TilePlan& plan, const SimOptions& options)
     : sc_module(name), w_(w), hw_(hw), plan_(plan), options_(options), hw_top_(accelerator),
       dram_(accelerator.dram.get()),
-      streams_(options.stream_operands ? plan_streams(w, plan, hw.core.sram_bytes - w.resident_sram_per_core) : StreamPlan{}),
+      streams_(options.stream_operands
+                   ? plan_streams(w, plan, hw.core.sram_bytes - w.resident_sram_per_core)
+                   : StreamPlan{}),
       addr_(w, plan, hw.dram.row_bytes > 0 ? hw.dram.row_bytes : 4096), rec_(w, hw, plan, options_),
       mem_(plan, hw.cores, hw.core.sram_bytes - w.resident_sram_per_core, rec_), cores_(hw.cores),
       waiting_(plan.tiles.size(), 0), temp_(plan.tiles.size(), 0), pending_(plan.tiles.size(), 0),
@@ -159,7 +161,7 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
     keep.push_back(tile.out_chunk);
     for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
         const InputRef& ref = plan_.inputs[r];
-        if (streams_.streams_input(r)) continue; // read while the tile computes
+        if (streams_.streams_input(r)) continue;        // read while the tile computes
         if (plan_.chunks[ref.chunk].resident) continue; // in the state's SRAM region
         if (mem_.state(ref.chunk).core == core && mem_.usable(ref.chunk, tile))
             keep.push_back(ref.chunk);

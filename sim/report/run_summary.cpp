@@ -119,8 +119,7 @@ RunSummary summarize(const RunContext& c) {
     s.simulated_cycles = r.cycles;
     s.cycles = static_cast<uint64_t>(static_cast<double>(r.cycles) * k + 0.5);
     s.seconds = static_cast<double>(s.cycles) / c.hw.clock_hz;
-    s.tokens_per_second =
-        s.seconds > 0 ? static_cast<double>(s.batch) * s.tokens / s.seconds : 0.0;
+    s.tokens_per_second = s.seconds > 0 ? static_cast<double>(s.batch) * s.tokens / s.seconds : 0.0;
     s.peak_sram_per_core = r.peak_sram;
     s.peak_sram_bytes = *std::max_element(r.peak_sram.begin(), r.peak_sram.end());
     s.dram_read_bytes = scaled(r.dram_read_bytes, k);

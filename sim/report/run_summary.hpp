@@ -79,7 +79,7 @@ struct RunSummary {
     uint64_t cycles = 0, simulated_cycles = 0;
     double seconds = 0;
     double tokens_per_second = 0; // batch × tokens ÷ seconds (decode: batch ÷ latency per step)
-    int64_t peak_sram_bytes = 0; // largest over the cores
+    int64_t peak_sram_bytes = 0;  // largest over the cores
     std::vector<int64_t> peak_sram_per_core;
     int64_t dram_read_bytes = 0, dram_write_bytes = 0, evicted_bytes = 0, refetched_bytes = 0;
     int64_t streamed_bytes = 0;    // operands streamed through DRAM (in the read/write totals)
