@@ -166,3 +166,29 @@ TEST_CASE("decode state config errors name the key", "[decode]") {
     CHECK(bad.cli.err.find("decode_state") != std::string::npos);
     CHECK(bad.cli.err.find("on_chip") != std::string::npos);
 }
+
+TEST_CASE("decode state bytes of Mamba-2 in and out of DRAM", "[decode]") {
+    // mamba2-130m: D = 1536, H = D ÷ P = 24 heads of P = 64, N = 128, G = 1, d_conv 4; one
+    // layer, Fuse-All. State per sequence: h, H·P·N = 196,608 elements, and the conv window
+    // over x, B and C, (d_conv − 1)·(D + 2GN) = 3·1792 = 5,376: 201,984 el. = 807,936 B.
+    TempDir dir("decode-mamba2");
+    nlohmann::json rep[2];
+    const char* modes[2] = {"on_chip", "dram"};
+    for (int i = 0; i < 2; ++i) {
+        const auto r =
+            run_cli({"run", repo_path("configs/experiments/mamba2-unfused.yaml"), "--workload",
+                     repo_path("configs/workloads/mamba2-130m.yaml"), "--set",
+                     "workload.stage=decode", "--set", "workload.seq_len=2048", "--set",
+                     "workload.layers=1", "--set", std::string("workload.decode_state=") + modes[i],
+                     "--set", "mapping.fusion=fuse-all", "-q", "-o", dir.file(modes[i])});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        rep[i] = nlohmann::json::parse(read_file(dir.file(modes[i]) + "/report.json"));
+        CHECK(rep[i]["decode"]["state_bytes"].get<int64_t>() == 807936);
+        CHECK(rep[i]["decode"]["state"] == modes[i]);
+    }
+    // In DRAM the new state is written (807,936 B more) and the old one read: the state plus
+    // the window's last two rows again for conv_state_out, 2·1792·4 = 14,336 B.
+    CHECK(bytes(rep[1], "write_bytes") - bytes(rep[0], "write_bytes") == 807936);
+    CHECK(bytes(rep[1], "read_bytes") - bytes(rep[0], "read_bytes") == 807936 + 14336);
+}
