@@ -295,7 +295,8 @@ TEST_CASE("A sweep minimizing the energy-delay product picks the point of least 
     auto col = [&](const std::string& name) {
         return static_cast<size_t>(std::find(head.begin(), head.end(), name) - head.begin());
     };
-    REQUIRE(col("area_mm2") == head.size() - 3); // then config_hash, version
+    // then config_hash, version, tokens_per_second, decode_state, state_bytes
+    REQUIRE(col("area_mm2") == head.size() - 6);
     CHECK(std::stod(rows[1][col("energy_joules")]) == Approx(127302.4e-12).epsilon(1e-7));
     CHECK(std::stod(rows[1][col("edp_joule_seconds")]) ==
           Approx(127302.4e-12 * 66e-9).epsilon(1e-7));

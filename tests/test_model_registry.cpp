@@ -97,9 +97,10 @@ TEST_CASE("A registered model's keys are checked against its declarations", "[re
                Contains("toy.yaml:8:8: workload.depth: expected an integer in [1, 8], got '9'"));
     CHECK_THAT(error_of("name: t\nmodel: toy\nstage: prefill\nseq_len: 16\n"),
                Contains("missing key 'width'"));
-    CHECK_THAT(error_of(kToy + "widht: 2\n"),
-               Contains("known keys: name, description, model, stage, seq_len, batch, "
-                        "precision, layers, vocab, width, depth; did you mean 'width'?"));
+    CHECK_THAT(
+        error_of(kToy + "widht: 2\n"),
+        Contains("known keys: name, description, model, stage, seq_len, batch, "
+                 "precision, layers, vocab, decode_state, width, depth; did you mean 'width'?"));
     CHECK_THAT(error_of("name: t\nmodel: toy\nstage: prefill\nseq_len: 16\nwidth: 63\n"),
                Contains("workload.width: must be even"));
 }

@@ -100,7 +100,7 @@ TEST_CASE("Killing a sweep midway and running it again gives the same results.cs
     const auto partial = read_csv_file(out + "/results.csv");
     CHECK(partial.size() < 13); // it was stopped before the end
     for (size_t i = 1; i < partial.size(); ++i)
-        CHECK(partial[i].size() == 20); // whole lines: 2 axes + 18 results
+        CHECK(partial[i].size() == 23); // whole lines: 2 axes + 21 results
     const CliResult again = run_cli({"sweep", spec, "-j", "2", "-o", out});
     REQUIRE(again.exit_code == 0);
     CHECK_THAT(again.err, Catch::Contains("already done"));

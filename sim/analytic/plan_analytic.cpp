@@ -13,7 +13,8 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
     std::vector<GroupEstimate> est(plan.groups.size());
     // Operands too large for SRAM stream through DRAM, in both models (sim/engine/streaming.hpp).
     const StreamPlan streams =
-        stream_operands ? plan_streams(w, plan, hw.core.sram_bytes) : StreamPlan{};
+        stream_operands ? plan_streams(w, plan, hw.core.sram_bytes - w.resident_sram_per_core)
+                        : StreamPlan{};
     std::set<std::pair<int, int>> read; // (chunk, reader) already counted
     std::vector<int> first(plan.groups.size(), -1), last(plan.groups.size(), -1);
     TileCoster cost(w, hw, plan); // the simulator's tile cost, bank time cached
@@ -34,6 +35,7 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
             const InputRef& ref = plan.inputs[r];
             const Chunk& ch = plan.chunks[ref.chunk];
             if (streams.streams_input(r)) continue; // counted with the tile's streams
+            if (ch.resident) continue;              // the decode state, kept on chip
             if (plan.read_on_chip(ref.chunk, t) && !streams.streams_output(ref.chunk)) continue;
             if (ref.bytes == ch.bytes && !read.insert({ref.chunk, reader}).second) continue;
             g.read_bytes += ref.bytes;
@@ -60,7 +62,8 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
         if (first[g] >= 0) {
             int64_t in = 0;
             const Tile& a = plan.tiles[first[g]];
-            for (uint32_t r = a.in_begin; r < a.in_end; ++r) in += plan.inputs[r].bytes;
+            for (uint32_t r = a.in_begin; r < a.in_end; ++r)
+                if (!plan.chunks[plan.inputs[r].chunk].resident) in += plan.inputs[r].bytes;
             const Tile& b = plan.tiles[last[g]];
             const int64_t out =
                 plan.chunks[b.out_chunk].writeback ? plan.chunks[b.out_chunk].bytes : 0;

@@ -171,7 +171,8 @@ std::vector<FusionCandidate> search_fusion(const Workload& w, const HardwareSpec
     for (const auto& p : presets) {
         MappingSpec m = base;
         if (p != "unfused") {
-            const FusionChoice c = apply_fusion_preset(p, w, m, hw.core.sram_bytes);
+            const FusionChoice c =
+                apply_fusion_preset(p, w, m, hw.core.sram_bytes - w.resident_sram_per_core);
             m.split_d = c.split_d;
             m.fuse_all_bytes = c.fuse_all_bytes;
             m.fusion_note = c.note;

@@ -1,6 +1,7 @@
 #include "sim/cli/run_setup.hpp"
 
 #include "sim/cli/auto_fusion.hpp"
+#include "sim/config/decode_state.hpp"
 #include "sim/engine/memory_budget.hpp"
 #include "sim/engine/tile_cost.hpp"
 #include "sim/report/trace_plan.hpp"
@@ -38,8 +39,10 @@ std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_la
     s->spec = std::move(x.workloads.front());
     s->simulation = x.simulation;
     s->workload = s->spec.build(s->spec.single_stage(), s->spec.single_seq_len());
+    apply_decode_state(s->spec, s->hw, s->workload);
     const ConfigNode& mapping = *tree.find("mapping");
-    s->mapping = read_mapping(mapping, s->workload, s->hw.core.sram_bytes);
+    s->mapping = read_mapping(mapping, s->workload,
+                              s->hw.core.sram_bytes - s->workload.resident_sram_per_core);
     s->simulated_layers =
         force_one_layer || !s->simulation.all_layers ? 1 : static_cast<int>(s->workload.layers);
     check_simulated_time(s->workload, s->hw, s->simulated_layers, *tree.find("hardware"));

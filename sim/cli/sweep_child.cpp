@@ -6,6 +6,8 @@
 #include "sim/engine/timing.hpp"
 #include "sim/report/version.hpp"
 
+#include <algorithm>
+
 #include <csignal>
 #include <map>
 #include <unistd.h>
@@ -63,14 +65,18 @@ Running spawn(const SweepSpec& spec, const SweepPoint& p, std::vector<int> close
         cells.resize(result_columns().size());
         // A point without a result still says which configuration and build it was: the
         // hash when its configuration loads at all.
-        std::string& hash = cells[cells.size() - 2];
+        const auto& cols = result_columns();
+        auto at = [&cols](const char* name) {
+            return static_cast<size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin());
+        };
+        std::string& hash = cells[at("config_hash")];
         if (hash.empty()) {
             try {
                 hash = config_hash(load_experiment(spec.experiment, p.overrides, p.files).tree);
             } catch (const std::exception&) {
             }
         }
-        cells.back() = build_version();
+        cells[at("version")] = build_version();
         write_all(fd, csv_line(cells));
     });
     ::setpgid(c.pid, c.pid); // also here: kill(-pid) must work as soon as spawn returns

@@ -35,8 +35,13 @@ inline constexpr Param layers = optional("layers", T::Integer, 1, 100000, "1", 1
                                          "identical layers; one is built, figures are multiplied");
 inline constexpr Param vocab = optional("vocab", T::Integer, 1, 2147483647, "", 0,
                                         "informational (the embedding is not modeled)");
+inline constexpr Param decode_state = choice(
+    "decode_state", "on_chip|dram|auto", "`dram`",
+    "decode: where the recurrent state (h and the conv window of every layer and batch item) is "
+    "between tokens: `on_chip` resident in SRAM (an error if it exceeds half the chip's SRAM), "
+    "`dram` read and written every token, `auto` on chip when it fits, else `dram`");
 inline constexpr const Param* common[] = {&name,  &description, &model,  &stage, &seq_len,
-                                          &batch, &precision,   &layers, &vocab};
+                                          &batch, &precision,   &layers, &vocab, &decode_state};
 
 // model: custom
 inline constexpr Param dims =

@@ -34,6 +34,9 @@ const Known kKnown[] = {
     {"dram_bytes_per_cycle", "DRAM bandwidth (B/cycle)", ""},
     {"split_d", "d split", ""},
     {"evicted_bytes", "evicted to DRAM", "MiB"},
+    {"tokens_per_second", "tokens/s", ""},
+    {"workload.decode_state", "decode state", ""},
+    {"state_bytes", "decode state", "MiB"},
 };
 
 using Units = std::vector<std::pair<const char*, double>>;

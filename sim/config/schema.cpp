@@ -284,6 +284,11 @@ WorkloadSpec read_workload(const ConfigNode& node) {
         r.fail("precision", "expected one of fp32, fp16, bf16, fp8, int8; got '" + precision + "'");
     const int64_t layers = read_int_or_default(r, W::layers);
     read_opt_int(r, W::vocab); // informational: the embedding is not simulated
+    if (const ConfigNode* n = node.find("decode_state"))
+        s.decode_state_origin = n->origin();
+    else
+        s.decode_state_origin = node.origin();
+    s.decode_state = read_choice_or_default(r, W::decode_state);
     if (const ModelDef* m = find_model(s.model)) {
         SectionKeys keys(r, s);
         s.layer = m->read(keys, layers);

@@ -34,6 +34,8 @@ struct WorkloadSpec {
     std::vector<Stage> stages;
     std::vector<int64_t> seq_lens;
     int64_t batch = workload_param::batch.default_int();
+    std::string decode_state = "dram"; // on_chip, dram or auto (sim/config/decode_state.hpp)
+    Origin decode_state_origin;
     Precision precision;
     LayerBuilder layer; // a registered model's, with its sizes (empty: custom)
     CustomSpec custom;

@@ -279,7 +279,10 @@ const std::vector<std::string>& result_columns() {
                                                   "edp_joule_seconds",
                                                   "area_mm2",
                                                   "config_hash",
-                                                  "version"};
+                                                  "version",
+                                                  "tokens_per_second",
+                                                  "decode_state",
+                                                  "state_bytes"};
     return cols;
 }
 

@@ -11,9 +11,11 @@ Scheduler::Scheduler(sc_core::sc_module_name name, Accelerator& accelerator, con
                      const HardwareSpec& hw, const TilePlan& plan, const SimOptions& options)
     : sc_module(name), w_(w), hw_(hw), plan_(plan), options_(options), hw_top_(accelerator),
       dram_(accelerator.dram.get()),
-      streams_(options.stream_operands ? plan_streams(w, plan, hw.core.sram_bytes) : StreamPlan{}),
+      streams_(options.stream_operands
+                   ? plan_streams(w, plan, hw.core.sram_bytes - w.resident_sram_per_core)
+                   : StreamPlan{}),
       addr_(w, plan, hw.dram.row_bytes > 0 ? hw.dram.row_bytes : 4096), rec_(w, hw, plan, options_),
-      mem_(plan, hw.cores, hw.core.sram_bytes, rec_), cores_(hw.cores),
+      mem_(plan, hw.cores, hw.core.sram_bytes - w.resident_sram_per_core, rec_), cores_(hw.cores),
       waiting_(plan.tiles.size(), 0), temp_(plan.tiles.size(), 0), pending_(plan.tiles.size(), 0),
       fetch_start_(plan.tiles.size(), 0), sram_blocked_(plan.tiles.size(), 0),
       refetching_(plan.tiles.size(), 0), reserve_(plan.tiles.size(), 0), reserved_(hw.cores, 0),
@@ -136,7 +138,7 @@ int64_t Scheduler::room_for(int t) const {
                         : 0;
     for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
         const InputRef& ref = plan_.inputs[r];
-        if (streams_.streams_input(r)) continue;
+        if (streams_.streams_input(r) || plan_.chunks[ref.chunk].resident) continue;
         if (mem_.state(ref.chunk).core == tile.core && mem_.usable(ref.chunk, tile)) continue;
         bytes += ref.bytes;
     }
@@ -159,7 +161,8 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
     keep.push_back(tile.out_chunk);
     for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
         const InputRef& ref = plan_.inputs[r];
-        if (streams_.streams_input(r)) continue; // read while the tile computes
+        if (streams_.streams_input(r)) continue;        // read while the tile computes
+        if (plan_.chunks[ref.chunk].resident) continue; // in the state's SRAM region
         if (mem_.state(ref.chunk).core == core && mem_.usable(ref.chunk, tile))
             keep.push_back(ref.chunk);
         else
@@ -209,6 +212,7 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
         const InputRef& ref = plan_.inputs[r];
         const ChunkState& s = mem_.state(ref.chunk);
         const Chunk& ch = plan_.chunks[ref.chunk];
+        if (ch.resident) continue; // the decode state, held in its SRAM region across tokens
         if (s.core == core && mem_.usable(ref.chunk, tile)) {
             // Not pinned yet: until this tile computes, it may still make way (see start_compute).
             ref_pinned_[r] = kResidentAtFetch;

@@ -74,7 +74,9 @@ StreamPlan plan_streams(const Workload& w, const TilePlan& plan, int64_t sram_by
     for (size_t t = 0; t < plan.tiles.size(); ++t) {
         const Tile& tile = plan.tiles[t];
         int64_t total = plan.chunks[tile.out_chunk].bytes;
-        for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) total += plan.inputs[r].bytes;
+        // The resident decode state is in its own SRAM region, never streamed.
+        for (uint32_t r = tile.in_begin; r < tile.in_end; ++r)
+            if (!plan.chunks[plan.inputs[r].chunk].resident) total += plan.inputs[r].bytes;
         if (total <= sram_bytes) continue;
         if (s.input.empty()) {
             s.input.assign(plan.inputs.size(), 0);
@@ -85,6 +87,7 @@ StreamPlan plan_streams(const Workload& w, const TilePlan& plan, int64_t sram_by
         operands.push_back({plan.chunks[tile.out_chunk].bytes, false, -1});
         for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
             const InputRef& ref = plan.inputs[r];
+            if (plan.chunks[ref.chunk].resident) continue;
             const bool in_dram =
                 plan.chunks[ref.chunk].producer_op < 0 || !plan.read_on_chip(ref.chunk, tile);
             operands.push_back({ref.bytes, in_dram, static_cast<int>(r)});

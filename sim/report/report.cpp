@@ -4,6 +4,7 @@
 #include "sim/report/table.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace fusesim {
 
@@ -64,6 +65,11 @@ nlohmann::ordered_json report_json(const RunSummary& s) {
                        {"candidates", s.allocation_candidates}};
     j["latency"] = {
         {"cycles", s.cycles}, {"seconds", s.seconds}, {"simulated_cycles", s.simulated_cycles}};
+    j["tokens_per_second"] = s.tokens_per_second;
+    if (!s.decode_state.empty())
+        j["decode"] = {{"state", s.decode_state},
+                       {"state_bytes", s.state_bytes},
+                       {"note", s.decode_state_note}};
     j["simulated_layers"] = s.simulated_layers;
     j["model_layers"] = s.model_layers;
     j["layer_mode"] = s.simulated_layers == s.model_layers ? "all layers simulated"
@@ -163,6 +169,13 @@ std::string summary_text(const RunSummary& r) {
     for (const auto& cand : r.allocation_candidates) s += "              " + cand + "\n";
     s += "\n";
     s += "latency      " + std::to_string(r.cycles) + " cycles = " + seconds_text(r.seconds) + "\n";
+    if (r.stage == "decode") {
+        char tps[64];
+        std::snprintf(tps, sizeof tps, "%.6g", r.tokens_per_second);
+        s += "tokens/s     " + std::string(tps) + " (batch " + std::to_string(r.batch) +
+             " ÷ latency per token step)\n";
+        if (!r.decode_state.empty()) s += "state        " + r.decode_state_note + "\n";
+    }
     s += "DRAM         read " + format_bytes(r.dram_read_bytes) + ", written " +
          format_bytes(r.dram_write_bytes) + " (evicted " + format_bytes(r.evicted_bytes) +
          ", refetched " + format_bytes(r.refetched_bytes) +

@@ -79,6 +79,9 @@ void set_up(const RunContext& c, RunSummary& s) {
     s.seq_len = c.workload.seq_len;
     s.batch = c.workload.batch;
     s.tokens = c.workload.stage == Stage::Prefill ? static_cast<double>(c.workload.seq_len) : 1.0;
+    s.decode_state = c.workload.decode_state;
+    s.decode_state_note = c.workload.decode_state_note;
+    s.state_bytes = c.workload.state_bytes;
     s.hardware = c.hw.name;
     s.cores = c.hw.cores;
     s.pe_rows = c.hw.core.pe_rows;
@@ -116,6 +119,7 @@ RunSummary summarize(const RunContext& c) {
     s.simulated_cycles = r.cycles;
     s.cycles = static_cast<uint64_t>(static_cast<double>(r.cycles) * k + 0.5);
     s.seconds = static_cast<double>(s.cycles) / c.hw.clock_hz;
+    s.tokens_per_second = s.seconds > 0 ? static_cast<double>(s.batch) * s.tokens / s.seconds : 0.0;
     s.peak_sram_per_core = r.peak_sram;
     s.peak_sram_bytes = *std::max_element(r.peak_sram.begin(), r.peak_sram.end());
     s.dram_read_bytes = scaled(r.dram_read_bytes, k);
@@ -186,7 +190,10 @@ std::vector<std::string> result_cells(const RunSummary& s) {
             sci(s.edp_joule_seconds, 8),
             sci(s.area.total_mm2(), 8),
             s.config_hash,
-            s.version};
+            s.version,
+            exact(s.tokens_per_second),
+            s.decode_state,
+            std::to_string(s.state_bytes)};
 }
 
 } // namespace fusesim

@@ -55,6 +55,10 @@ struct RunSummary {
     std::string experiment, workload, stage, precision;
     int64_t seq_len = 0, batch = 0;
     double tokens = 1; // a prefill produces seq_len tokens, a decode step one
+    // Decode: where the recurrent state stayed between tokens (on_chip or dram; empty: no
+    // state or prefill), why, and its bytes (every layer and batch item).
+    std::string decode_state, decode_state_note;
+    int64_t state_bytes = 0;
     std::string hardware;
     int64_t cores = 1, pe_rows = 0, pe_cols = 0, sram_bytes_per_core = 0;
     int64_t total_pes = 0, total_sram_bytes = 0;
@@ -74,7 +78,8 @@ struct RunSummary {
     // The results, scaled to the model unless named simulated.
     uint64_t cycles = 0, simulated_cycles = 0;
     double seconds = 0;
-    int64_t peak_sram_bytes = 0; // largest over the cores
+    double tokens_per_second = 0; // batch × tokens ÷ seconds (decode: batch ÷ latency per step)
+    int64_t peak_sram_bytes = 0;  // largest over the cores
     std::vector<int64_t> peak_sram_per_core;
     int64_t dram_read_bytes = 0, dram_write_bytes = 0, evicted_bytes = 0, refetched_bytes = 0;
     int64_t streamed_bytes = 0;    // operands streamed through DRAM (in the read/write totals)

@@ -12,7 +12,8 @@ FIG9 = os.path.join(REPO, "configs", "sweeps", "fig9-fusion-schemes.yaml")
 RESULT_COLUMNS = ["status", "latency_cycles", "latency_seconds", "latency_per_token_seconds",
                   "peak_sram_bytes", "dram_read_bytes", "dram_write_bytes", "utilization", "pes",
                   "sram_bytes", "dram_bytes_per_cycle", "split_d", "evicted_bytes",
-                  "energy_joules", "edp_joule_seconds", "area_mm2", "config_hash", "version"]
+                  "energy_joules", "edp_joule_seconds", "area_mm2", "config_hash", "version",
+                  "tokens_per_second", "decode_state", "state_bytes"]
 
 
 def test_the_fig9_sweep_is_a_frame_of_55_points(tmp_path):

@@ -26,6 +26,9 @@ struct Tensor {
     // An intermediate updated in place (Mamba-1's hd = dA ⊙ h, consumed at once by h = hd + dBx):
     // it never leaves the chip, so its producer and its readers always share one fusion group.
     bool in_place = false;
+    // The recurrent state after this step (decode: h and the new conv window), carried to the
+    // next token: written to DRAM unless the state stays on chip (Workload::state_on_chip).
+    bool state_out = false;
     // An input's, weight's or state's whole shape when the builder knows it (an imported model
     // reads parts of it first); empty: its first reference sets it (shapes.hpp).
     std::vector<int64_t> declared_shape;

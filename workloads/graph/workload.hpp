@@ -50,6 +50,15 @@ struct Workload {
     // shape); -1 when layers do not chain.
     int layer_input = -1;
     int layer_output = -1;
+    // Decode: the recurrent state (State inputs, Tensor::state_out outputs) stays resident in a
+    // region of SRAM across tokens, neither read from nor written to DRAM; that region,
+    // `resident_sram_per_core` bytes of every core, is not available to the step's tiles.
+    bool state_on_chip = false;
+    int64_t resident_sram_per_core = 0;
+    // What the run chose and why (reports): `decode_state` is on_chip or dram (empty: not a
+    // decode step with state), `state_bytes` the state of every layer and batch item.
+    std::string decode_state, decode_state_note;
+    int64_t state_bytes = 0;
 
     // Derived by finalize().
     std::vector<std::vector<int>> producers; // per tensor: operators writing (part of) it

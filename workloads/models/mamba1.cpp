@@ -86,7 +86,12 @@ Workload build_mamba1(const MambaParams& p, Stage stage, int64_t batch, int64_t 
     b.add("gate_mul", "yg[b,l,d] = ys[b,l,d] * zs[b,l,d]", "elementwise");
     b.add("out_proj", "o[b,l,m] += yg[b,l,d] * w_out[d,m]", "projection");
     b.add("residual", "out[b,l,m] = o[b,l,m] + u[b,l,m]", "elementwise");
-    return model_parts::finish(std::move(w), "u", "out");
+    Workload out = model_parts::finish(std::move(w), "u", "out");
+    // Decode: the state this token leaves for the next (workload.decode_state says where it is).
+    if (decode)
+        for (const char* t : {"h", "conv_state_new"})
+            out.tensors[static_cast<size_t>(out.tensor_index(t))].state_out = true;
+    return out;
 }
 
 namespace {

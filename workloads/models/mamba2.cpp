@@ -157,7 +157,12 @@ Workload build_mamba2(const Mamba2Params& p, Stage stage, int64_t batch, int64_t
     b.add("merge_groups", "yf[b,l,g*" + num(DG) + "+i] = yn[b,l,g,i]", "view").view_of = "reshape";
     b.add("out_proj", "o[b,l,m] += yf[b,l,d] * w_out[d,m]", "projection");
     b.add("residual", "out[b,l,m] = o[b,l,m] + u[b,l,m]", "elementwise");
-    return model_parts::finish(std::move(w), "u", "out");
+    Workload out = model_parts::finish(std::move(w), "u", "out");
+    // Decode: the state this token leaves for the next (workload.decode_state says where it is).
+    if (decode)
+        for (const char* t : {"h", "conv_state_new"})
+            out.tensors[static_cast<size_t>(out.tensor_index(t))].state_out = true;
+    return out;
 }
 
 namespace {

@@ -22,6 +22,7 @@ void PlanBuilder::resolve(int layer, int t, const Box& s) {
             c.tensor = t;
             c.layer = layer;
             c.bytes = s.volume() * w.tensors[t].bytes_per_element;
+            c.resident = w.state_on_chip && w.tensors[t].role == TensorRole::State;
             plan.chunks.push_back(c);
             it = external.emplace(key, static_cast<int>(plan.chunks.size() - 1)).first;
         }
@@ -267,8 +268,13 @@ void PlanBuilder::build(int layers) {
         }
     }
     if (layers > 2) replicate(tiles, layers, produced_end, layer1_tiles, layer1_ext);
-    for (auto& c : plan.chunks)
-        if (c.producer_op >= 0 && c.consumers == 0) c.writeback = true;
+    // The state a decode step leaves for the next token reaches DRAM unless it stays on chip.
+    for (auto& c : plan.chunks) {
+        if (c.producer_op < 0) continue;
+        const bool state = w.tensors[c.tensor].state_out;
+        if (state && !w.state_on_chip) c.writeback = true;
+        if (c.consumers == 0 && !(state && w.state_on_chip)) c.writeback = true;
+    }
     order(tiles);
 }
 

@@ -29,6 +29,7 @@ struct Chunk {
     int core = 0;           // core whose SRAM holds it when produced
     bool writeback = false; // must reach DRAM: read outside its group, spilled, or final output
     bool in_place = false;  // of an in-place tensor: read on chip even in a group that spills
+    bool resident = false;  // external state held in SRAM across tokens: read without DRAM
 };
 
 struct InputRef {
