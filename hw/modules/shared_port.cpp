@@ -7,7 +7,7 @@
 namespace fusesim {
 
 namespace {
-constexpr double kEpsilon = 1e-6; // bytes: below this a transfer counts as done
+constexpr double kEpsilon = 1e-6; // byte-equivalents: below this a transfer counts as done
 }
 
 namespace {
@@ -35,15 +35,16 @@ SharedPort::SharedPort(sc_core::sc_module_name name, double bytes_per_cycle,
     dont_initialize();
 }
 
-void SharedPort::transfer(int64_t bytes, Done done) {
+void SharedPort::transfer_work(int64_t bytes, double work, Done done) {
     const uint64_t now = now_cycles();
     advance(now);
+    const bool was_idle = active_.empty();
     ++stats_.transfers;
     stats_.bytes += static_cast<uint64_t>(bytes);
     in_flight_bytes_ += bytes;
-    set_in_flight();
-    const double remaining = bytes_per_cycle_ > 0 ? static_cast<double>(bytes) : 0.0;
-    active_.push_back({remaining, bytes, next_id_++, std::move(done)});
+    changed_in_flight(bytes);
+    active_.push_back({bytes_per_cycle_ > 0 ? work : 0.0, bytes, next_id_++, std::move(done)});
+    if (was_idle && on_busy) on_busy(true);
     reschedule(now);
 }
 
@@ -51,9 +52,10 @@ void SharedPort::transfer(const Transfer& t, Done done) {
     transfer(t.bytes, std::move(done));
 }
 
-void SharedPort::set_in_flight() {
-    in_flight = static_cast<uint64_t>(in_flight_bytes_);
-    if (vcd_) vcd_->set(vcd_id_, in_flight, now_cycles());
+void SharedPort::changed_in_flight(int64_t delta) {
+    track_.set(in_flight_bytes_ > 0, now_cycles());
+    if (vcd_) vcd_->set(vcd_id_, static_cast<uint64_t>(in_flight_bytes_), now_cycles());
+    if (on_in_flight) on_in_flight(delta);
 }
 
 void SharedPort::trace(VcdWriter& vcd, const std::string& name) {
@@ -91,6 +93,7 @@ void SharedPort::reschedule(uint64_t now) {
 void SharedPort::on_wake() {
     const uint64_t now = now_cycles();
     advance(now);
+    const bool was_busy = !active_.empty();
     std::vector<Delayed> finished;
     // Arrived in full: wait out the latency (in order of arrival, then of request).
     for (auto it = active_.begin(); it != active_.end();) {
@@ -101,12 +104,15 @@ void SharedPort::on_wake() {
             ++it;
         }
     }
+    if (was_busy && active_.empty() && on_busy) on_busy(false);
     while (!delayed_.empty() && delayed_.front().at <= now) {
         finished.push_back(std::move(delayed_.front()));
         delayed_.pop_front();
     }
-    for (const auto& f : finished) in_flight_bytes_ -= f.bytes;
-    set_in_flight();
+    int64_t delivered = 0;
+    for (const auto& f : finished) delivered += f.bytes;
+    in_flight_bytes_ -= delivered;
+    changed_in_flight(-delivered);
     reschedule(now);
     for (auto& f : finished) f.done();
 }

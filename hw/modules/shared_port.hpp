@@ -24,7 +24,12 @@ class SharedPort : public sc_core::sc_module, public MeteredBackend {
     SharedPort(sc_core::sc_module_name name, double bytes_per_cycle, uint64_t latency_cycles);
 
     // Starts moving `bytes` now; `done` runs (inside the simulation) when it has arrived.
-    void transfer(int64_t bytes, Done done);
+    void transfer(int64_t bytes, Done done) {
+        transfer_work(bytes, static_cast<double>(bytes), std::move(done));
+    }
+    // The same, occupying the port for `work` byte-equivalents (a DRAM channel's row misses
+    // occupy it without moving data); `bytes` is what it moves.
+    void transfer_work(int64_t bytes, double work, Done done);
     // The backend interface: one port carries every transfer, whatever its endpoints.
     void transfer(const Transfer& t, Done done) override;
     const ModuleStats& stats() const override { return stats_; }
@@ -32,14 +37,21 @@ class SharedPort : public sc_core::sc_module, public MeteredBackend {
     int64_t bytes_in_flight() const { return in_flight_bytes_; }
     uint64_t transfers() const { return stats_.transfers; }
     uint64_t busy_cycles() const { return stats_.busy_cycles; } // cycles with a transfer
-    // Bytes still to arrive.
-    uint64_t in_flight = 0;
-    // Records `in_flight` in `vcd` as the signal `name` from now on.
+    // Records the bytes in flight in `vcd` as the signal `name` from now on.
     void trace(VcdWriter& vcd, const std::string& name);
+    // Told when the port becomes busy (true) or idle (false), and of every change of its bytes
+    // in flight (the delta, 0 included): for the totals of a module made of several ports.
+    std::function<void(bool)> on_busy;
+    std::function<void(int64_t)> on_in_flight;
+
+  protected:
+    bool idle() const { return active_.empty(); }
+    double bytes_per_cycle() const { return bytes_per_cycle_; }
+    const BusyTrack& track() const { return track_; }
 
   private:
     struct Active {
-        double remaining;
+        double remaining; // byte-equivalents
         int64_t bytes;
         uint64_t id;
         Done done;
@@ -58,10 +70,11 @@ class SharedPort : public sc_core::sc_module, public MeteredBackend {
     uint64_t next_id_ = 0;
     ModuleStats stats_;
     int64_t in_flight_bytes_ = 0;
+    BusyTrack track_;
     sc_core::sc_event wake_;
     VcdWriter* vcd_ = nullptr;
     int vcd_id_ = -1;
-    void set_in_flight();
+    void changed_in_flight(int64_t delta);
 
     void advance(uint64_t now);
     void reschedule(uint64_t now);
