@@ -111,6 +111,18 @@ std::vector<FusionGroupSpec> elementwise_chains(const Workload& w,
     return out;
 }
 
+std::vector<int64_t> cascade_tiles(const Workload& w, int64_t own) {
+    int64_t L = 1;
+    for (const auto& op : w.ops)
+        if (const int l = op.dim_index("l"); l >= 0) L = std::max(L, op.dims[l].size);
+    std::vector<int64_t> out;
+    for (int64_t lt = 16; lt <= 1024; lt *= 2) out.push_back(std::min(lt, L));
+    out.push_back(std::min(own, L));
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 namespace {
 
 SimOptions one_layer(const SimOptions& options) {
@@ -168,11 +180,25 @@ std::vector<FusionCandidate> search_fusion(const Workload& w, const HardwareSpec
         cands.push_back({name, m, 0, ""});
     };
     const std::vector<std::string> presets = fusion_presets_for(w);
+    const int64_t sram = hw.core.sram_bytes - w.resident_sram_per_core;
     for (const auto& p : presets) {
+        if (p == "cascade") {
+            // The whole layer at every sequence tile of the ladder up to the sequence (a decode
+            // step: its one token), and at the mapping's own.
+            for (int64_t lt : cascade_tiles(w, base.sequence_tile)) {
+                MappingSpec m = base;
+                m.sequence_tile = lt;
+                const FusionChoice c = apply_fusion_preset(p, w, m, sram);
+                m.split_d = c.split_d;
+                m.fuse_all_bytes = c.fuse_all_bytes;
+                m.fusion_note = c.note;
+                add("cascade, sequence tile " + std::to_string(lt), m);
+            }
+            continue;
+        }
         MappingSpec m = base;
         if (p != "unfused") {
-            const FusionChoice c =
-                apply_fusion_preset(p, w, m, hw.core.sram_bytes - w.resident_sram_per_core);
+            const FusionChoice c = apply_fusion_preset(p, w, m, sram);
             m.split_d = c.split_d;
             m.fuse_all_bytes = c.fuse_all_bytes;
             m.fusion_note = c.note;

@@ -1,5 +1,6 @@
 // `fusion: auto`: the fusion plan with the lowest simulated latency among the paper's ten
-// presets (for Mamba-1 blocks) and each of them extended with the layer's elementwise chains
+// presets (for Mamba-1 blocks), the whole-layer cascade at several sequence tiles, and each
+// preset extended with the layer's elementwise chains
 // (norms, conv and its bias and SiLU, the dt bias and softplus, the skip and gating, the
 // projections' following elementwise operators) fused too. Each candidate is simulated (one
 // layer, in a child process: SystemC elaborates once per process); ties go to the simpler plan.
@@ -28,6 +29,10 @@ struct FusionCandidate {
 // producer-consumer edges, none of them in `taken`: groups that fusing can only help.
 std::vector<FusionGroupSpec> elementwise_chains(const Workload& w,
                                                 const std::vector<std::string>& taken);
+
+// The sequence tiles `fusion: auto` tries the cascade preset at: 16, 32, … 1024 tokens and
+// `own` (the mapping's sequence_tile), each capped at the sequence length, without repeats.
+std::vector<int64_t> cascade_tiles(const Workload& w, int64_t own);
 
 // Evaluates the candidates and returns them all, the best first; `base` carries the tiling.
 std::vector<FusionCandidate> search_fusion(const Workload& w, const HardwareSpec& hw,

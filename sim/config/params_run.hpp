@@ -94,6 +94,10 @@ inline constexpr Param fusion =
     other("fusion", "preset name, `auto` or a list of groups", "`unfused`",
           "`unfused`, a preset ({fusion_presets}), `auto`, or a list of groups: `[[mul_delta_A, "
           "exp], {ops: [...], on_chip: true}]`");
+inline constexpr Param sequence_tile =
+    optional("sequence_tile", T::Integer, 1, 1 << 24, "`128`", 128,
+             "tokens per sequence tile of the `cascade` preset (the whole layer in one group): "
+             "weights that do not stay on chip are read again for every sequence tile");
 inline constexpr Param on_chip =
     optional("fusion[i].on_chip", T::Boolean, 0, 0, "`true`", 1,
              "in a group written as `{ops: [...]}`: its intermediate tensors stay on chip");
@@ -105,8 +109,8 @@ inline constexpr Param allocation =
           "coordinates; `{split: d}` core k gets block k of every operator's tiles along d; "
           "`pipeline` each operator on its own cores, as many as its compute cycles ask; `auto` "
           "the fastest of the three over one simulated layer");
-inline constexpr const Param* mapping_keys[] = {&map_name,   &map_description, &tiling_default,
-                                                &tiling_ops, &tiling_auto,     &fusion,
-                                                &on_chip,    &spatial,         &allocation};
+inline constexpr const Param* mapping_keys[] = {
+    &map_name, &map_description, &tiling_default, &tiling_ops, &tiling_auto,
+    &fusion,   &sequence_tile,   &on_chip,        &spatial,    &allocation};
 
 } // namespace fusesim::run_param

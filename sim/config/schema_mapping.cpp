@@ -111,6 +111,7 @@ MappingSpec read_mapping(const ConfigNode& node, const Workload& w, int64_t sram
         }
         t->finish();
     }
+    m.sequence_tile = read_int_or_default(r, run_param::sequence_tile); // before the preset
     if (const ConfigNode* f = r.opt_raw("fusion")) {
         if (f->is_scalar() && f->value() == "auto") {
             m.fusion = "auto"; // chosen by search_fusion once the hardware is known

@@ -31,6 +31,7 @@ std::vector<std::vector<std::string>> preset_groups(const std::string& name) {
     if (name == "as-b") return {join({kA, kSsm}), kB};
     if (name == "bs-a") return {join({kB, kSsm}), kA};
     if (name == "fuse-all" || name == "mem-aware") return {join({kA, kB, kSsm})};
+    if (name == "cascade") return {}; // fusion_cascade.cpp
     throw std::invalid_argument("unknown fusion preset '" + name + "'");
 }
 
@@ -43,12 +44,12 @@ int64_t dim_size(const Workload& w, const std::string& op, const std::string& di
 
 const std::vector<std::string>& fusion_preset_names() {
     static const std::vector<std::string> names = {
-        "unfused", "a", "b", "a-b", "as", "bs", "as-b", "bs-a", "fuse-all", "mem-aware"};
+        "unfused", "a", "b", "a-b", "as", "bs", "as-b", "bs-a", "fuse-all", "mem-aware", "cascade"};
     return names;
 }
 
 std::vector<std::string> fusion_presets_for(const Workload& w) {
-    if (w.model == "mamba2") return {"unfused", "fuse-all", "mem-aware"};
+    if (w.model == "mamba2") return {"unfused", "fuse-all", "mem-aware", "cascade"};
     if (w.model == "hybrid") return hybrid_presets_for(w);
     for (const auto& g : join({kA, kB, kSsm}))
         if (w.op_index(g) < 0) return {"unfused"};
@@ -79,6 +80,15 @@ FusionChoice apply_fusion_preset(const std::string& name, const Workload& w, Map
     c.preset = name;
     if (w.model == "hybrid") return apply_hybrid_preset(name, w, m, sram_bytes);
     if (name == "unfused") return c; // any workload
+    for (const auto& g : join({kA, kB, kSsm}))
+        if (w.model != "mamba2" && w.op_index(g) < 0)
+            throw std::invalid_argument(
+                "fusion preset '" + name + "' applies to Mamba-1 blocks" +
+                (name == "cascade" || name == "fuse-all" || name == "mem-aware"
+                     ? std::string(" and Mamba-2 blocks")
+                     : std::string()) +
+                "; this workload has no operator '" + g + "'");
+    if (name == "cascade") return apply_cascade_preset(w, m, sram_bytes);
     if (w.model == "mamba2") return apply_ssd_preset(name, w, m, sram_bytes);
     const auto groups = preset_groups(name);
     for (const auto& g : join({kA, kB, kSsm}))

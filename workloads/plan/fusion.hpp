@@ -12,12 +12,13 @@
 
 namespace fusesim {
 
-// unfused, a, b, a-b, as, bs, as-b, bs-a, fuse-all, mem-aware (auto is handled by the search).
+// unfused, a, b, a-b, as, bs, as-b, bs-a, fuse-all, mem-aware, cascade (auto is handled by the
+// search).
 const std::vector<std::string>& fusion_preset_names();
 bool is_fusion_preset(const std::string& name);
 
-// The presets that apply to a workload: all of them to a Mamba-1 block; unfused, fuse-all and
-// mem-aware to a Mamba-2 block; unfused to any other.
+// The presets that apply to a workload: all of them to a Mamba-1 block; unfused, fuse-all,
+// mem-aware and cascade to a Mamba-2 block; unfused to any other.
 std::vector<std::string> fusion_presets_for(const Workload& w);
 
 // What applying a preset decided, for the report.
@@ -34,6 +35,12 @@ struct FusionChoice {
 // workload (fusion_presets_for).
 FusionChoice apply_fusion_preset(const std::string& name, const Workload& w, MappingSpec& m,
                                  int64_t sram_bytes);
+
+// The whole layer in one group (fusion_cascade.cpp): every operator but the state update (the
+// SSD) in tiles of m.sequence_tile tokens (a projection also in output channels, so that one of
+// its tiles takes at most an eighth of `sram_bytes`), the state update stepped as in fuse-all
+// (Mamba-1: over D in Mem-Aware's S_D parts for half of `sram_bytes`, so 1 at 24 MiB).
+FusionChoice apply_cascade_preset(const Workload& w, MappingSpec& m, int64_t sram_bytes);
 
 // Mamba-2 (fusion_ssd.cpp). fuse-all: the SSD operators in one group, tiled into one-chunk steps
 // (decode: the one token); mem-aware: the same with the heads split into S_H parts, each part

@@ -1,7 +1,7 @@
 // Fusion presets of a hybrid model (workloads/models/hybrid.hpp): a preset applies to every layer
 // of the period whose kind takes it (the same groups, with that layer's operator names): every
-// Mamba-1 preset to the Mamba-1 layers, unfused, fuse-all and mem-aware to the Mamba-2 layers
-// (their SSD counterparts); attention layers stay unfused.
+// Mamba-1 preset to the Mamba-1 layers, unfused, fuse-all, mem-aware and cascade to the Mamba-2
+// layers (their SSD counterparts); attention layers stay unfused.
 #include "workloads/models/hybrid.hpp"
 #include "workloads/plan/fusion.hpp"
 
@@ -38,7 +38,8 @@ std::vector<PeriodLayer> period_layers(const Workload& w) {
 bool takes(const std::string& model, const std::string& preset) {
     if (model == "mamba1") return true;
     if (model == "mamba2")
-        return preset == "unfused" || preset == "fuse-all" || preset == "mem-aware";
+        return preset == "unfused" || preset == "fuse-all" || preset == "mem-aware" ||
+               preset == "cascade";
     return preset == "unfused";
 }
 
@@ -80,6 +81,7 @@ FusionChoice apply_hybrid_preset(const std::string& name, const Workload& w, Map
     for (const auto& l : layers) {
         if (l.model == "opt" || !takes(l.model, name)) continue;
         MappingSpec one;
+        one.sequence_tile = m.sequence_tile;
         const FusionChoice lc =
             apply_fusion_preset(name, hybrid_layer_view(w, l.prefix, l.model), one, sram_bytes);
         if (applied++ == 0) c = lc;
@@ -92,10 +94,11 @@ FusionChoice apply_hybrid_preset(const std::string& name, const Workload& w, Map
             notes += (notes.empty() ? "" : "; ") + lc.note;
     }
     if (applied == 0)
-        throw std::invalid_argument("fusion preset '" + name +
-                                    "' applies to Mamba layers (a Mamba-2 layer takes unfused, "
-                                    "fuse-all, mem-aware); this hybrid's pattern has none that "
-                                    "takes it");
+        throw std::invalid_argument(
+            "fusion preset '" + name +
+            "' applies to Mamba layers (a Mamba-2 layer takes unfused, "
+            "fuse-all, mem-aware, cascade); this hybrid's pattern has none that "
+            "takes it");
     c.preset = name;
     c.note = (notes.empty() ? "" : notes + "; ") + "applied to each of the " +
              std::to_string(applied) +

@@ -84,7 +84,7 @@ FusionChoice apply_ssd_preset(const std::string& name, const Workload& w, Mappin
         throw std::invalid_argument("fusion preset '" + name +
                                     "' acts on the Mamba-1 state update (mul_delta_A, "
                                     "mul_delta_B, ssm_*); a Mamba-2 block takes unfused, "
-                                    "fuse-all, mem-aware, auto or a list of groups");
+                                    "fuse-all, mem-aware, cascade, auto or a list of groups");
     const std::vector<std::string> ops = ssd_operators(w);
     const int64_t HG = heads_per_group(w);
     c.fuse_all_bytes = ssd_step_bytes(w, HG);

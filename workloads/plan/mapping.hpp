@@ -36,6 +36,8 @@ struct MappingSpec {
     // Operators without a tiling rule of their own are split further (largest saving first)
     // until a tile's inputs and output take at most this many bytes; 0: no automatic tiling.
     int64_t fit_bytes = 0;
+    // Tokens per sequence tile of the cascade preset (mapping.sequence_tile).
+    int64_t sequence_tile = 128;
     // What the fusion setting resolved to, for reports.
     std::string fusion = "unfused";
     std::string fusion_note;
