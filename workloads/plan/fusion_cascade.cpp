@@ -76,7 +76,21 @@ FusionChoice apply_cascade_preset(const Workload& w, MappingSpec& m, int64_t sra
     MappingSpec base;
     FusionChoice c;
     if (w.model == "mamba2") {
+        // The SSD in one-chunk steps, the heads of a group in the fewest equal parts whose step
+        // fits half the SRAM, the parts of a chunk run one after another (the chunk stays the
+        // outer loop, so the sequence tiles keep their order).
         c = apply_ssd_preset("fuse-all", w, base, sram_bytes);
+        const Operator& xdt = w.ops[w.op_index("ssd_xdt")];
+        const int64_t HG = xdt.dims[xdt.dim_index("j")].size;
+        c.split_d = HG;
+        for (int64_t s = 1; s <= HG; ++s)
+            if (HG % s == 0 && ssd_step_bytes(w, HG / s) <= sram_bytes / 2) {
+                c.split_d = s;
+                break;
+            }
+        if (c.split_d > 1)
+            for (auto& [op, rule] : base.per_op)
+                if (w.ops[w.op_index(op)].dim_index("j") >= 0) rule.split["j"] = c.split_d;
     } else {
         c = apply_fusion_preset("fuse-all", w, base, sram_bytes);
         const Operator& out = w.ops[w.op_index("ssm_out")];
@@ -102,14 +116,14 @@ FusionChoice apply_cascade_preset(const Workload& w, MappingSpec& m, int64_t sra
     const int l = w.ops.front().dim_index("l");
     const int64_t L = l >= 0 ? w.ops.front().dims[l].size : 1;
     const int64_t tiles = (L + lt - 1) / lt;
+    std::string steps = w.model == "mamba2" ? ", the SSD in one-chunk steps"
+                                            : ", the state update in 1-token steps";
+    if (c.split_d > 1)
+        steps += (w.model == "mamba2" ? " over the heads in S_H = " : " over D in S_D = ") +
+                 std::to_string(c.split_d) + " parts";
     c.note = "cascade: the whole layer (" + std::to_string(group.ops.size()) +
              " operators) in one group, " + std::to_string(tiles) + " sequence tile" +
-             (tiles == 1 ? "" : "s") + " of " + std::to_string(std::min(lt, L)) + " tokens" +
-             (w.model == "mamba2"
-                  ? ", the SSD in one-chunk steps"
-                  : ", the state update in 1-token steps" +
-                        (c.split_d > 1 ? " over D in S_D = " + std::to_string(c.split_d) + " parts"
-                                       : std::string()));
+             (tiles == 1 ? "" : "s") + " of " + std::to_string(std::min(lt, L)) + " tokens" + steps;
     return c;
 }
 
