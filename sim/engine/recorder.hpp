@@ -44,6 +44,8 @@ class Recorder {
         ops_[t.op].read_bytes += bytes;
         dram_read_ += bytes;
     }
+    // Weight bytes a tile reads from DRAM (fetched, read back or streamed; in the totals too).
+    void weight_read(const Tile& t, int64_t bytes) { groups_[t.group].weight_read_bytes += bytes; }
     // Bytes of an evicted chunk read from DRAM again.
     void refetched(const Tile& t, int64_t bytes) {
         refetched_ += bytes;

@@ -227,6 +227,7 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
             if (dram_bytes == 0) dram_address = addr_.chunk(ref.chunk);
             dram_bytes += ref.bytes;
             if (s.evicted) rec_.refetched(tile, ref.bytes);
+            if (w_.tensors[ch.tensor].role == TensorRole::Weight) rec_.weight_read(tile, ref.bytes);
         }
         const bool keep_copy =
             options_.cache_weights || w_.tensors[ch.tensor].role != TensorRole::Weight;

@@ -40,6 +40,8 @@ bool Scheduler::start_compute(int core) {
                 if (mem_.state(c).core == core && mem_.usable(c, tile)) continue;
                 ref_pinned_[r] = 0; // now a temporary copy
                 if (mem_.state(c).evicted) rec_.refetched(tile, plan_.inputs[r].bytes);
+                if (w_.tensors[plan_.chunks[c].tensor].role == TensorRole::Weight)
+                    rec_.weight_read(tile, plan_.inputs[r].bytes);
             }
             temp_[t] += missing;
             mem_.alloc_temp(core, missing, now);
@@ -88,6 +90,7 @@ bool Scheduler::start_compute(int core) {
     const int64_t in = streams_.tile_read(t), out = streams_.tile_write(t);
     cs.parts_left = 1 + (in > 0) + (out > 0);
     rec_.streamed(tile, in, out);
+    rec_.weight_read(tile, streams_.tile_weight_read(t));
     // The array reads its input slices from SRAM and writes its output there, but for the
     // operands streamed through the DRAM port.
     int64_t sram_in = 0;

@@ -117,6 +117,7 @@ StreamPlan plan_streams(const Workload& w, const TilePlan& plan, int64_t sram_by
     // reading one is in DRAM for it; a tile writing one streams its output).
     s.read_bytes.assign(plan.tiles.size(), 0);
     s.write_bytes.assign(plan.tiles.size(), 0);
+    s.weight_bytes.assign(plan.tiles.size(), 0);
     const auto missing = missing_output_dims(w);
     std::vector<int> producers_seen(plan.chunks.size(), 0);
     for (size_t t = 0; t < plan.tiles.size(); ++t) {
@@ -132,9 +133,12 @@ StreamPlan plan_streams(const Workload& w, const TilePlan& plan, int64_t sram_by
         for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
             if (!s.input[r]) continue;
             const InputRef& ref = plan.inputs[r];
-            read += out_streams ? ref.bytes * reread_factor(missing[tile.op],
-                                                            plan.chunks[ref.chunk].tensor, extents)
-                                : ref.bytes;
+            const int tensor = plan.chunks[ref.chunk].tensor;
+            const int64_t bytes = out_streams
+                                      ? ref.bytes * reread_factor(missing[tile.op], tensor, extents)
+                                      : ref.bytes;
+            read += bytes;
+            if (w.tensors[tensor].role == TensorRole::Weight) s.weight_bytes[t] += bytes;
         }
         if (out_streams) {
             const int64_t bytes = plan.chunks[tile.out_chunk].bytes;

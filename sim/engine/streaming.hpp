@@ -27,11 +27,12 @@
 namespace fusesim {
 
 struct StreamPlan {
-    std::vector<char> input;          // per input ref: streamed (empty when nothing streams)
-    std::vector<char> output;         // per chunk: streamed out by its producers
-    std::vector<int64_t> read_bytes;  // per tile: DRAM bytes streamed in, re-reads included
-    std::vector<int64_t> write_bytes; // per tile: DRAM bytes streamed out
-    uint64_t tiles = 0;               // tiles that stream
+    std::vector<char> input;           // per input ref: streamed (empty when nothing streams)
+    std::vector<char> output;          // per chunk: streamed out by its producers
+    std::vector<int64_t> read_bytes;   // per tile: DRAM bytes streamed in, re-reads included
+    std::vector<int64_t> write_bytes;  // per tile: DRAM bytes streamed out
+    std::vector<int64_t> weight_bytes; // per tile: of read_bytes, those of weights
+    uint64_t tiles = 0;                // tiles that stream
     int64_t total_read = 0, total_write = 0;
 
     bool any() const { return tiles > 0; }
@@ -39,6 +40,7 @@ struct StreamPlan {
     bool streams_output(int chunk) const { return !output.empty() && output[chunk]; }
     int64_t tile_read(int t) const { return read_bytes.empty() ? 0 : read_bytes[t]; }
     int64_t tile_write(int t) const { return write_bytes.empty() ? 0 : write_bytes[t]; }
+    int64_t tile_weight_read(int t) const { return weight_bytes.empty() ? 0 : weight_bytes[t]; }
 };
 
 StreamPlan plan_streams(const Workload& w, const TilePlan& plan, int64_t sram_bytes);

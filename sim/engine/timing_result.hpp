@@ -56,6 +56,7 @@ struct GroupStats {
     int64_t refetched_bytes = 0;       // all layers
     int64_t evicted_bytes = 0;         // all layers
     int64_t streamed_bytes = 0;        // all layers: operands streamed in and out
+    int64_t weight_read_bytes = 0;     // all layers: weight bytes its tiles read from DRAM
     int64_t peak_sram = 0;             // SRAM occupancy while its tiles compute (any core)
     // Cycles a core sat idle before a tile of this group, by what held it (layer 0):
     uint64_t stall_fetch = 0;      // its inputs were on their way from DRAM or another core

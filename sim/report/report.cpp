@@ -145,7 +145,10 @@ nlohmann::ordered_json report_json(const RunSummary& s) {
                           {"peak_sram_bytes", g.peak_sram_bytes},
                           {"evicted_bytes", g.evicted_bytes},
                           {"refetched_bytes", g.refetched_bytes},
-                          {"streamed_bytes", g.streamed_bytes}});
+                          {"streamed_bytes", g.streamed_bytes},
+                          {"weight_dram_bytes_per_layer", g.weight_dram_bytes_per_layer},
+                          {"halo_bytes_per_layer", g.halo_bytes_per_layer},
+                          {"on_chip_bytes_per_layer", g.on_chip_bytes_per_layer}});
     j["groups"] = groups;
     j["config"] = nlohmann::ordered_json::parse(s.config_json);
     return j;
@@ -210,6 +213,15 @@ std::string summary_text(const RunSummary& r) {
          sci(e.dram_joules, 4) +
          (e.static_joules > 0 ? ", static " + sci(e.static_joules, 4) : "") + "), EDP " +
          sci(r.edp_joule_seconds, 4) + " J·s\n";
+    for (const auto& g : r.groups) {
+        // The fused groups (more than one operator, intermediates on chip): what they keep.
+        if (!g.on_chip || g.operators.size() < 2) continue;
+        s += "fused group  " + g.operators.front() + " … " + g.operators.back() + " (" +
+             std::to_string(g.operators.size()) + " operators), per layer: weights from DRAM " +
+             format_bytes(g.weight_dram_bytes_per_layer) + ", halo " +
+             format_bytes(g.halo_bytes_per_layer) + ", kept on chip " +
+             format_bytes(g.on_chip_bytes_per_layer) + "\n";
+    }
     s += "area         " + fixed(r.area.total_mm2(), 2) + " mm² (PEs " + fixed(r.area.pe_mm2, 2) +
          ", SRAM " + fixed(r.area.sram_mm2, 2) + ")\n\n";
     Table t({"operator", "type", "group", "tiles", "ops", "DRAM bytes", "compute cyc", "memory cyc",

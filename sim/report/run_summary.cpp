@@ -4,6 +4,7 @@
 #include "sim/report/version.hpp"
 
 #include "sim/report/table.hpp"
+#include "workloads/plan/group_figures.hpp"
 
 #include <algorithm>
 
@@ -157,6 +158,8 @@ RunSummary summarize(const RunContext& c) {
         if (c.workload.ops[o].kind != OpKind::View)
             s.vcd_op_codes.emplace_back(o + 1, c.workload.ops[o].name);
     s.operators = op_lines(c, k);
+    const std::vector<GroupFigures> figures = group_figures(c.workload, c.plan);
+    const int64_t layers = std::max(1, c.simulated_layers);
     for (size_t g = 0; g < c.plan.groups.size(); ++g) {
         const auto& group = c.plan.groups[g];
         GroupLine line{group.name,
@@ -165,7 +168,10 @@ RunSummary summarize(const RunContext& c) {
                        r.groups[g].peak_sram,
                        r.groups[g].evicted_bytes,
                        r.groups[g].refetched_bytes,
-                       r.groups[g].streamed_bytes};
+                       r.groups[g].streamed_bytes,
+                       r.groups[g].weight_read_bytes / layers,
+                       figures[g].halo_bytes / layers,
+                       figures[g].on_chip_bytes / layers};
         for (int o : group.ops) line.operators.push_back(c.workload.ops[o].name);
         s.groups.push_back(std::move(line));
     }

@@ -48,6 +48,9 @@ struct GroupLine {
     bool on_chip = false;
     std::vector<std::string> operators;
     int64_t peak_sram_bytes = 0, evicted_bytes = 0, refetched_bytes = 0, streamed_bytes = 0;
+    // Per layer (simulated ÷ simulated layers): weight bytes read from DRAM, the conv's halo
+    // kept on chip between sequence tiles, and intermediates never written to DRAM.
+    int64_t weight_dram_bytes_per_layer = 0, halo_bytes_per_layer = 0, on_chip_bytes_per_layer = 0;
 };
 
 struct RunSummary {

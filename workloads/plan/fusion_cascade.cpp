@@ -71,8 +71,8 @@ TilingRule cascade_rule(const Workload& w, const Operator& op, int64_t lt, int64
 FusionChoice apply_cascade_preset(const Workload& w, MappingSpec& m, int64_t sram_bytes) {
     const int64_t lt = m.sequence_tile;
     if (lt < 1) throw std::invalid_argument("mapping.sequence_tile must be at least 1");
-    // The state update as under fuse-all (Mamba-1 at 24 MiB and above: one step over all of D;
-    // below, D in Mem-Aware's S_D parts, each token stepping through them in turn).
+    // The state update as under fuse-all (Mamba-1: one step over all of D while Eq. 2 for the
+    // batch fits half the SRAM, else D in S_D parts, each token stepping through them in turn).
     MappingSpec base;
     FusionChoice c;
     if (w.model == "mamba2") {
@@ -95,7 +95,14 @@ FusionChoice apply_cascade_preset(const Workload& w, MappingSpec& m, int64_t sra
         c = apply_fusion_preset("fuse-all", w, base, sram_bytes);
         const Operator& out = w.ops[w.op_index("ssm_out")];
         const int64_t D = out.dims[out.dim_index("d")].size, N = out.dims[out.dim_index("n")].size;
-        c.split_d = mem_aware_split(D, N, w.precision.bytes, sram_bytes / 2);
+        // Eq. 2 per sequence of the batch: a step holds the state update of every sequence.
+        c.split_d = D;
+        for (int64_t s = 1; s <= D; ++s)
+            if (D % s == 0 &&
+                fuse_all_bytes(D / s, N, w.precision.bytes) * w.batch <= sram_bytes / 2) {
+                c.split_d = s;
+                break;
+            }
         if (c.split_d > 1)
             for (auto& [op, rule] : base.per_op) rule.split["d"] = c.split_d; // l stays outer
     }
