@@ -302,7 +302,8 @@ TEST_CASE("hybrid: Mamba-2 layers take the SSD presets, their bytes add up", "[h
     CHECK(m.groups[1].ops.front() == "l2_mul_delta_A");
     // Without Mamba-1 layers only the presets a Mamba-2 block takes remain.
     const Workload ssd = build_hybrid(small({M2, A}, 2), Stage::Prefill, 1, 32, kFp32);
-    CHECK(fusion_presets_for(ssd) == std::vector<std::string>{"unfused", "fuse-all", "mem-aware"});
+    CHECK(fusion_presets_for(ssd) ==
+          std::vector<std::string>{"unfused", "fuse-all", "mem-aware", "cascade"});
     MappingSpec as;
     CHECK_THROWS_WITH(apply_fusion_preset("as", ssd, as, 24 << 20), Contains("none that takes it"));
 

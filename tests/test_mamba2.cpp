@@ -154,7 +154,8 @@ TEST_CASE("Mamba-2 decode is the recurrent form over one token", "[mamba2]") {
 TEST_CASE("Mamba-2 presets: fuse-all fuses the SSD per chunk, mem-aware splits the heads",
           "[mamba2]") {
     const Workload w = build_mamba2(mamba2_27b(), Stage::Prefill, 1, 512, kFp32);
-    CHECK(fusion_presets_for(w) == std::vector<std::string>{"unfused", "fuse-all", "mem-aware"});
+    CHECK(fusion_presets_for(w) ==
+          std::vector<std::string>{"unfused", "fuse-all", "mem-aware", "cascade"});
     // One step (chunk c = 1, h heads, fp32) touches, in elements: per head 3·Q² (seg, Lm, Mm) +
     // 7·Q·P (x, xdt, yd, xw, yo, yoff, yc) + 6·Q (Δ, dA, Acum, sdf, sde, ea) + 4·P·N (st, sd and
     // S of chunks 0 and 1) + 2 (A, cd) = 196,608 + 114,688 + 1,536 + 32,768 + 2 = 345,602; per
