@@ -129,7 +129,7 @@ TEST_CASE("Cascade applies to Mamba-2 and to decode and is an error elsewhere", 
 
 TEST_CASE("fusion auto is never slower than any preset on the Fig. 9 and Mamba-2 points",
           "[cascade][auto]") {
-    // Auto simulates every preset, the cascade at sequence tiles 16 … 1024 and the presets with
+    // Auto simulates every preset, the cascade at sequence tiles 64 … 512 and the presets with
     // elementwise chains, one layer each, and keeps the fastest: it can tie a preset, never
     // lose to one. The points of configs/sweeps/fig9-fusion-schemes.yaml and
     // mamba2-fusion-schemes.yaml, one layer each.

@@ -30,7 +30,7 @@ struct FusionCandidate {
 std::vector<FusionGroupSpec> elementwise_chains(const Workload& w,
                                                 const std::vector<std::string>& taken);
 
-// The sequence tiles `fusion: auto` tries the cascade preset at: 16, 32, … 1024 tokens and
+// The sequence tiles `fusion: auto` tries the cascade preset at: 64, 128, 256 and 512 tokens and
 // `own` (the mapping's sequence_tile), each capped at the sequence length, without repeats.
 std::vector<int64_t> cascade_tiles(const Workload& w, int64_t own);
 
