@@ -37,8 +37,9 @@ FusionChoice apply_fusion_preset(const std::string& name, const Workload& w, Map
                                  int64_t sram_bytes);
 
 // The whole layer in one group (fusion_cascade.cpp): every operator but the state update (the
-// SSD) in tiles of m.sequence_tile tokens (a projection also in output channels, so that one of
-// its tiles takes at most an eighth of `sram_bytes`), the state update stepped as in fuse-all
+// SSD) in tiles of m.sequence_tile tokens (a projection also in output channels, so that a
+// tile's weight slice takes at most an eighth of `sram_bytes`), the state update stepped as in
+// fuse-all
 // (Mamba-1: over D in Mem-Aware's S_D parts for half of `sram_bytes`, so 1 at 24 MiB).
 FusionChoice apply_cascade_preset(const Workload& w, MappingSpec& m, int64_t sram_bytes);
 

@@ -12,11 +12,13 @@ namespace fusesim {
 
 namespace {
 
-// A projection's tile takes at most this share of one core's SRAM: its weight slice streams in
-// while the group's intermediates of a sequence tile, the conv's halo and the state stay.
+// A projection's weight slice takes at most this share of one core's SRAM: it streams in while
+// the group's intermediates of a sequence tile (the slice's input among them, shared by the
+// channel tiles), the conv's halo and the state stay.
 constexpr int64_t kTileShare = 8;
 
-int64_t tile_bytes(const Workload& w, const Operator& op, const Coords& extent) {
+// Bytes of the weight slices a tile of these extents reads.
+int64_t weight_bytes(const Workload& w, const Operator& op, const Coords& extent) {
     Box box;
     for (int64_t e : extent) {
         box.lo.push_back(0);
@@ -24,10 +26,10 @@ int64_t tile_bytes(const Workload& w, const Operator& op, const Coords& extent) 
     }
     int64_t bytes = 0;
     for (const auto& in : op.inputs)
-        bytes += operand_slice(op, in, w.tensors[in.tensor], box).volume() *
-                 w.tensors[in.tensor].bytes_per_element;
-    return bytes + operand_slice(op, op.output, w.tensors[op.output.tensor], box).volume() *
-                       w.tensors[op.output.tensor].bytes_per_element;
+        if (w.tensors[in.tensor].role == TensorRole::Weight)
+            bytes += operand_slice(op, in, w.tensors[in.tensor], box).volume() *
+                     w.tensors[in.tensor].bytes_per_element;
+    return bytes;
 }
 
 bool reads_weight(const Workload& w, const Operator& op) {
@@ -38,8 +40,8 @@ bool reads_weight(const Workload& w, const Operator& op) {
 
 // The tiling of a non-state-update operator of the cascade: `lt` tokens, and (for an operator
 // reading weights) its widest output dimension other than the batch and the sequence halved
-// until one tile fits its share of SRAM. The sequence is the outermost tile loop, so a sequence
-// tile finishes all its channel tiles before the next one starts.
+// until the tile's weight slices fit their share of SRAM. The sequence is the outermost tile loop,
+// so a sequence tile finishes all its channel tiles before the next one starts.
 TilingRule cascade_rule(const Workload& w, const Operator& op, int64_t lt, int64_t budget) {
     TilingRule r;
     const int l = op.dim_index("l");
@@ -54,7 +56,7 @@ TilingRule cascade_rule(const Workload& w, const Operator& op, int64_t lt, int64
     for (const auto& ax : op.output.axes)
         for (const auto& t : ax.terms)
             if (t.dim != l && op.dims[t.dim].name != "b") out_dims.push_back(t.dim);
-    while (tile_bytes(w, op, extent) > budget) {
+    while (weight_bytes(w, op, extent) > budget) {
         int widest = -1;
         for (int d : out_dims)
             if (extent[d] > 1 && (widest < 0 || extent[d] > extent[widest])) widest = d;
