@@ -68,6 +68,13 @@ TEST_CASE("Cascade conv halo is d_conv - 1 rows of D per sequence tile boundary"
         CHECK_THAT(r["fusion"]["note"].get<std::string>(),
                    Catch::Contains("sequence tile") && Catch::Contains("24 operators"));
     }
+    // Mamba-2 (mamba2-130m's sizes: D = 1536, G = 1, N = 128): the conv runs over the D + 2GN =
+    // 1792 channels of xBC, 3 · 1792 · 4 = 21,504 B per boundary, 64,512 B for 3 boundaries.
+    const json m2 = run(kMamba2, {"workload.d_model=768", "workload.layers=24",
+                                  "workload.seq_len=64", "workload.chunk_size=16",
+                                  "mapping.fusion=cascade", "mapping.sequence_tile=16"});
+    REQUIRE(m2["groups"].size() == 1);
+    CHECK(m2["groups"][0]["halo_bytes_per_layer"].get<int64_t>() == 64512);
 }
 
 TEST_CASE("Cascade DRAM bytes are weights once per sequence tile plus input and output once",
