@@ -328,12 +328,13 @@ TEST_CASE("SIGTERM or SIGINT stops a sweep at once and keeps the finished points
 TEST_CASE("Failures are counted from the parsed rows and make the exit status 1",
           "[sweep][faults]") {
     TempDir d("sweep-failing");
-    // With 64 KiB of SRAM and no streaming no tile fits: the preset is infeasible (a result), and
-    // so is fusion: auto, whose candidates all are. The middle length is no integer: an error
+    // With 16 KiB of SRAM and no streaming no tile fits: the preset is infeasible (a result), and
+    // so is fusion: auto, whose candidates all are (at 64 KiB the cascade's channel tiles make
+    // the one-token step of L = 1 fit). The middle length is no integer: an error
     // whose message holds a comma, so its cell is quoted (the old count searched the text for
     // ",error: ").
     const std::string spec = write_spec(d, "unfused, auto", "1, \"2,0\", 64");
-    const CliResult r = run_cli({"sweep", spec, "--set", "hardware.core.sram=64KiB", "--set",
+    const CliResult r = run_cli({"sweep", spec, "--set", "hardware.core.sram=16KiB", "--set",
                                  "simulation.stream_operands=false", "-o", d.file("out")});
     INFO(r.err);
     CHECK(r.exit_code == 1);
@@ -345,7 +346,7 @@ TEST_CASE("Failures are counted from the parsed rows and make the exit status 1"
     CHECK_THAT(rows[2][2], Catch::StartsWith("error: ") && Catch::Contains("got '2,0'"));
     CHECK_THAT(rows[4][2], Catch::StartsWith("infeasible: ") && Catch::Contains("found no plan"));
     // A resume skips deterministic errors and says the same.
-    const CliResult again = run_cli({"sweep", spec, "--set", "hardware.core.sram=64KiB", "--set",
+    const CliResult again = run_cli({"sweep", spec, "--set", "hardware.core.sram=16KiB", "--set",
                                      "simulation.stream_operands=false", "-o", d.file("out")});
     CHECK(again.exit_code == 1);
     CHECK_THAT(again.err, Catch::Contains("6 already done, 0 to run"));
