@@ -1,0 +1,171 @@
+// Hyena and the parallel scans through the command line: run and analyze with figures checked
+// by hand, and the errors of their keys.
+#include "tests/run_cli.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+using namespace fusesim::test;
+using Catch::Contains;
+
+namespace {
+
+const std::string kHyena = "configs/experiments/hyena-prefill.yaml";
+const std::string kScan = "configs/experiments/mamba-scan.yaml";
+
+nlohmann::json run_report(const TempDir& dir, const std::string& experiment,
+                          const std::string& label, std::vector<std::string> sets) {
+    std::vector<std::string> args = {"run", experiment,     "-q", "--set", "simulation.vcd=false",
+                                     "-o",  dir.file(label)};
+    for (const auto& s : sets) {
+        args.push_back("--set");
+        args.push_back(s);
+    }
+    const CliResult r = run_cli(args);
+    INFO(r.command << "\n" << r.err);
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(read_file(dir.file(label + "/report.json")));
+}
+
+const nlohmann::json& op_in(const nlohmann::json& report, const std::string& name) {
+    for (const auto& o : report.at("operators"))
+        if (o.at("name") == name) return o;
+    FAIL("no operator " << name);
+    throw std::logic_error("unreachable");
+}
+
+// A workload file written for a test, run through `fusesim graph` with the MARCA model.
+CliResult graph_of(const TempDir& dir, const std::string& workload) {
+    const std::string wl = dir.file("wl.yaml");
+    write_file(wl, workload);
+    const std::string exp = dir.file("exp.yaml");
+    write_file(exp, "hardware: " + repo_path("configs/hardware/marca-aggregated.yaml") +
+                        "\nworkload: " + wl + "\n");
+    return run_cli({"graph", exp, "--dot", dir.file("g.dot")});
+}
+
+} // namespace
+
+TEST_CASE("Hyena-153M runs, its FFTs counted by hand", "[hyena][cli]") {
+    TempDir dir("hyena-run");
+    const nlohmann::json r = run_report(dir, kHyena, "run", {});
+    // d_model 768, L = 2048, n = 4096: a radix-2 FFT is 5 · 4096 · 12 = 245,760 real ops per
+    // channel, × 768 channels × 18 layers = 3,397,386,240. It reads the L real inputs
+    // (2048 · 768 · 4 B) and writes 4096 complex values per channel (4096 · 768 · 8 B):
+    // 31,457,280 B a layer, 566,231,040 B in 18; at 256 B/cycle 2,211,840 cycles, against
+    // 3,397,386,240 ÷ 8192 PEs = 414,720 compute cycles: memory-bound.
+    const auto& fft = op_in(r, "conv1_fft");
+    CHECK(fft.at("ops").get<double>() == 3397386240.0);
+    CHECK(fft.at("dram_bytes").get<double>() == 566231040.0);
+    CHECK(fft.at("compute_cycles").get<double>() == 414720.0);
+    CHECK(fft.at("bound") == "memory");
+    CHECK(op_in(r, "conv2_ifft").at("ops").get<double>() == 3397386240.0);
+    // The filter product: 6 real ops per frequency and channel: 6 · 4096 · 768 · 18.
+    CHECK(op_in(r, "conv1_filter").at("ops").get<double>() == 339738624.0);
+    // Golden latency as measured (README "Hyena and parallel scans"), 1 %.
+    CHECK(r.at("latency").at("cycles").get<double>() == Approx(77069088).epsilon(0.01));
+}
+
+TEST_CASE("Hyena analyze counts the long convolutions by hand", "[hyena][cli]") {
+    TempDir dir("hyena-analyze");
+    const CliResult r = run_cli({"analyze", kHyena, "-o", dir.file("an")});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const nlohmann::json j = nlohmann::json::parse(read_file(dir.file("an/analysis.json")));
+    // long_conv per layer: 2 convolutions × (2 FFTs × 188,743,680 + the product 18,874,368)
+    // = 792,723,456 ops, × 18 layers = 14,269,022,208.
+    bool found = false;
+    for (const auto& t : j.at("points").at(0).at("operator_types"))
+        if (t.at("type") == "long_conv") {
+            found = true;
+            CHECK(t.at("ops").get<double>() == 14269022208.0);
+            // Bytes per convolution: FFT 31,457,280, product 3 × 25,165,824, inverse FFT
+            // 31,457,280: 138,412,032; × 2 × 18 = 4,982,833,152.
+            CHECK(t.at("dram_bytes").get<double>() == 4982833152.0);
+        }
+    CHECK(found);
+}
+
+TEST_CASE("The HyenaDNA config loads", "[hyena][cli]") {
+    TempDir dir("hyenadna");
+    const std::string exp = dir.file("exp.yaml");
+    write_file(exp, "hardware: " + repo_path("configs/hardware/marca-aggregated.yaml") +
+                        "\nworkload: " + repo_path("configs/workloads/hyenadna-large-1m.yaml") +
+                        "\n");
+    const CliResult r = run_cli({"analyze", exp, "-o", dir.file("an")});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const nlohmann::json j = nlohmann::json::parse(read_file(dir.file("an/analysis.json")));
+    // d_model 256, L = 16384, n = 32768: 5 · 32768 · 15 = 2,457,600 ops per transform; 4
+    // transforms × 256 channels, plus the products 2 × 6 · 32768 · 256; × 8 layers.
+    for (const auto& t : j.at("points").at(0).at("operator_types"))
+        if (t.at("type") == "long_conv")
+            CHECK(t.at("ops").get<double>() == 8.0 * (4.0 * 256 * 2457600 + 2.0 * 6 * 32768 * 256));
+}
+
+TEST_CASE("Hyena keys: a bad FFT length, order, radix or stage names its key", "[hyena][cli]") {
+    TempDir dir("hyena-keys");
+    const std::string base = "name: h\nmodel: hyena\nd_model: 64\n";
+    const std::string prefill = "stage: prefill\n";
+    CliResult r = graph_of(dir, base + "stage: prefill\nseq_len: 1000\n");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("wl.yaml:5:") && Contains("workload.seq_len") &&
+                          Contains("power of 2") && Contains("gives 2000"));
+    r = graph_of(dir, base + "order: 0\nseq_len: 64\n" + prefill);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("wl.yaml:4:") && Contains("workload.order"));
+    r = graph_of(dir, base + "fft_radix: 8\nseq_len: 64\n" + prefill);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("workload.fft_radix") && Contains("2") && Contains("4"));
+    r = graph_of(dir, base + "stage: decode\nseq_len: 64\n");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("workload.stage") && Contains("prefill only"));
+}
+
+TEST_CASE("The three state updates run, their scans counted by hand", "[scan][cli]") {
+    TempDir dir("scan-run");
+    // Paper's Mamba-2.8B: D = 5120, N = 64, L = 2048, 64 layers; L·D·N = 671,088,640.
+    const nlohmann::json seq = run_report(dir, kScan, "seq", {"workload.scan=sequential"});
+    const nlohmann::json hs = run_report(dir, kScan, "hs", {"workload.scan=hillis-steele"});
+    const nlohmann::json bl = run_report(dir, kScan, "bl", {"workload.scan=blelloch"});
+    // Sequential: one mul per element and token in ssm_decay: 671,088,640 × 64.
+    CHECK(op_in(seq, "ssm_decay").at("ops").get<double>() == 42949672960.0);
+    // Chunks of 256: Hillis–Steele 8 steps × 3 ops per element, Blelloch 2 × 3:
+    // 24 × 671,088,640 × 64 = 1,030,792,151,040 and 6 × ... = 257,698,037,760.
+    CHECK(op_in(hs, "scan").at("ops").get<double>() == 1030792151040.0);
+    CHECK(op_in(bl, "scan").at("ops").get<double>() == 257698037760.0);
+    // Both read dA and dBx (4 B each) and write the pair (8 B) per element:
+    // 16 × 671,088,640 × 64 = 687,194,767,360 B.
+    for (const auto* r : {&hs, &bl})
+        CHECK(op_in(*r, "scan").at("dram_bytes").get<double>() == 687194767360.0);
+    // The carry applied to every token: 2 ops per element, 85,899,345,920.
+    CHECK(op_in(bl, "scan_apply").at("ops").get<double>() == 85899345920.0);
+    // On the MARCA model every form is memory-bound: the scans' equal traffic gives equal
+    // latency; writing and rereading the pairs costs more than the recurrence's traffic.
+    const double t_seq = seq.at("latency").at("cycles").get<double>();
+    const double t_hs = hs.at("latency").at("cycles").get<double>();
+    const double t_bl = bl.at("latency").at("cycles").get<double>();
+    CHECK(t_hs == t_bl);
+    CHECK(t_seq < t_bl);
+    CHECK(t_seq == Approx(8344824832).epsilon(0.01));
+    CHECK(t_bl == Approx(10365668352).epsilon(0.01));
+}
+
+TEST_CASE("Scan keys: an unknown scan, a chunk not a power of 2, Mamba-2", "[scan][cli]") {
+    TempDir dir("scan-keys");
+    CliResult r = run_cli({"graph", kScan, "--set", "workload.scan=brent-kung"});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("workload.scan") && Contains("hillis-steele"));
+    r = run_cli({"graph", kScan, "--set", "workload.scan_chunk=100"});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("workload.scan_chunk") && Contains("power of 2"));
+    r = run_cli(
+        {"graph", "configs/experiments/mamba2-unfused.yaml", "--set", "workload.scan=blelloch"});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("workload.scan"));
+    const CliResult a = run_cli({"analyze", kScan, "-o", dir.file("an")});
+    INFO(a.err);
+    CHECK(a.exit_code == 0);
+}
