@@ -169,3 +169,18 @@ TEST_CASE("Scan keys: an unknown scan, a chunk not a power of 2, Mamba-2", "[sca
     INFO(a.err);
     CHECK(a.exit_code == 0);
 }
+
+TEST_CASE("The scan-forms sweep runs its points", "[scan][cli]") {
+    TempDir dir("scan-sweep");
+    const CliResult r =
+        run_cli({"sweep", "configs/sweeps/scan-forms.yaml", "-j", "2", "-o", dir.file("out")});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const std::string results = read_file(dir.file("out/results.csv"));
+    // As in the run above (L = 2048): the recurrence 8,344,824,832 cycles, both scans
+    // 10,365,668,352 (their DRAM traffic is the same).
+    CHECK_THAT(results, Contains("sequential,2048,ok,8344824832,") &&
+                            Contains("hillis-steele,2048,ok,10365668352,") &&
+                            Contains("blelloch,2048,ok,10365668352,"));
+    CHECK_THAT(results, Contains("blelloch,512,ok,"));
+}
