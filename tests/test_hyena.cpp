@@ -144,3 +144,19 @@ TEST_CASE("Hyena rejects decode and a sequence whose 2L is not a power of 2", "[
         CHECK(std::string(e.what()).find("2000") != std::string::npos);
     }
 }
+
+TEST_CASE("The released form of order 2: a gate, one long convolution, a gate", "[hyena]") {
+    // Order 2 as the released code computes it: y = x2 ⊙ conv(v ⊙ x1): 3 branches, 2 gates,
+    // 1 convolution, so 2 FFTs of 512 points × 64 channels × 23,040 = 2,949,120 ops.
+    HyenaParams p = small_hyena(2);
+    p.released_form = true;
+    const Workload w = build_hyena(p, Stage::Prefill, 1, 256, kFp32);
+    int64_t fft_ops = 0;
+    for (const auto& op : w.ops)
+        if (op.kind == OpKind::Fft) fft_ops += op.ops();
+    CHECK(fft_ops == 2949120);
+    CHECK(w.op_index("conv2_fft") < 0);
+    CHECK(w.tensors[static_cast<size_t>(op_of(w, "conv1_fft").inputs[0].tensor)].name == "g0");
+    CHECK(w.tensors[static_cast<size_t>(op_of(w, "gate1").inputs[1].tensor)].name == "x2");
+    CHECK(op_of(w, "in_proj").ops() == 256 * 64 * 192); // still order + 1 = 3 branches
+}

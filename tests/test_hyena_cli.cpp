@@ -51,21 +51,27 @@ CliResult graph_of(const TempDir& dir, const std::string& workload) {
 TEST_CASE("Hyena-153M runs, its FFTs counted by hand", "[hyena][cli]") {
     TempDir dir("hyena-run");
     const nlohmann::json r = run_report(dir, kHyena, "run", {});
-    // d_model 768, L = 2048, n = 4096: a radix-2 FFT is 5 · 4096 · 12 = 245,760 real ops per
-    // channel, × 768 channels × 18 layers = 3,397,386,240. It reads the L real inputs
-    // (2048 · 768 · 4 B) and writes 4096 complex values per channel (4096 · 768 · 8 B):
-    // 31,457,280 B a layer, 566,231,040 B in 18; at 256 B/cycle 2,211,840 cycles, against
-    // 3,397,386,240 ÷ 8192 PEs = 414,720 compute cycles: memory-bound.
+    // d_model 864, L = 2048, n = 4096, the released form of order 2 (one long convolution): a
+    // radix-2 FFT is 5 · 4096 · 12 = 245,760 real ops per channel, × 864 channels × 18 layers
+    // = 3,822,059,520. It reads the L real inputs (2048 · 864 · 4 B) and writes 4096 complex
+    // values per channel (4096 · 864 · 8 B): 35,389,440 B a layer, 637,009,920 B in 18, at
+    // 256 B/cycle 2,488,320 cycles. Compute: 4 tiles of 216 channels on the 128 × 64 array,
+    // fft_pos (2048) on the rows and fft_ops (120) on the columns, ⌈2048/128⌉ · ⌈120/64⌉ · 216
+    // = 6,912 cycles a tile, × 4 × 18 = 497,664: memory-bound.
     const auto& fft = op_in(r, "conv1_fft");
-    CHECK(fft.at("ops").get<double>() == 3397386240.0);
-    CHECK(fft.at("dram_bytes").get<double>() == 566231040.0);
-    CHECK(fft.at("compute_cycles").get<double>() == 414720.0);
+    CHECK(fft.at("ops").get<double>() == 3822059520.0);
+    CHECK(fft.at("dram_bytes").get<double>() == 637009920.0);
+    CHECK(fft.at("memory_cycles").get<double>() == 2488320.0);
+    CHECK(fft.at("compute_cycles").get<double>() == 497664.0);
     CHECK(fft.at("bound") == "memory");
-    CHECK(op_in(r, "conv2_ifft").at("ops").get<double>() == 3397386240.0);
-    // The filter product: 6 real ops per frequency and channel: 6 · 4096 · 768 · 18.
-    CHECK(op_in(r, "conv1_filter").at("ops").get<double>() == 339738624.0);
+    CHECK(op_in(r, "conv1_ifft").at("ops").get<double>() == 3822059520.0);
+    // The filter product: 6 real ops per frequency and channel: 6 · 4096 · 864 · 18.
+    CHECK(op_in(r, "conv1_filter").at("ops").get<double>() == 382205952.0);
+    // Two gates (one before the convolution), no second convolution.
+    CHECK(op_in(r, "gate0").at("ops").get<double>() == 2048.0 * 864 * 18);
+    for (const auto& o : r.at("operators")) CHECK(o.at("name") != "conv2_fft");
     // Golden latency as measured (README "Hyena and parallel scans"), 1 %.
-    CHECK(r.at("latency").at("cycles").get<double>() == Approx(77069088).epsilon(0.01));
+    CHECK(r.at("latency").at("cycles").get<double>() == Approx(62591760).epsilon(0.01));
 }
 
 TEST_CASE("Hyena analyze counts the long convolutions by hand", "[hyena][cli]") {
@@ -74,16 +80,15 @@ TEST_CASE("Hyena analyze counts the long convolutions by hand", "[hyena][cli]") 
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     const nlohmann::json j = nlohmann::json::parse(read_file(dir.file("an/analysis.json")));
-    // long_conv per layer: 2 convolutions × (2 FFTs × 188,743,680 + the product 18,874,368)
-    // = 792,723,456 ops, × 18 layers = 14,269,022,208.
+    // long_conv per layer: 2 FFTs × 212,336,640 + the product 6 · 4096 · 864 = 21,233,664:
+    // 445,906,944 ops, × 18 layers = 8,026,324,992. Bytes: FFT 35,389,440, the product 3 ×
+    // 28,311,552 (U, H and Y, complex), inverse FFT 35,389,440: 155,713,536, × 18.
     bool found = false;
     for (const auto& t : j.at("points").at(0).at("operator_types"))
         if (t.at("type") == "long_conv") {
             found = true;
-            CHECK(t.at("ops").get<double>() == 14269022208.0);
-            // Bytes per convolution: FFT 31,457,280, product 3 × 25,165,824, inverse FFT
-            // 31,457,280: 138,412,032; × 2 × 18 = 4,982,833,152.
-            CHECK(t.at("dram_bytes").get<double>() == 4982833152.0);
+            CHECK(t.at("ops").get<double>() == 8026324992.0);
+            CHECK(t.at("dram_bytes").get<double>() == 2802843648.0);
         }
     CHECK(found);
 }
@@ -98,11 +103,12 @@ TEST_CASE("The HyenaDNA config loads", "[hyena][cli]") {
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     const nlohmann::json j = nlohmann::json::parse(read_file(dir.file("an/analysis.json")));
-    // d_model 256, L = 16384, n = 32768: 5 · 32768 · 15 = 2,457,600 ops per transform; 4
-    // transforms × 256 channels, plus the products 2 × 6 · 32768 · 256; × 8 layers.
+    // d_model 256, L = 16384, n = 32768: 5 · 32768 · 15 = 2,457,600 ops per transform; one
+    // convolution (order 2, released form): 2 transforms × 256 channels, plus the product
+    // 6 · 32768 · 256; × 8 layers.
     for (const auto& t : j.at("points").at(0).at("operator_types"))
         if (t.at("type") == "long_conv")
-            CHECK(t.at("ops").get<double>() == 8.0 * (4.0 * 256 * 2457600 + 2.0 * 6 * 32768 * 256));
+            CHECK(t.at("ops").get<double>() == 8.0 * (2.0 * 256 * 2457600 + 6.0 * 32768 * 256));
 }
 
 TEST_CASE("Hyena keys: a bad FFT length, order, radix or stage names its key", "[hyena][cli]") {
@@ -116,6 +122,9 @@ TEST_CASE("Hyena keys: a bad FFT length, order, radix or stage names its key", "
     r = graph_of(dir, base + "order: 0\nseq_len: 64\n" + prefill);
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains("wl.yaml:4:") && Contains("workload.order"));
+    r = graph_of(dir, base + "order: 1\nform: released\nseq_len: 64\n" + prefill);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("workload.order") && Contains("released form needs order 2"));
     r = graph_of(dir, base + "fft_radix: 8\nseq_len: 64\n" + prefill);
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains("workload.fft_radix") && Contains("2") && Contains("4"));

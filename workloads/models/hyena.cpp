@@ -45,9 +45,17 @@ Workload build_hyena(const HyenaParams& p, Stage stage, int64_t batch, int64_t s
     for (int64_t i = 1; i <= O; ++i)
         b.add("split_x" + num(i), "x" + num(i) + "[b,l,d] = zb[b,l,d+" + num(i * M) + "]", "view")
             .view_of = "split";
+    // The paper's form: z_i = x_i ⊙ conv_i(z_{i−1}), z_0 = v, for i = 1..order. The released
+    // code's: v ⊙ x_1 first, then order − 1 convolutions each followed by its gate.
     std::string z = "v";
-    for (int64_t i = 1; i <= O; ++i) {
-        const std::string c = "conv" + num(i), s = num(i);
+    int64_t first = 1;
+    if (p.released_form) {
+        b.add("gate0", "g0[b,l,d] = v[b,l,d] * x1[b,l,d]", "elementwise");
+        z = "g0";
+        first = 2;
+    }
+    for (int64_t i = first; i <= O; ++i) {
+        const std::string c = "conv" + num(i - first + 1), s = num(i - first + 1);
         model_parts::LongConv lc;
         lc.prefix = c;
         lc.input = z;
@@ -64,7 +72,7 @@ Workload build_hyena(const HyenaParams& p, Stage stage, int64_t batch, int64_t s
               "elementwise");
         b.add(c + "_skip_add", c + "_ys[b,l,d] = " + c + "_y[b,l,d] + " + c + "_zd[b,l,d]",
               "elementwise");
-        b.add("gate" + s, "g" + s + "[b,l,d] = " + c + "_ys[b,l,d] * x" + s + "[b,l,d]",
+        b.add("gate" + s, "g" + s + "[b,l,d] = " + c + "_ys[b,l,d] * x" + num(i) + "[b,l,d]",
               "elementwise");
         z = "g" + s;
     }
@@ -95,6 +103,11 @@ using model_parts::d_model;
 constexpr Param order = optional("order", T::Integer, 1, 16, "2", 2,
                                  "long convolutions, each gated by the next of the `order` + 1 "
                                  "projection branches");
+constexpr Param form =
+    choice("form", "paper|released", "`paper`",
+           "`paper`: `order` long convolutions, each followed by its gate (Poli et al. 2023, "
+           "Def. 3.1); `released`: as the released code (safari, HyenaDNA), a gate first, then "
+           "`order` − 1 convolutions each followed by its gate (`order` at least 2)");
 constexpr Param short_conv = optional("short_conv", T::Integer, 1, 1024, "3", 3,
                                       "width of the short depthwise causal convolution");
 constexpr Param mlp_width =
@@ -110,6 +123,11 @@ LayerBuilder read_hyena(ModelKeys& keys, int64_t layers) {
     p.layers = layers;
     p.d_model = keys.integer(d_model);
     p.order = keys.integer_or_default(order);
+    p.released_form = keys.choice(form) == "released";
+    if (p.released_form && p.order < 2)
+        keys.fail(order, "the released form needs order 2 or more (order − 1 long convolutions), "
+                         "got " +
+                             num(p.order));
     p.short_conv = keys.integer_or_default(short_conv);
     p.mlp_width = keys.integer_or_default(mlp_width);
     p.fft_radix = keys.choice(fft_radix) == "4" ? 4 : 2;
@@ -121,7 +139,7 @@ LayerBuilder read_hyena(ModelKeys& keys, int64_t layers) {
 } // namespace
 
 ModelDef hyena_model() {
-    return {"hyena", {&d_model, &order, &short_conv, &mlp_width, &fft_radix}, read_hyena};
+    return {"hyena", {&d_model, &order, &form, &short_conv, &mlp_width, &fft_radix}, read_hyena};
 }
 
 } // namespace fusesim
