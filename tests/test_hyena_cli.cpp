@@ -64,6 +64,12 @@ TEST_CASE("Hyena-153M runs, its FFTs counted by hand", "[hyena][cli]") {
     CHECK(fft.at("memory_cycles").get<double>() == 2488320.0);
     CHECK(fft.at("compute_cycles").get<double>() == 497664.0);
     CHECK(fft.at("bound") == "memory");
+    // Its structure: 12 radix-2 stages of the 4096-point transform.
+    CHECK(fft.at("staged").at("algorithm") == "fft");
+    CHECK(fft.at("staged").at("points") == 4096);
+    CHECK(fft.at("staged").at("stages") == 12);
+    CHECK(op_in(r, "conv1_ifft").at("staged").at("algorithm") == "ifft");
+    CHECK_FALSE(op_in(r, "in_proj").contains("staged"));
     CHECK(op_in(r, "conv1_ifft").at("ops").get<double>() == 3822059520.0);
     // The filter product: 6 real ops per frequency and channel: 6 · 4096 · 864 · 18.
     CHECK(op_in(r, "conv1_filter").at("ops").get<double>() == 382205952.0);
@@ -151,6 +157,9 @@ TEST_CASE("The three state updates run, their scans counted by hand", "[scan][cl
         CHECK(op_in(*r, "scan").at("dram_bytes").get<double>() == 687194767360.0);
     // The carry applied to every token: 2 ops per element, 85,899,345,920.
     CHECK(op_in(bl, "scan_apply").at("ops").get<double>() == 85899345920.0);
+    CHECK(op_in(hs, "scan").at("staged").at("stages") == 8);
+    CHECK(op_in(bl, "scan").at("staged").at("stages") == 16);
+    CHECK(op_in(bl, "scan").at("staged").at("points") == 256);
     // On the MARCA model every form is memory-bound: the scans' equal traffic gives equal
     // latency; writing and rereading the pairs costs more than the recurrence's traffic.
     const double t_seq = seq.at("latency").at("cycles").get<double>();

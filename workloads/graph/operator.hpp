@@ -82,7 +82,7 @@ struct Staged {
     int64_t points = 0;    // transform length n, or scan length (the chunk)
     int radix = 2;         // FFT radix (2 or 4); 2 for a scan (combines pair two elements)
     int stages = 0;        // butterfly stages, or scan steps
-    int radix2_stages = 0; // radix-4 FFT of a length 2·4^k: its one radix-2 stage
+    int radix2_stages = 0; // radix-2 stages: all of a radix-2 FFT, one of a radix-4 FFT of 2·4^k
 };
 
 struct Operator {
