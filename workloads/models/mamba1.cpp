@@ -82,8 +82,8 @@ Workload build_mamba1(const MambaParams& p, Stage stage, int64_t batch, int64_t 
         // In place, ssm_add consumes hd on chip in every fusion scheme (Tensor::in_place).
         if (!p.split_state_update) b.in_place();
         b.add("ssm_add", "h[b,l,d,n] = hd[b,l,d,n] + dBx[b,l,d,n]", "state_update");
+        b.add("ssm_out", "y[b,l,d] += h[b,l,d,n] * Cm[b,l,n]", "state_update");
     }
-    if (!parallel) b.add("ssm_out", "y[b,l,d] += h[b,l,d,n] * Cm[b,l,n]", "state_update");
     if (!decode && !parallel) {
         for (const char* op : {"ssm_add", "ssm_out"})
             w.ops[w.op_index(op)].sequential_dim = w.ops[w.op_index(op)].dim_index("l");
