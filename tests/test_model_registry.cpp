@@ -108,25 +108,26 @@ TEST_CASE("A registered model's keys are checked against its declarations", "[re
 TEST_CASE("A registered model joins the model choices and the reference tables", "[registry]") {
     const auto before = workload_param::model_choices();
     CHECK(before ==
-          std::vector<std::string>{"mamba1", "mamba2", "opt", "onnx", "hybrid", "custom"});
+          std::vector<std::string>{"mamba1", "mamba2", "opt", "onnx", "hybrid", "hyena", "custom"});
     {
         ScopedModel toy(toy_model());
         CHECK(workload_param::model_choices() == std::vector<std::string>{"mamba1", "mamba2", "opt",
-                                                                          "onnx", "hybrid", "toy",
-                                                                          "custom"});
+                                                                          "onnx", "hybrid", "hyena",
+                                                                          "toy", "custom"});
         const auto ids = reference_table_ids();
         CHECK(std::find(ids.begin(), ids.end(), "toy") != ids.end());
         CHECK(reference_table("toy") == "| key | type | default | meaning |\n|---|---|---|---|\n"
                                         "| `width` | integer 1–4096 | required | toy width |\n"
                                         "| `depth` | integer 1–8 | 2 | chained scalings |\n");
-        CHECK_THAT(reference_table("workload"),
-                   Contains("`mamba1`, `mamba2`, `opt`, `onnx`, `hybrid`, `toy` or `custom`"));
+        CHECK_THAT(
+            reference_table("workload"),
+            Contains("`mamba1`, `mamba2`, `opt`, `onnx`, `hybrid`, `hyena`, `toy` or `custom`"));
         CHECK_THROWS_AS(register_model(toy_model()), std::invalid_argument);
     }
     // Unregistered again: the name is an unknown model.
     CHECK(workload_param::model_choices() == before);
     CHECK_THAT(error_of(kToy), Contains("workload.model: expected one of 'mamba1', 'mamba2', "
-                                        "'opt', 'onnx', 'hybrid', 'custom', got 'toy'"));
+                                        "'opt', 'onnx', 'hybrid', 'hyena', 'custom', got 'toy'"));
 }
 
 TEST_CASE("The name custom is kept for workloads written in the configuration", "[registry]") {
@@ -135,5 +136,5 @@ TEST_CASE("The name custom is kept for workloads written in the configuration", 
     CHECK_THROWS_AS(register_model(m), std::invalid_argument);
     CHECK(find_model("custom") == nullptr);
     REQUIRE(find_model("mamba1") != nullptr);
-    CHECK(find_model("mamba1")->params.size() == 7);
+    CHECK(find_model("mamba1")->params.size() == 9);
 }

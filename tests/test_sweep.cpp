@@ -203,11 +203,14 @@ TEST_CASE("Iso-area study: at MARCA's area, L = 1024, the best design beats MARC
 
 TEST_CASE("Every shipped sweep spec loads and expands", "[sweep]") {
     // Fig. 9 (and split): 11 schemes × 5 lengths; Fig. 11: 2 × 4 × 19; Fig. 12: 4 × 19 × 3 × 2 =
-    // 456; Mamba-2: 4 schemes × 5 lengths.
-    const std::map<std::string, size_t> expected = {
-        {"fig9-fusion-schemes.yaml", 55}, {"fig9-paper-setup.yaml", 50},
-        {"fig9-split-state.yaml", 55},    {"fig11-memory-sensitivity.yaml", 152},
-        {"fig12-iso-area.yaml", 456},     {"mamba2-fusion-schemes.yaml", 20}};
+    // 456; Mamba-2: 4 schemes × 5 lengths; scan forms: 3 forms × 3 lengths.
+    const std::map<std::string, size_t> expected = {{"fig9-fusion-schemes.yaml", 55},
+                                                    {"fig9-paper-setup.yaml", 50},
+                                                    {"fig9-split-state.yaml", 55},
+                                                    {"fig11-memory-sensitivity.yaml", 152},
+                                                    {"fig12-iso-area.yaml", 456},
+                                                    {"mamba2-fusion-schemes.yaml", 20},
+                                                    {"scan-forms.yaml", 9}};
     size_t seen = 0;
     for (const auto& e : std::filesystem::directory_iterator(repo_path("configs/sweeps"))) {
         const SweepSpec spec = read_sweep(e.path().string());

@@ -30,6 +30,10 @@ std::array<double, kOpKindCount> default_energy_table() {
     set(OpKind::Softmax, kFunction + kAdd32 + kFunction + kMul32); // exp, sum, divide
     set(OpKind::Reduce, kAdd32);                                   // one add per element
     set(OpKind::Sqrt, kFunction);
+    // A radix-2 butterfly's 10 real ops are 4 multiplies and 6 adds; a scan combine's 3 are 2
+    // multiplies and 1 add: the mean per op.
+    set(OpKind::Fft, (4 * kMul32 + 6 * kAdd32) / 10);
+    set(OpKind::Scan, (2 * kMul32 + kAdd32) / 3);
     set(OpKind::Copy, 0); // moves data only: its bytes are counted as SRAM traffic
     set(OpKind::View, 0);
     return t;

@@ -122,7 +122,7 @@ nlohmann::ordered_json report_json(const RunSummary& s) {
     j["scheduler_wakeups"] = s.scheduler_wakeups;
     j["evictions"] = s.evictions;
     nlohmann::ordered_json ops = nlohmann::ordered_json::array();
-    for (const auto& l : s.operators)
+    for (const auto& l : s.operators) {
         ops.push_back({{"name", l.name},
                        {"type", l.type},
                        {"group", l.group},
@@ -136,6 +136,14 @@ nlohmann::ordered_json report_json(const RunSummary& s) {
                        {"span_cycles_layer0", l.span_cycles},
                        {"sram_bank_stall_cycles", l.sram_stall_cycles},
                        {"sram_bank_conflict_cycles", l.sram_conflict_cycles}});
+        // For a hardware model that lays the stages onto pipeline stages.
+        if (!l.staged.algorithm.empty())
+            ops.back()["staged"] = {{"algorithm", l.staged.algorithm},
+                                    {"points", l.staged.points},
+                                    {"radix", l.staged.radix},
+                                    {"stages", l.staged.stages},
+                                    {"radix2_stages", l.staged.radix2_stages}};
+    }
     j["operators"] = ops;
     nlohmann::ordered_json groups = nlohmann::ordered_json::array();
     for (const auto& g : s.groups)

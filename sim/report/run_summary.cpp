@@ -30,6 +30,7 @@ std::vector<OpLine> op_lines(const RunContext& c, double k) {
         OpLine l;
         l.name = op.name;
         l.type = op.type;
+        l.staged = op.staged;
         l.group = c.plan.groups[c.plan.group_of_op[o]].name;
         l.ops = static_cast<int64_t>(static_cast<double>(op.ops()) * c.workload.layers);
         l.dram_bytes = scaled(s.read_bytes + s.write_bytes, k);

@@ -34,6 +34,7 @@ struct OpLine {
     // Of compute_cycles (model totals): waiting for the SRAM banks, and of that bank conflicts.
     uint64_t sram_stall_cycles = 0, sram_conflict_cycles = 0;
     bool compute_bound = true;
+    Staged staged; // an FFT's or parallel scan's stage structure (empty algorithm: none)
 };
 
 struct CoreLine {

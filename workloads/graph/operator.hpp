@@ -75,6 +75,16 @@ struct Box {
 // convolution's window before the first token).
 enum class Padding { None, Zero };
 
+// The stage structure of an FFT or a parallel scan (empty `algorithm`: none), for a hardware
+// model that lays its stages onto pipeline stages. The loop nest alone gives its ops.
+struct Staged {
+    std::string algorithm; // fft, ifft, hillis-steele, blelloch
+    int64_t points = 0;    // transform length n, or scan length (the chunk)
+    int radix = 2;         // FFT radix (2 or 4); 2 for a scan (combines pair two elements)
+    int stages = 0;        // butterfly stages, or scan steps
+    int radix2_stages = 0; // radix-2 stages: all of a radix-2 FFT, one of a radix-4 FFT of 2·4^k
+};
+
 struct Operator {
     std::string name;
     OpKind kind = OpKind::Mac;
@@ -85,6 +95,7 @@ struct Operator {
     Operand output;
     int sequential_dim = -1; // loop dim along which the op carries a state (token t needs t-1)
     Padding padding = Padding::None;
+    Staged staged;
 
     int dim_index(const std::string& name) const; // -1 if absent
     // Ops of the whole loop nest: product of extents (a MAC counts one op); views have none.

@@ -59,6 +59,11 @@ void grow_by_write(Workload& w, int o) {
     Tensor& t = w.tensors[op.output.tensor];
     for (size_t a = 0; a < op.output.axes.size(); ++a) {
         const AxisIndex& ax = op.output.axes[a];
+        // A whole output axis (an FFT writes every frequency of its channels) needs its size.
+        if (ax.whole && t.declared_shape.size() == t.shape.size()) {
+            t.shape[a] = t.declared_shape[a];
+            continue;
+        }
         if (ax.whole)
             fail(w, o, "writes", op.output,
                  "an output axis cannot be taken whole (':'); index it by loop dimensions");

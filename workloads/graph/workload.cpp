@@ -240,6 +240,25 @@ void WorkloadBuilder::carried(const std::string& dim, int input_index) {
     op.inputs.at(input_index).carried = true;
 }
 
+void WorkloadBuilder::repeat(const std::string& dim, int64_t size) {
+    Operator& op = w_.ops.back();
+    if (size < 1) throw std::invalid_argument("dimension '" + dim + "' must be at least 1");
+    if (op.dim_index(dim) >= 0)
+        throw std::invalid_argument("operator '" + op.name + "' already has dimension '" + dim +
+                                    "'");
+    op.dims.push_back({dim, size});
+    double volume = 1;
+    for (const auto& d : op.dims) volume *= static_cast<double>(d.size);
+    if (volume > 1e17)
+        throw std::invalid_argument("operator '" + op.name +
+                                    "' has more than 1e17 loop iterations");
+}
+
+void WorkloadBuilder::pair_output() {
+    w_.tensors.at(static_cast<size_t>(w_.ops.back().output.tensor)).bytes_per_element =
+        2 * w_.precision.bytes;
+}
+
 void WorkloadBuilder::in_place() {
     w_.tensors.at(static_cast<size_t>(w_.ops.back().output.tensor)).in_place = true;
 }

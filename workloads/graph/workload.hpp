@@ -101,6 +101,13 @@ class WorkloadBuilder {
     void carried(const std::string& dim, int input_index);
     // Marks the output of the last added operator as an in-place intermediate (Tensor::in_place).
     void in_place();
+    // Adds to the last operator a loop dim that indexes none of its tensors: work repeated for
+    // every element (an FFT's real ops per butterfly, a scan's steps). Its ops count it; tiles
+    // never split it (it shrinks no slice).
+    void repeat(const std::string& dim, int64_t size);
+    // The output of the last operator holds pairs (complex values, a scan's (a, b)): twice the
+    // bytes of an element of the workload's precision.
+    void pair_output();
 
   private:
     Workload& w_;

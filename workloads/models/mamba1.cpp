@@ -1,5 +1,7 @@
 #include "workloads/models/mamba1.hpp"
+#include "workloads/graph/staged.hpp"
 #include "workloads/models/layer_parts.hpp"
+#include "workloads/models/mamba1_scan.hpp"
 #include "workloads/models/registry.hpp"
 
 #include <utility>
@@ -65,18 +67,24 @@ Workload build_mamba1(const MambaParams& p, Stage stage, int64_t batch, int64_t 
     // h is versioned by token: h[l] is the state after token l. Only the versions a later tile
     // still needs are live, so memory holds one or two D×N states, never L of them.
     b.declare("h", TensorRole::State);
-    if (decode) {
+    const int64_t Q = scan_chunk_for(p.scan_chunk, L);
+    const bool parallel = !decode && p.scan != "sequential" && Q >= 2;
+    if (parallel) {
+        add_parallel_scan(b, w, p.scan, L, Q);
+    } else if (decode) {
         b.declare("h_prev", TensorRole::State);
         b.add("ssm_decay", "hd[b,l,d,n] = dA[b,l,d,n] * h_prev[b,l,d,n]", "state_update");
     } else {
         b.add("ssm_decay", "hd[b,l,d,n] = dA[b,l,d,n] * h[b,l-1,d,n]", "state_update");
         b.carried("l", 1);
     }
-    // In place, ssm_add consumes hd on chip in every fusion scheme (Tensor::in_place).
-    if (!p.split_state_update) b.in_place();
-    b.add("ssm_add", "h[b,l,d,n] = hd[b,l,d,n] + dBx[b,l,d,n]", "state_update");
-    b.add("ssm_out", "y[b,l,d] += h[b,l,d,n] * Cm[b,l,n]", "state_update");
-    if (!decode) {
+    if (!parallel) {
+        // In place, ssm_add consumes hd on chip in every fusion scheme (Tensor::in_place).
+        if (!p.split_state_update) b.in_place();
+        b.add("ssm_add", "h[b,l,d,n] = hd[b,l,d,n] + dBx[b,l,d,n]", "state_update");
+        b.add("ssm_out", "y[b,l,d] += h[b,l,d,n] * Cm[b,l,n]", "state_update");
+    }
+    if (!decode && !parallel) {
         for (const char* op : {"ssm_add", "ssm_out"})
             w.ops[w.op_index(op)].sequential_dim = w.ops[w.op_index(op)].dim_index("l");
     }
@@ -115,6 +123,16 @@ constexpr Param state_update =
            "(ssm_decay and ssm_add always share a group); `split` lets an unfused scheme write hd "
            "to DRAM and read it back (2·D·N elements more per token)");
 
+constexpr Param scan =
+    choice("scan", "sequential|hillis-steele|blelloch", "`sequential`",
+           "prefill state update: `sequential` the token recurrence; `hillis-steele` or "
+           "`blelloch` a parallel scan within chunks of `scan_chunk` tokens, chained by a "
+           "recurrence over the chunks (README \"Hyena and parallel scans\")");
+constexpr Param scan_chunk =
+    optional("scan_chunk", T::Integer, 2, kMaxDim, "256", 256,
+             "tokens per chunk of a parallel `scan`, a power of 2; min(it, L rounded up to a "
+             "power of 2), the last chunk zero-padded");
+
 LayerBuilder read_mamba1(ModelKeys& keys, int64_t layers) {
     MambaParams p;
     p.layers = layers;
@@ -125,6 +143,11 @@ LayerBuilder read_mamba1(ModelKeys& keys, int64_t layers) {
     p.d_conv = keys.integer_or_default(d_conv);
     p.dt_rank = keys.opt_integer(dt_rank).value_or((p.d_model + 15) / 16);
     p.split_state_update = keys.choice(state_update) == "split";
+    p.scan = keys.choice(scan);
+    p.scan_chunk = keys.integer_or_default(scan_chunk);
+    if (!is_power_of_two(p.scan_chunk))
+        keys.fail(scan_chunk,
+                  "scan_chunk must be a power of 2, got " + std::to_string(p.scan_chunk));
     return [p](Stage stage, int64_t batch, int64_t seq_len, const Precision& precision) {
         return build_mamba1(p, stage, batch, seq_len, precision);
     };
@@ -134,7 +157,8 @@ LayerBuilder read_mamba1(ModelKeys& keys, int64_t layers) {
 
 ModelDef mamba1_model() {
     return {"mamba1",
-            {&d_model, &d_state, &expand, &d_inner, &d_conv, &dt_rank, &state_update},
+            {&d_model, &d_state, &expand, &d_inner, &d_conv, &dt_rank, &state_update, &scan,
+             &scan_chunk},
             read_mamba1};
 }
 

@@ -4,6 +4,7 @@
 #include "workloads/graph/workload.hpp"
 
 #include <cstdint>
+#include <string>
 
 namespace fusesim {
 
@@ -17,6 +18,10 @@ struct MambaParams {
     // The state update h = dA ⊙ h + dBx: in place (hd, the product dA ⊙ h, never leaves the
     // chip; the default), or split into two operators that each go through DRAM when unfused.
     bool split_state_update = false;
+    // Prefill's state update: sequential (the token recurrence), hillis-steele or blelloch (a
+    // parallel scan within chunks of scan_chunk tokens, a power of 2).
+    std::string scan = "sequential";
+    int64_t scan_chunk = 256;
 };
 
 // The operators of one Mamba-1 block (REFERENCE.md §1). Prefill processes L tokens with the

@@ -4,6 +4,7 @@
 
 #include "workloads/models/custom.hpp"
 #include "workloads/models/hybrid.hpp"
+#include "workloads/models/hyena.hpp"
 #include "workloads/models/mamba1.hpp"
 #include "workloads/models/mamba2.hpp"
 #include "workloads/models/opt.hpp"

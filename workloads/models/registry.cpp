@@ -13,12 +13,13 @@ ModelDef mamba2_model(); // mamba2.cpp
 ModelDef opt_model();    // opt.cpp
 ModelDef onnx_model();   // onnx.cpp
 ModelDef hybrid_model(); // hybrid.cpp
+ModelDef hyena_model();  // hyena.cpp
 
 namespace {
 
 std::vector<ModelDef>& models() {
-    static std::vector<ModelDef> all = {mamba1_model(), mamba2_model(), opt_model(), onnx_model(),
-                                        hybrid_model()};
+    static std::vector<ModelDef> all = {mamba1_model(), mamba2_model(), opt_model(),
+                                        onnx_model(),   hybrid_model(), hyena_model()};
     return all;
 }
 

@@ -12,7 +12,8 @@ constexpr KindName kKindNames[] = {
     {OpKind::Div, "div"},         {OpKind::Max, "max"},         {OpKind::Exp, "exp"},
     {OpKind::Silu, "silu"},       {OpKind::Sigmoid, "sigmoid"}, {OpKind::Softplus, "softplus"},
     {OpKind::Softmax, "softmax"}, {OpKind::Reduce, "reduce"},   {OpKind::Sqrt, "sqrt"},
-    {OpKind::Copy, "copy"},       {OpKind::View, "view"},
+    {OpKind::Fft, "fft"},         {OpKind::Scan, "scan"},       {OpKind::Copy, "copy"},
+    {OpKind::View, "view"},
 };
 } // namespace
 

@@ -20,6 +20,8 @@ enum class OpKind {
     Softmax,
     Reduce,
     Sqrt,
+    Fft,  // one real op of a radix-2/4 FFT butterfly (its multiplies and adds: graph/staged.hpp)
+    Scan, // one real op of a parallel scan's combine (a2·a1, a2·b1 + b2)
     Copy, // compute
     View  // split, slice, concat, transpose, reshape: no compute, dependencies pass through
 };
