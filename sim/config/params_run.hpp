@@ -105,8 +105,13 @@ inline constexpr Param allocation =
           "coordinates; `{split: d}` core k gets block k of every operator's tiles along d; "
           "`pipeline` each operator on its own cores, as many as its compute cycles ask; `auto` "
           "the fastest of the three over one simulated layer");
-inline constexpr const Param* mapping_keys[] = {&map_name,   &map_description, &tiling_default,
-                                                &tiling_ops, &tiling_auto,     &fusion,
-                                                &on_chip,    &spatial,         &allocation};
+inline constexpr Param step_tokens = optional(
+    "step_tokens", T::Integer, 1, 1 << 24, "1", 1,
+    "tokens per tile of a fused on-chip group that holds the token recurrence (a token block: "
+    "its operators over that many tokens back to back on one core, intermediates one step in "
+    "size; see \"Token blocks\"); 1: one token per tile");
+inline constexpr const Param* mapping_keys[] = {
+    &map_name, &map_description, &tiling_default, &tiling_ops, &tiling_auto,
+    &fusion,   &on_chip,         &spatial,        &allocation, &step_tokens};
 
 } // namespace fusesim::run_param

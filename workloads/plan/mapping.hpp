@@ -36,6 +36,10 @@ struct MappingSpec {
     // Operators without a tiling rule of their own are split further (largest saving first)
     // until a tile's inputs and output take at most this many bytes; 0: no automatic tiling.
     int64_t fit_bytes = 0;
+    // Tokens per tile of a fused on-chip group that holds a token recurrence (a token block:
+    // the group's operators over this many consecutive tokens, run back to back on one core,
+    // their intermediates one token step in size); 1: one token per tile.
+    int64_t step_tokens = 1;
     // What the fusion setting resolved to, for reports.
     std::string fusion = "unfused";
     std::string fusion_note;
