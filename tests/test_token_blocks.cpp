@@ -134,13 +134,11 @@ TEST_CASE("A token-blocked scan holds one step of its intermediates and moves th
         CHECK(num(blocked, "compute." + op.name) == num(fine, "compute." + op.name));
     }
     CHECK(num(blocked, "estimate") == num(fine, "estimate"));
-    // Latency: the same compute, fewer and larger fetches (14 DRAM reads of 64–256 B against
-    // 56 of 16–256 B, each paying the port once). Within 10 % of the fine plan, never slower
-    // than it by more than 1 %.
-    const double ratio =
-        static_cast<double>(num(blocked, "cycles")) / static_cast<double>(num(fine, "cycles"));
-    CHECK(ratio > 0.90);
-    CHECK(ratio < 1.01);
+    // Latency: without prefetch a tile's fetch and compute never overlap, so each plan takes its
+    // compute plus its fetches at 16 B/cycle (the same 1,536 B, in multiples of 16 B: no
+    // rounding) plus what the write-backs of y add at the end: the same cycles. (With prefetch
+    // the blocks overlap their larger fetches better; README "Token blocks".)
+    CHECK(num(blocked, "cycles") == num(fine, "cycles"));
 }
 
 TEST_CASE("Token blocks of a partial last block and of step_tokens above L", "[token_blocks]") {
