@@ -89,7 +89,8 @@ inline constexpr Param tiling_auto =
     optional("tiling.auto", T::Boolean, 0, 0, "`true`", 1,
              "an operator without a rule of its own is split further, one halving at a time (the "
              "one adding the least DRAM traffic per byte saved), until a tile takes at most 40 % "
-             "of one core's SRAM");
+             "of one core's SRAM; a reduction dim halved too far then grows back while the tile "
+             "stays within 4/5 of that");
 inline constexpr Param fusion =
     other("fusion", "preset name, `auto` or a list of groups", "`unfused`",
           "`unfused`, a preset ({fusion_presets}), `auto`, or a list of groups: `[[mul_delta_A, "
