@@ -156,7 +156,7 @@ TEST_CASE("Token blocks of a partial last block and of step_tokens above L", "[t
         REQUIRE(final_tile);
         CHECK(final_tile->steps == last);
         // Its h chunk is one step: D·N·4 = 256 B.
-        CHECK(plan.chunks[final_tile->out_chunk].stepped);
+        CHECK(plan.stepped.at(final_tile->out_chunk));
         CHECK(plan.chunks[final_tile->out_chunk].bytes == kD * kN * 4);
     }
 }

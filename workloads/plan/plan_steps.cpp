@@ -3,7 +3,7 @@
 // group's operators at the same tokens and channels) are consecutive in issue order on one core,
 // so they run back to back as one unit whose compute is the sum of their cycles. Inside the unit
 // the operators advance token by token, so an intermediate passed between them is alive one
-// token step at a time: its chunk holds one step (Chunk::stepped), while the tiles read and
+// token step at a time: its chunk holds one step (TilePlan::stepped), while the tiles read and
 // write every step of it through the SRAM.
 #include "workloads/plan/plan_builder.hpp"
 #include "workloads/plan/tiling.hpp"
@@ -46,6 +46,7 @@ bool output_by_dim(const Operator& op, int d) {
 
 void mark_stepped(const Workload& w, TilePlan& plan, const std::vector<int>& block_dim) {
     if (std::none_of(block_dim.begin(), block_dim.end(), [](int d) { return d >= 0; })) return;
+    plan.stepped.assign(plan.chunks.size(), 0);
     for (Tile& t : plan.tiles) {
         const int d = block_dim[t.op];
         if (d < 0) continue;
@@ -55,7 +56,7 @@ void mark_stepped(const Workload& w, TilePlan& plan, const std::vector<int>& blo
         Chunk& ch = plan.chunks[t.out_chunk];
         // Stepped: read only by tiles of its own group on its own core, on chip, and not
         // needed in DRAM; the first of a reduction's tiles decides for the chunk.
-        if (ch.stepped || ch.writeback || ch.consumers == 0 || t.steps <= 1 ||
+        if (plan.stepped[t.out_chunk] || ch.writeback || ch.consumers == 0 || t.steps <= 1 ||
             !output_by_dim(w.ops[t.op], d) || ch.bytes % t.steps != 0)
             continue;
         bool local = true;
@@ -65,7 +66,7 @@ void mark_stepped(const Workload& w, TilePlan& plan, const std::vector<int>& blo
             local = local && reader.core == ch.core && plan.read_on_chip(t.out_chunk, reader);
         }
         if (!local) continue;
-        ch.stepped = true;
+        plan.stepped[t.out_chunk] = 1;
         ch.bytes /= t.steps;
     }
 }

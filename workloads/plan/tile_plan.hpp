@@ -31,10 +31,6 @@ struct Chunk {
     bool writeback = false; // must reach DRAM: read outside its group, spilled, or final output
     bool in_place = false;  // of an in-place tensor: read on chip even in a group that spills
     bool resident = false;  // external state held in SRAM across tokens: read without DRAM
-    // An intermediate passed inside a token block (mapping.step_tokens): its producer and
-    // readers run token by token on one core, so one token step of it is alive at a time and
-    // `bytes` is that step; the tiles write and read it once per token of the block.
-    bool stepped = false;
 };
 
 struct InputRef {
@@ -114,6 +110,10 @@ struct TilePlan {
     std::string allocation;              // how tiles were laid onto cores, for reports
     // Per operator: the loop dim of its token blocks (mapping.step_tokens), -1: none.
     std::vector<int> block_dim;
+    // Per chunk (empty without token blocks): an intermediate passed inside a token block. Its
+    // producer and readers run token by token on one core, so one token step of it is alive at
+    // a time and its `bytes` are that step; the tiles write and read it once per token.
+    std::vector<char> stepped;
 
     // Whether `reader` reads chunk `c` on chip, where its producer left it: a chunk produced by
     // the reader's own group, when that group keeps its intermediates on chip or the chunk is of
@@ -134,8 +134,8 @@ struct TilePlan {
     int64_t held_bytes(const InputRef& r) const { return std::min(r.bytes, chunks[r.chunk].bytes); }
     // Bytes a tile writes into SRAM: its output chunk, once per token step if the chunk is one.
     int64_t written_bytes(const Tile& t) const {
-        const Chunk& c = chunks[t.out_chunk];
-        return c.stepped ? c.bytes * t.steps : c.bytes;
+        const int64_t bytes = chunks[t.out_chunk].bytes;
+        return !stepped.empty() && stepped[t.out_chunk] ? bytes * t.steps : bytes;
     }
 
     Box tile_box(const Workload& w, const Tile& t) const;
