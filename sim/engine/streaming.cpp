@@ -133,13 +133,14 @@ StreamPlan plan_streams(const Workload& w, const TilePlan& plan, int64_t sram_by
         for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
             if (!s.input[r]) continue;
             const InputRef& ref = plan.inputs[r];
-            const int64_t bytes = plan.held_bytes(ref);
+            // A stepped intermediate streamed through DRAM passes every step of the block.
+            const int64_t bytes = plan.is_stepped(ref.chunk) ? ref.bytes : plan.held_bytes(ref);
             read += out_streams ? bytes * reread_factor(missing[tile.op],
                                                         plan.chunks[ref.chunk].tensor, extents)
                                 : bytes;
         }
         if (out_streams) {
-            const int64_t bytes = plan.chunks[tile.out_chunk].bytes;
+            const int64_t bytes = plan.written_bytes(tile);
             if (producers_seen[tile.out_chunk]++ > 0) read += bytes; // partial sums come back
             s.write_bytes[t] = bytes;
         }

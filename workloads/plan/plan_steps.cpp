@@ -42,6 +42,39 @@ bool output_by_dim(const Operator& op, int d) {
     return false;
 }
 
+// Whether `op` reads tensor `t` one token at a time along its loop dim `d`: every plain read of
+// it has one axis indexed by `d` alone (coefficient 1, no offset) and no other axis using `d`.
+// (A read of other tokens, through a view or a window, needs more than one step alive.)
+bool reads_per_step(const Operator& op, int t, int d) {
+    bool any = false;
+    for (const auto& in : op.inputs) {
+        if (in.tensor != t || in.carried) continue;
+        int by_d = 0;
+        for (const auto& ax : in.axes) {
+            bool uses = false;
+            for (const auto& term : ax.terms) uses = uses || term.dim == d;
+            if (!uses) continue;
+            if (ax.terms.size() != 1 || ax.terms[0].coef != 1 || ax.offset != 0) return false;
+            ++by_d;
+        }
+        if (by_d != 1) return false;
+        any = true;
+    }
+    return any;
+}
+
+bool reads_carried(const Operator& op, int t) {
+    for (const auto& in : op.inputs)
+        if (in.tensor == t && in.carried) return true;
+    return false;
+}
+
+// First token of a block tile along its block dim.
+int64_t first_token(const TilePlan& plan, const Tile& t, int d) {
+    const OpTiling& tl = plan.op_tiling[t.op];
+    return tl.decode(t.grid_index)[d] * tl.extent[d];
+}
+
 } // namespace
 
 void mark_stepped(const Workload& w, TilePlan& plan, const std::vector<int>& block_dim) {
@@ -50,12 +83,13 @@ void mark_stepped(const Workload& w, TilePlan& plan, const std::vector<int>& blo
     for (Tile& t : plan.tiles) {
         const int d = block_dim[t.op];
         if (d < 0) continue;
-        const OpTiling& tl = plan.op_tiling[t.op];
-        const int64_t lo = tl.decode(t.grid_index)[d] * tl.extent[d];
-        t.steps = static_cast<int>(std::min(w.ops[t.op].dims[d].size, lo + tl.extent[d]) - lo);
+        const int64_t lo = first_token(plan, t, d);
+        t.steps = static_cast<int>(
+            std::min(w.ops[t.op].dims[d].size, lo + plan.op_tiling[t.op].extent[d]) - lo);
         Chunk& ch = plan.chunks[t.out_chunk];
-        // Stepped: read only by tiles of its own group on its own core, on chip, and not
-        // needed in DRAM; the first of a reduction's tiles decides for the chunk.
+        // Stepped: read only by tiles of its own group on its own core, on chip, token by token
+        // in the same block or as the carried state by the next, and not needed in DRAM; the
+        // first of a reduction's tiles decides for the chunk.
         if (plan.stepped[t.out_chunk] || ch.writeback || ch.consumers == 0 || t.steps <= 1 ||
             !output_by_dim(w.ops[t.op], d) || ch.bytes % t.steps != 0)
             continue;
@@ -63,7 +97,16 @@ void mark_stepped(const Workload& w, TilePlan& plan, const std::vector<int>& blo
         for (const int* r = plan.readers.begin(t.out_chunk); r != plan.readers.end(t.out_chunk);
              ++r) {
             const Tile& reader = plan.tiles[*r];
-            local = local && reader.core == ch.core && plan.read_on_chip(t.out_chunk, reader);
+            const int rd = block_dim[reader.op];
+            if (!local || rd < 0 || reader.core != ch.core ||
+                !plan.read_on_chip(t.out_chunk, reader)) {
+                local = false;
+                break;
+            }
+            const int64_t rlo = first_token(plan, reader, rd);
+            const Operator& rop = w.ops[reader.op];
+            local = (rlo == lo && reads_per_step(rop, ch.tensor, rd)) ||
+                    (rlo == lo + t.steps && reads_carried(rop, ch.tensor));
         }
         if (!local) continue;
         plan.stepped[t.out_chunk] = 1;

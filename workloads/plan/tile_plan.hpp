@@ -132,6 +132,7 @@ struct TilePlan {
     // Bytes of a read that occupy SRAM or move between memories: the slice, but at most the
     // chunk (a stepped chunk holds one token step while its block reads every step of it).
     int64_t held_bytes(const InputRef& r) const { return std::min(r.bytes, chunks[r.chunk].bytes); }
+    bool is_stepped(int c) const { return !stepped.empty() && stepped[c]; }
     // Bytes a tile writes into SRAM: its output chunk, once per token step if the chunk is one.
     int64_t written_bytes(const Tile& t) const {
         const int64_t bytes = chunks[t.out_chunk].bytes;
