@@ -20,8 +20,8 @@ namespace {
 constexpr int64_t kL = 8, kD = 16, kN = 4;
 
 // Mamba-1's selective scan alone (the seven operators of the fused state update), L = 8,
-// D = 16, N = 4, fp32.
-Workload scan() {
+// D = 16, N = 4, fp32; `sum`: with an operator summing dA over the tokens.
+Workload scan(bool sum = false) {
     Workload w;
     w.name = "scan";
     WorkloadBuilder b(w);
@@ -41,6 +41,7 @@ Workload scan() {
     b.add("ssm_out", "y[l,d] += h[l,d,n] * Cm[l,n]", "state_update");
     for (const char* op : {"ssm_add", "ssm_out"})
         w.ops[w.op_index(op)].sequential_dim = w.ops[w.op_index(op)].dim_index("l");
+    if (sum) b.add("dA_sum", "s[d,n] += dA[l,d,n]", "elementwise");
     w.finalize();
     return w;
 }
@@ -158,6 +159,28 @@ TEST_CASE("Token blocks of a partial last block and of step_tokens above L", "[t
         // Its h chunk is one step: D·N·4 = 256 B.
         CHECK(plan.stepped.at(final_tile->out_chunk));
         CHECK(plan.chunks[final_tile->out_chunk].bytes == kD * kN * 4);
+    }
+}
+
+TEST_CASE("An intermediate read across the tokens of a block keeps the whole block",
+          "[token_blocks]") {
+    // The scan plus an operator of the group that sums dA over the tokens (l is its reduction:
+    // it reads every token of a block at once, so all l steps of dA are alive together). dA's
+    // chunks keep l·D·N·4 = 4·16·4·4 = 1,024 B; dB, read token by token, holds one step (256 B).
+    const Workload w = scan(true);
+    MappingSpec m = fused(4);
+    m.groups[0].ops.push_back("dA_sum");
+    m.per_op["dA_sum"].tile["l"] = 4;
+    const TilePlan plan = build_plan_for(w, m, small_core(), 1);
+    for (const auto& [op, stepped, bytes] :
+         {std::tuple{"exp", false, 1024}, std::tuple{"mul_delta_B", true, 256}}) {
+        INFO(op);
+        const int o = w.op_index(op);
+        for (const Tile& t : plan.tiles)
+            if (t.op == o) {
+                CHECK(plan.is_stepped(t.out_chunk) == stepped);
+                CHECK(plan.chunks[t.out_chunk].bytes == bytes);
+            }
     }
 }
 
