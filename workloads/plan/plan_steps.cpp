@@ -34,11 +34,12 @@ void PlanBuilder::apply_step_tokens() {
 
 namespace {
 
-// Whether the operator's output is indexed by loop dim `d` alone on one axis (coefficient 1):
-// then a chunk of its output spans exactly the tile's tokens along that axis.
+// Whether the operator's output is indexed by loop dim `d` alone on one axis (coefficient 1, no
+// offset): then a chunk of its output spans exactly the tile's tokens along that axis.
 bool output_by_dim(const Operator& op, int d) {
     for (const auto& ax : op.output.axes)
-        if (ax.terms.size() == 1 && ax.terms[0].dim == d && ax.terms[0].coef == 1) return true;
+        if (ax.terms.size() == 1 && ax.terms[0].dim == d && ax.terms[0].coef == 1 && ax.offset == 0)
+            return true;
     return false;
 }
 
