@@ -257,7 +257,10 @@ TEST_CASE("Fuse-All on 32 cores of 768 KiB runs when split over d", "[allocation
     INFO(ok.err);
     CHECK(ok.exit_code == 0);
     auto rr = args;
-    rr.insert(rr.end(), {"--set", "mapping.allocation=round-robin"});
+    // One token per tile, as README "Allocation of work to cores" quotes it (the mapping's token
+    // blocks of 64 make one tile of the whole L = 64).
+    rr.insert(rr.end(),
+              {"--set", "mapping.allocation=round-robin", "--set", "mapping.step_tokens=1"});
     const CliResult stuck = run_cli(rr);
     CHECK(stuck.exit_code == 2);
     CHECK(stuck.err.find("core 0: tile mul_delta_A[l=0]@layer0 needs") != std::string::npos);

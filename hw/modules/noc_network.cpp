@@ -223,17 +223,20 @@ void Noc::remove_flow(int slot) {
     free_.push_back(slot);
 }
 
-void Noc::reschedule(uint64_t now) {
-    uint64_t next = std::numeric_limits<uint64_t>::max();
-    for (int s : active_) {
-        const Flow& f = flows_[static_cast<size_t>(s)];
-        uint64_t wait = 0;
-        if (f.remaining > kEpsilon && f.rate > 0)
-            wait = static_cast<uint64_t>(std::ceil(f.remaining / f.rate - 1e-9));
-        else if (f.remaining > kEpsilon)
-            continue; // no rate (cannot happen with a positive bandwidth)
-        next = std::min(next, now + wait);
+void Noc::reschedule(uint64_t now, bool flows_changed) {
+    if (flows_changed) {
+        next_end_ = std::numeric_limits<uint64_t>::max();
+        for (int s : active_) {
+            const Flow& f = flows_[static_cast<size_t>(s)];
+            uint64_t wait = 0;
+            if (f.remaining > kEpsilon && f.rate > 0)
+                wait = static_cast<uint64_t>(std::ceil(f.remaining / f.rate - 1e-9));
+            else if (f.remaining > kEpsilon)
+                continue; // no rate (cannot happen with a positive bandwidth)
+            next_end_ = std::min(next_end_, now + wait);
+        }
     }
+    uint64_t next = next_end_;
     if (!delayed_.empty()) next = std::min(next, delayed_.top().at);
     wake_.cancel();
     if (next != std::numeric_limits<uint64_t>::max()) wake_.notify(cycles_to_time(next - now));
@@ -241,19 +244,23 @@ void Noc::reschedule(uint64_t now) {
 
 void Noc::on_wake() {
     const uint64_t now = now_cycles();
+    // Before the first flow end at unchanged rates, only delayed completions are due.
+    const bool flows_due = rates_stale_ || now >= next_end_;
     advance(now);
-    std::vector<int> finished;
-    for (int s : active_)
-        if (flows_[static_cast<size_t>(s)].remaining <= kEpsilon) finished.push_back(s);
-    for (int s : finished) remove_flow(s);
-    if (!finished.empty() || rates_stale_) share_rates();
-    rates_stale_ = false;
+    if (flows_due) {
+        std::vector<int> finished;
+        for (int s : active_)
+            if (flows_[static_cast<size_t>(s)].remaining <= kEpsilon) finished.push_back(s);
+        for (int s : finished) remove_flow(s);
+        if (!finished.empty() || rates_stale_) share_rates();
+        rates_stale_ = false;
+    }
     std::vector<Done> arrived;
     while (!delayed_.empty() && delayed_.top().at <= now) {
         arrived.push_back(std::move(const_cast<Delayed&>(delayed_.top()).done));
         delayed_.pop();
     }
-    reschedule(now);
+    reschedule(now, flows_due);
     for (auto& d : arrived) d();
 }
 

@@ -105,6 +105,10 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     std::priority_queue<Delayed, std::vector<Delayed>, Later> delayed_;
     uint64_t last_update_ = 0, next_id_ = 0;
     bool rates_stale_ = false; // a flow started: share_rates() before time moves on
+    // The first cycle a flow can leave its last link at the current rates (they hold until a
+    // flow starts or ends): a wake before it only delivers delayed completions, and leaves the
+    // flow set as it is.
+    uint64_t next_end_ = 0;
     sc_core::sc_event wake_;
 
     int link_index(int from, int to) const; // -1 when not adjacent
@@ -112,7 +116,7 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     void share_rates(); // max-min fair rates of the active flows (water-filling)
     void remove_flow(int slot);
     void set_in_flight(NocLink& l, uint64_t now);
-    void reschedule(uint64_t now);
+    void reschedule(uint64_t now, bool flows_changed);
     void wake_now(); // on_wake in the next delta cycle of this instant
     void on_wake();
 };

@@ -95,15 +95,19 @@ void SharedPort::on_wake() {
     advance(now);
     const bool was_busy = !active_.empty();
     std::vector<Delayed> finished;
-    // Arrived in full: wait out the latency (in order of arrival, then of request).
-    for (auto it = active_.begin(); it != active_.end();) {
-        if (it->remaining <= kEpsilon) {
-            delayed_.push_back({now + latency_, it->id, it->bytes, std::move(it->done)});
-            it = active_.erase(it);
+    // Arrived in full: wait out the latency (in order of arrival, then of request). One pass
+    // keeps the others in order (erasing one at a time moved the rest for each).
+    size_t kept = 0;
+    for (size_t i = 0; i < active_.size(); ++i) {
+        Active& a = active_[i];
+        if (a.remaining <= kEpsilon) {
+            delayed_.push_back({now + latency_, a.id, a.bytes, std::move(a.done)});
         } else {
-            ++it;
+            if (kept != i) active_[kept] = std::move(a);
+            ++kept;
         }
     }
+    active_.erase(active_.begin() + static_cast<std::ptrdiff_t>(kept), active_.end());
     if (was_busy && active_.empty() && on_busy) on_busy(false);
     while (!delayed_.empty() && delayed_.front().at <= now) {
         finished.push_back(std::move(delayed_.front()));

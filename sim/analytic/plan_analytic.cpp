@@ -37,8 +37,9 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
             if (streams.streams_input(r)) continue; // counted with the tile's streams
             if (ch.resident) continue;              // the decode state, kept on chip
             if (plan.read_on_chip(ref.chunk, t) && !streams.streams_output(ref.chunk)) continue;
-            if (ref.bytes == ch.bytes && !read.insert({ref.chunk, reader}).second) continue;
-            g.read_bytes += ref.bytes;
+            const int64_t bytes = plan.held_bytes(ref);
+            if (bytes == ch.bytes && !read.insert({ref.chunk, reader}).second) continue;
+            g.read_bytes += bytes;
         }
         g.read_bytes += streams.tile_read(static_cast<int>(i));
         g.write_bytes += streams.tile_write(static_cast<int>(i));
@@ -63,7 +64,8 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
             int64_t in = 0;
             const Tile& a = plan.tiles[first[g]];
             for (uint32_t r = a.in_begin; r < a.in_end; ++r)
-                if (!plan.chunks[plan.inputs[r].chunk].resident) in += plan.inputs[r].bytes;
+                if (!plan.chunks[plan.inputs[r].chunk].resident)
+                    in += plan.held_bytes(plan.inputs[r]);
             const Tile& b = plan.tiles[last[g]];
             const int64_t out =
                 plan.chunks[b.out_chunk].writeback ? plan.chunks[b.out_chunk].bytes : 0;

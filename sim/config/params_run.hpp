@@ -89,7 +89,8 @@ inline constexpr Param tiling_auto =
     optional("tiling.auto", T::Boolean, 0, 0, "`true`", 1,
              "an operator without a rule of its own is split further, one halving at a time (the "
              "one adding the least DRAM traffic per byte saved), until a tile takes at most 40 % "
-             "of one core's SRAM");
+             "of one core's SRAM; a reduction dim halved too far then grows back while the tile "
+             "stays within 4/5 of that");
 inline constexpr Param fusion =
     other("fusion", "preset name, `auto` or a list of groups", "`unfused`",
           "`unfused`, a preset ({fusion_presets}), `auto`, or a list of groups: `[[mul_delta_A, "
@@ -109,8 +110,13 @@ inline constexpr Param allocation =
           "coordinates; `{split: d}` core k gets block k of every operator's tiles along d; "
           "`pipeline` each operator on its own cores, as many as its compute cycles ask; `auto` "
           "the fastest of the three over one simulated layer");
+inline constexpr Param step_tokens = optional(
+    "step_tokens", T::Integer, 1, 1 << 24, "1", 1,
+    "tokens per tile of a fused on-chip group that holds the token recurrence (a token block: "
+    "its operators over that many tokens back to back on one core, intermediates one step in "
+    "size; see \"Token blocks\"); 1: one token per tile");
 inline constexpr const Param* mapping_keys[] = {
-    &map_name, &map_description, &tiling_default, &tiling_ops, &tiling_auto,
-    &fusion,   &sequence_tile,   &on_chip,        &spatial,    &allocation};
+    &map_name, &map_description, &tiling_default, &tiling_ops, &tiling_auto, &fusion,
+    &sequence_tile, &on_chip, &spatial, &allocation, &step_tokens};
 
 } // namespace fusesim::run_param

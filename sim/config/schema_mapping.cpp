@@ -190,6 +190,7 @@ MappingSpec read_mapping(const ConfigNode& node, const Workload& w, int64_t sram
         sp->finish();
     }
     if (const ConfigNode* a = r.opt_raw("allocation")) read_allocation(*a, w, m);
+    m.step_tokens = read_int_or_default(r, run_param::step_tokens);
     r.finish();
     if (auto_tiles) m.fit_bytes = sram_bytes * 2 / 5; // a tile and the next one's inputs fit
     return m;

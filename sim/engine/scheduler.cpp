@@ -140,7 +140,7 @@ int64_t Scheduler::room_for(int t) const {
         const InputRef& ref = plan_.inputs[r];
         if (streams_.streams_input(r) || plan_.chunks[ref.chunk].resident) continue;
         if (mem_.state(ref.chunk).core == tile.core && mem_.usable(ref.chunk, tile)) continue;
-        bytes += ref.bytes;
+        bytes += plan_.held_bytes(ref);
     }
     return bytes;
 }
@@ -166,7 +166,7 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
         if (mem_.state(ref.chunk).core == core && mem_.usable(ref.chunk, tile))
             keep.push_back(ref.chunk);
         else
-            need += ref.bytes;
+            need += plan_.held_bytes(ref);
     }
     auto evict = [&](int c) { write_back(c, true); };
     CoreState& cs = cores_[core];
@@ -218,16 +218,17 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
             ref_pinned_[r] = kResidentAtFetch;
             continue;
         }
-        const bool whole = ref.bytes == ch.bytes;
+        const int64_t bytes = plan_.held_bytes(ref);
+        const bool whole = bytes == ch.bytes;
         const bool from_noc = s.core >= 0 && s.cache_group < 0 && usable_remote(ref.chunk, tile);
         if (from_noc) {
             if (noc_src < 0) noc_src = s.core;
-            noc_bytes += ref.bytes;
+            noc_bytes += bytes;
         } else {
             if (dram_bytes == 0) dram_address = addr_.chunk(ref.chunk);
-            dram_bytes += ref.bytes;
-            if (s.evicted) rec_.refetched(tile, ref.bytes);
-            if (w_.tensors[ch.tensor].role == TensorRole::Weight) rec_.weight_read(tile, ref.bytes);
+            dram_bytes += bytes;
+            if (s.evicted) rec_.refetched(tile, bytes);
+            if (w_.tensors[ch.tensor].role == TensorRole::Weight) rec_.weight_read(tile, bytes);
         }
         const bool keep_copy =
             options_.cache_weights || w_.tensors[ch.tensor].role != TensorRole::Weight;
@@ -236,7 +237,7 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
             mem_.place_copy(ref.chunk, core, owner, now);
             ref_pinned_[r] = 1;
         } else {
-            temp_[t] += ref.bytes;
+            temp_[t] += bytes;
         }
     }
     mem_.alloc_temp(core, temp_[t], now);

@@ -27,7 +27,7 @@ bool Scheduler::start_compute(int core) {
                 continue;
             }
             if (missing == 0) address = addr_.chunk(c);
-            missing += plan_.inputs[r].bytes;
+            missing += plan_.held_bytes(plan_.inputs[r]);
         }
         if (missing > 0) {
             if (!mem_.make_room(core, missing, keep, evict, now, true)) {
@@ -39,9 +39,9 @@ bool Scheduler::start_compute(int core) {
                 const int c = plan_.inputs[r].chunk;
                 if (mem_.state(c).core == core && mem_.usable(c, tile)) continue;
                 ref_pinned_[r] = 0; // now a temporary copy
-                if (mem_.state(c).evicted) rec_.refetched(tile, plan_.inputs[r].bytes);
+                if (mem_.state(c).evicted) rec_.refetched(tile, plan_.held_bytes(plan_.inputs[r]));
                 if (w_.tensors[plan_.chunks[c].tensor].role == TensorRole::Weight)
-                    rec_.weight_read(tile, plan_.inputs[r].bytes);
+                    rec_.weight_read(tile, plan_.held_bytes(plan_.inputs[r]));
             }
             temp_[t] += missing;
             mem_.alloc_temp(core, missing, now);
@@ -104,8 +104,7 @@ bool Scheduler::start_compute(int core) {
             in_address = addr_.chunk(plan_.inputs[r].chunk);
         }
     }
-    rec_.operands(sram_in,
-                  streams_.streams_output(tile.out_chunk) ? 0 : plan_.chunks[tile.out_chunk].bytes);
+    rec_.operands(sram_in, streams_.streams_output(tile.out_chunk) ? 0 : plan_.written_bytes(tile));
     hw_top_.cores[core]->compute(cycles, tile.op, [this, core] { part_done(core); });
     if (in > 0)
         hw_top_.dram_path().transfer({in, kDramEndpoint, core, in_address},

@@ -76,7 +76,8 @@ StreamPlan plan_streams(const Workload& w, const TilePlan& plan, int64_t sram_by
         int64_t total = plan.chunks[tile.out_chunk].bytes;
         // The resident decode state is in its own SRAM region, never streamed.
         for (uint32_t r = tile.in_begin; r < tile.in_end; ++r)
-            if (!plan.chunks[plan.inputs[r].chunk].resident) total += plan.inputs[r].bytes;
+            if (!plan.chunks[plan.inputs[r].chunk].resident)
+                total += plan.held_bytes(plan.inputs[r]);
         if (total <= sram_bytes) continue;
         if (s.input.empty()) {
             s.input.assign(plan.inputs.size(), 0);
@@ -90,7 +91,7 @@ StreamPlan plan_streams(const Workload& w, const TilePlan& plan, int64_t sram_by
             if (plan.chunks[ref.chunk].resident) continue;
             const bool in_dram =
                 plan.chunks[ref.chunk].producer_op < 0 || !plan.read_on_chip(ref.chunk, tile);
-            operands.push_back({ref.bytes, in_dram, static_cast<int>(r)});
+            operands.push_back({plan.held_bytes(ref), in_dram, static_cast<int>(r)});
         }
         // Largest first; of equal sizes, an input in DRAM anyway, then the output (first in
         // the list: the sort is stable), then on-chip inputs.
@@ -133,15 +134,16 @@ StreamPlan plan_streams(const Workload& w, const TilePlan& plan, int64_t sram_by
         for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
             if (!s.input[r]) continue;
             const InputRef& ref = plan.inputs[r];
+            // A stepped intermediate streamed through DRAM passes every step of the block.
             const int tensor = plan.chunks[ref.chunk].tensor;
-            const int64_t bytes = out_streams
-                                      ? ref.bytes * reread_factor(missing[tile.op], tensor, extents)
-                                      : ref.bytes;
+            const int64_t held = plan.is_stepped(ref.chunk) ? ref.bytes : plan.held_bytes(ref);
+            const int64_t bytes =
+                out_streams ? held * reread_factor(missing[tile.op], tensor, extents) : held;
             read += bytes;
             if (w.tensors[tensor].role == TensorRole::Weight) s.weight_bytes[t] += bytes;
         }
         if (out_streams) {
-            const int64_t bytes = plan.chunks[tile.out_chunk].bytes;
+            const int64_t bytes = plan.written_bytes(tile);
             if (producers_seen[tile.out_chunk]++ > 0) read += bytes; // partial sums come back
             s.write_bytes[t] = bytes;
         }

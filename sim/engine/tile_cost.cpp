@@ -1,6 +1,7 @@
 #include "sim/engine/tile_cost.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace fusesim {
 
@@ -53,15 +54,46 @@ TileCost with_banks(uint64_t compute, const BankTime& b) {
     return c;
 }
 
+// A token block's operators run token by token, each step reading its operands from SRAM again
+// (a weight slice and the carried state every token): its SRAM traffic is its steps times one
+// step's operand slices and output, against the slices the plan lists once per block. The ratio
+// of the two scales the block's bank or port time (1 for any other tile).
+double step_traffic_ratio(const Workload& w, const TilePlan& plan, const Tile& t) {
+    const int d = plan.block_dim.empty() ? -1 : plan.block_dim[t.op];
+    if (d < 0 || t.steps <= 1) return 1.0;
+    const Operator& op = w.ops[t.op];
+    Box one = plan.tile_box(w, t);
+    one.hi[d] = one.lo[d] + 1;
+    int64_t step = operand_slice(op, op.output, w.tensors[op.output.tensor], one).volume() *
+                   w.tensors[op.output.tensor].bytes_per_element;
+    for (const auto& in : op.inputs)
+        step += operand_slice(op, in, w.tensors[in.tensor], one).volume() *
+                w.tensors[in.tensor].bytes_per_element;
+    int64_t listed = plan.written_bytes(t);
+    for (uint32_t r = t.in_begin; r < t.in_end; ++r) listed += plan.inputs[r].bytes;
+    return listed > 0 ? static_cast<double>(step * t.steps) / static_cast<double>(listed) : 1.0;
+}
+
+uint64_t scaled(uint64_t cycles, double ratio) {
+    return ratio == 1.0 ? cycles
+                        : static_cast<uint64_t>(std::ceil(static_cast<double>(cycles) * ratio));
+}
+
+BankTime scaled(BankTime b, double ratio) {
+    b.cycles = scaled(b.cycles, ratio);
+    b.conflict_free = scaled(b.conflict_free, ratio);
+    return b;
+}
+
 // Without the bank model, a finite SRAM port bounds the tile: every operand byte crosses it
 // once, the banks serving in parallel (`sram_bandwidth` is per bank).
-uint64_t bandwidth_bound(const HardwareSpec& hw, const TilePlan& plan, const Tile& t,
-                         uint64_t cycles) {
+uint64_t bandwidth_bound(const Workload& w, const HardwareSpec& hw, const TilePlan& plan,
+                         const Tile& t, uint64_t cycles) {
     if (hw.core.sram_bytes_per_cycle <= 0) return cycles;
-    int64_t bytes = plan.chunks[t.out_chunk].bytes;
+    int64_t bytes = plan.written_bytes(t);
     for (uint32_t r = t.in_begin; r < t.in_end; ++r) bytes += plan.inputs[r].bytes;
     const double bw = hw.core.sram_bytes_per_cycle * static_cast<double>(hw.core.sram_banks);
-    return std::max(cycles, transfer_cycles(bytes, bw));
+    return std::max(cycles, scaled(transfer_cycles(bytes, bw), step_traffic_ratio(w, plan, t)));
 }
 
 } // namespace
@@ -72,7 +104,7 @@ BankTime tile_bank_time(const HardwareSpec& hw, const TilePlan& plan, const Tile
     scratch.assign(static_cast<size_t>(g.banks), 0);
     for (uint32_t r = t.in_begin; r < t.in_end; ++r)
         add_bank_accesses(g, access_of(plan, plan.inputs[r]), scratch);
-    add_bank_accesses(g, contiguous(plan.chunks[t.out_chunk].bytes), scratch);
+    add_bank_accesses(g, contiguous(plan.written_bytes(t)), scratch);
     return bank_time(g, scratch);
 }
 
@@ -87,11 +119,13 @@ TileCost TileCoster::operator()(const Tile& t) {
     if (hw_.core.sram_bank_width <= 0) {
         TileCost c;
         c.compute = compute;
-        c.cycles = bandwidth_bound(hw_, plan_, t, compute);
+        c.cycles = bandwidth_bound(w_, hw_, plan_, t, compute);
         return c;
     }
     key_.clear();
-    key_.push_back(plan_.chunks[t.out_chunk].bytes);
+    key_.push_back(plan_.written_bytes(t));
+    key_.push_back(t.steps > 1 ? t.op : -1); // a block's scale depends on its operator
+    key_.push_back(t.steps);
     for (uint32_t r = t.in_begin; r < t.in_end; ++r) {
         key_.push_back(plan_.inputs[r].bytes);
         key_.push_back(plan_.inputs[r].geometry);
@@ -99,16 +133,21 @@ TileCost TileCoster::operator()(const Tile& t) {
     auto it = cache_.find(key_);
     if (it == cache_.end() && cache_.size() >= kMaxCached) cache_.clear(); // bounded memory
     if (it == cache_.end())
-        it = cache_.emplace(key_, tile_bank_time(hw_, plan_, t, scratch_)).first;
+        it = cache_
+                 .emplace(key_, scaled(tile_bank_time(hw_, plan_, t, scratch_),
+                                       step_traffic_ratio(w_, plan_, t)))
+                 .first;
     return with_banks(compute, it->second);
 }
 
 uint64_t tile_compute_cycles(const Workload& w, const HardwareSpec& hw, const TilePlan& plan,
                              const Tile& t) {
     const uint64_t compute = array_cycles(w, hw, plan, t);
-    if (hw.core.sram_bank_width <= 0) return bandwidth_bound(hw, plan, t, compute);
+    if (hw.core.sram_bank_width <= 0) return bandwidth_bound(w, hw, plan, t, compute);
     std::vector<int64_t> scratch;
-    return with_banks(compute, tile_bank_time(hw, plan, t, scratch)).cycles;
+    return with_banks(compute,
+                      scaled(tile_bank_time(hw, plan, t, scratch), step_traffic_ratio(w, plan, t)))
+        .cycles;
 }
 
 } // namespace fusesim

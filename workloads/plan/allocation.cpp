@@ -18,7 +18,11 @@ std::string core_range(int64_t first, int64_t n) {
 } // namespace
 
 // split: every operator with the dim as an output dim gets a multiple of `cores` tiles along it
-// (count rounded up: ceil(count / P) · P), so that the blocks of P cores are equal.
+// (count rounded up: ceil(count / P) · P), so that the blocks of P cores are equal. An operator
+// tiled automatically is tiled again with that extent along the dim, its other dims split only
+// as far as the SRAM budget asks: a finer split of the dim makes room for more of the others.
+// (Rounding the count up alone would keep the others' extents, chosen when one tile spanned the
+// whole dim, and shrink its tiles up to P times below the budget.)
 void PlanBuilder::retile_for_split() {
     if (m.allocation != "split") return;
     bool found = false;
@@ -34,7 +38,12 @@ void PlanBuilder::retile_for_split() {
         if (d < 0 || op.kind == OpKind::View || t.reduction[d] || op.sequential_dim == d) continue;
         if (t.count[d] % cores == 0) continue;
         const int64_t want = ceil_div(t.count[d], cores) * cores;
-        t.extent[d] = ceil_div(op.dims[d].size, std::min(want, op.dims[d].size));
+        const int64_t extent = ceil_div(op.dims[d].size, std::min(want, op.dims[d].size));
+        if (auto_tiled(op, m)) {
+            t = tiling_for(w, op, m, d, extent);
+            continue;
+        }
+        t.extent[d] = extent;
         t.tiles = t.tiles / t.count[d];
         t.count[d] = ceil_div(op.dims[d].size, t.extent[d]);
         t.tiles *= t.count[d];

@@ -38,6 +38,10 @@ struct MappingSpec {
     int64_t fit_bytes = 0;
     // Tokens per sequence tile of the cascade preset (mapping.sequence_tile).
     int64_t sequence_tile = 128;
+    // Tokens per tile of a fused on-chip group that holds a token recurrence (a token block:
+    // the group's operators over this many consecutive tokens, run back to back on one core,
+    // their intermediates one token step in size); 1: one token per tile.
+    int64_t step_tokens = 1;
     // What the fusion setting resolved to, for reports.
     std::string fusion = "unfused";
     std::string fusion_note;

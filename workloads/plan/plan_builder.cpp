@@ -4,16 +4,18 @@ namespace fusesim {
 
 PlanCount count_plan(const Workload& w, const MappingSpec& m, int layers, int samples,
                      int64_t cores) {
-    PlanBuilder b{w, m, cores, {}, {}, {}, {}, {}, {}, {}, nullptr, {}, {}, {}};
+    PlanBuilder b{w, m, cores, {}, {}, {}, {}, {}, {}, {}, nullptr, {}, {}, {}, {}};
     return b.count(layers, samples);
 }
 
 TilePlan build_tile_plan(const Workload& w, const MappingSpec& m, int64_t cores, int layers,
                          const SpatialChooser& choose, const OpWork& work) {
-    PlanBuilder b{w, m, cores, {}, {}, {}, {}, {}, {}, {}, &work, {}, {}, {}};
+    PlanBuilder b{w, m, cores, {}, {}, {}, {}, {}, {}, {}, &work, {}, {}, {}, {}};
     b.build(layers);
     TilePlan& plan = b.plan;
     plan.readers = index_readers(plan.tiles, plan.inputs, plan.chunks.size());
+    mark_stepped(w, plan, b.block_dim);
+    plan.block_dim = b.block_dim;
     plan.spatial.resize(w.ops.size());
     for (size_t o = 0; o < w.ops.size(); ++o) {
         auto it = m.spatial.find(w.ops[o].name);
@@ -21,7 +23,14 @@ TilePlan build_tile_plan(const Workload& w, const MappingSpec& m, int64_t cores,
             plan.spatial[o].row_dim = w.ops[o].dim_index(it->second.first);
             plan.spatial[o].col_dim = w.ops[o].dim_index(it->second.second);
         } else {
-            plan.spatial[o] = choose(plan.op_tiling[o].extent);
+            // A token block's operators run token by token: the tokens are never laid on the
+            // array, so a block costs its steps times one step.
+            const int d = b.block_dim[o];
+            Coords e = plan.op_tiling[o].extent;
+            if (d >= 0) e[d] = 1;
+            plan.spatial[o] = choose(e);
+            if (d >= 0 && plan.spatial[o].row_dim == d) plan.spatial[o].row_dim = -1;
+            if (d >= 0 && plan.spatial[o].col_dim == d) plan.spatial[o].col_dim = -1;
         }
     }
     return std::move(b.plan);

@@ -43,6 +43,9 @@ struct PlanBuilder {
     const OpWork* work;
     std::vector<int> split_dim;
     std::vector<int64_t> first_core, core_count;
+    // Token blocks (plan_steps.cpp), per operator: the loop dim its tiles step l tokens along
+    // (mapping.step_tokens), -1: none.
+    std::vector<int> block_dim;
 
     void make_groups();
     void name_sequential();
@@ -56,6 +59,16 @@ struct PlanBuilder {
                    size_t first_ext);
     void order(std::vector<Tile>& tiles);
     void retile_for_split();
+    void apply_step_tokens();
+    // The loop range tile `box` of `o` reads input `in` over: a token block's carried read is
+    // the state before its first token (the later ones are passed inside the block).
+    Box read_box(int o, const Operand& in, const Box& box) const {
+        const int d = block_dim.empty() ? -1 : block_dim[o];
+        if (!in.carried || d < 0) return box;
+        Box b = box;
+        b.hi[d] = b.lo[d] + 1;
+        return b;
+    }
     void allocate();
     double op_weight(int o) const;
 
@@ -107,6 +120,10 @@ struct PlanBuilder {
         return chunk_base[static_cast<size_t>(layer) * w.ops.size() + o] + local;
     }
 };
+
+// Marks the chunks passed inside token blocks as one step in size and sets every block tile's
+// steps (plan_steps.cpp); needs the reader index.
+void mark_stepped(const Workload& w, TilePlan& plan, const std::vector<int>& block_dim);
 
 // Readers of every chunk (one per input reference) in the order of `tiles`.
 ReaderIndex index_readers(const std::vector<Tile>& tiles, const std::vector<InputRef>& inputs,

@@ -127,6 +127,9 @@ void PlanBuilder::prepare(int layers) {
         }
     for (const auto& op : w.ops) plan.op_tiling.push_back(tiling_for(w, op, m));
     retile_for_split();
+    make_groups();
+    name_sequential();
+    apply_step_tokens();
 }
 
 // Input references of the tile of `o` at grid index `i` in layer 0 (after merging reads of one
@@ -136,7 +139,7 @@ size_t PlanBuilder::count_refs(int o, int64_t i) {
     const Box box = box_of(o, coords(o, i));
     refs.clear();
     for (const auto& in : op.inputs)
-        resolve(0, in.tensor, operand_slice(op, in, w.tensors[in.tensor], box));
+        resolve(0, in.tensor, operand_slice(op, in, w.tensors[in.tensor], read_box(o, in, box)));
     std::sort(refs.begin(), refs.end());
     size_t n = 0;
     for (size_t r = 0; r < refs.size(); ++r)
@@ -157,8 +160,6 @@ PlanCount PlanBuilder::count(int layers, int samples) {
         pc.produced_chunks += n * layers;
     }
     if (pc.tiles > kMaxPlanTiles || samples <= 0) return pc; // too large: refused outright
-    make_groups();
-    name_sequential();
     // Chunk ids of layer 0 only: the sampled tiles read nothing later (ids of external
     // chunks made while sampling are off, but only their number matters here).
     int64_t next = 0;
@@ -199,8 +200,6 @@ void PlanBuilder::build(int layers) {
         throw std::invalid_argument(
             "the tiling makes " + std::to_string(static_cast<int64_t>(total)) +
             " tiles (at most 200,000,000): use larger tiles, or simulation.layers: one");
-    make_groups();
-    name_sequential();
     allocate();
 
     // Produced chunks, per layer and operator.
@@ -254,7 +253,8 @@ void PlanBuilder::build(int layers) {
                     w.tensors[op.output.tensor].bytes_per_element;
                 refs.clear();
                 for (const auto& in : op.inputs)
-                    resolve(layer, in.tensor, operand_slice(op, in, w.tensors[in.tensor], box));
+                    resolve(layer, in.tensor,
+                            operand_slice(op, in, w.tensors[in.tensor], read_box(o, in, box)));
                 // One read per chunk (x·x reads x once).
                 std::sort(refs.begin(), refs.end());
                 tile.in_begin = static_cast<uint32_t>(plan.inputs.size());

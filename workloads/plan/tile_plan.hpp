@@ -9,6 +9,7 @@
 #include "workloads/plan/mapping.hpp"
 #include "workloads/vocab/spatial.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -59,6 +60,7 @@ struct Tile {
     int64_t grid_index = 0; // linear index in the operator's tile grid
     int out_chunk = -1;
     uint32_t in_begin = 0, in_end = 0; // into TilePlan::inputs
+    int steps = 1; // tokens of a token block (mapping.step_tokens) this tile covers
 };
 
 struct OpTiling {
@@ -106,6 +108,12 @@ struct TilePlan {
     ReaderIndex readers;                 // built with the plan
     std::vector<SpatialMapping> spatial; // per operator: which loop dims its tiles lay on the array
     std::string allocation;              // how tiles were laid onto cores, for reports
+    // Per operator: the loop dim of its token blocks (mapping.step_tokens), -1: none.
+    std::vector<int> block_dim;
+    // Per chunk (empty without token blocks): an intermediate passed inside a token block. Its
+    // producer and readers run token by token on one core, so one token step of it is alive at
+    // a time and its `bytes` are that step; the tiles write and read it once per token.
+    std::vector<char> stepped;
 
     // Whether `reader` reads chunk `c` on chip, where its producer left it: a chunk produced by
     // the reader's own group, when that group keeps its intermediates on chip or the chunk is of
@@ -120,6 +128,15 @@ struct TilePlan {
     // operator of an unfused one (unfused operators each read their inputs from DRAM).
     int cache_owner(const Tile& t) const {
         return groups[t.group].on_chip ? t.group : static_cast<int>(groups.size()) + t.op;
+    }
+    // Bytes of a read that occupy SRAM or move between memories: the slice, but at most the
+    // chunk (a stepped chunk holds one token step while its block reads every step of it).
+    int64_t held_bytes(const InputRef& r) const { return std::min(r.bytes, chunks[r.chunk].bytes); }
+    bool is_stepped(int c) const { return !stepped.empty() && stepped[c]; }
+    // Bytes a tile writes into SRAM: its output chunk, once per token step if the chunk is one.
+    int64_t written_bytes(const Tile& t) const {
+        const int64_t bytes = chunks[t.out_chunk].bytes;
+        return !stepped.empty() && stepped[t.out_chunk] ? bytes * t.steps : bytes;
     }
 
     Box tile_box(const Workload& w, const Tile& t) const;
