@@ -116,7 +116,7 @@ inline constexpr Param step_tokens = optional(
     "its operators over that many tokens back to back on one core, intermediates one step in "
     "size; see \"Token blocks\"); 1: one token per tile");
 inline constexpr const Param* mapping_keys[] = {
-    &map_name, &map_description, &tiling_default, &tiling_ops, &tiling_auto, &fusion,
-    &sequence_tile, &on_chip, &spatial, &allocation, &step_tokens};
+    &map_name,      &map_description, &tiling_default, &tiling_ops, &tiling_auto, &fusion,
+    &sequence_tile, &on_chip,         &spatial,        &allocation, &step_tokens};
 
 } // namespace fusesim::run_param
