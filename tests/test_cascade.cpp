@@ -1,7 +1,7 @@
 // The whole-cascade preset (`cascade`): the conv's halo between sequence tiles, the weights read
 // again for every sequence tile, and `fusion: auto` searching cascades at several sequence tiles
 // beside the presets.
-#include "run_cli.hpp"
+#include "run_layer.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -15,29 +15,6 @@ namespace {
 
 const char* kMamba1 = "configs/experiments/mamba-unfused.yaml";
 const char* kMamba2 = "configs/experiments/mamba2-unfused.yaml";
-
-// One simulated layer of `experiment` with these overrides; the report, or nothing on failure.
-std::optional<json> try_run(const std::string& experiment, const std::vector<std::string>& sets,
-                            std::string* err = nullptr) {
-    TempDir d("cascade");
-    std::vector<std::string> args = {"run", experiment, "-q", "-o", d.path()};
-    for (const char* fixed :
-         {"simulation.vcd=false", "simulation.timeline=false", "simulation.layers=one"})
-        args.insert(args.end(), {"--set", fixed});
-    for (const auto& s : sets) args.insert(args.end(), {"--set", s});
-    const CliResult r = run_cli(args);
-    if (err) *err = r.command + "\n" + r.err;
-    if (r.exit_code != 0) return std::nullopt;
-    return json::parse(read_file(d.file("report.json")));
-}
-
-json run(const std::string& experiment, const std::vector<std::string>& sets) {
-    std::string err;
-    auto r = try_run(experiment, sets, &err);
-    INFO(err);
-    REQUIRE(r);
-    return *r;
-}
 
 // mamba-130m (d_model 768, D = 1536, N = 16, R = 48, d_conv 4, fp32), prefill of 64 tokens.
 std::vector<std::string> small(std::vector<std::string> more) {
@@ -58,9 +35,8 @@ TEST_CASE("Cascade conv halo is d_conv - 1 rows of D per sequence tile boundary"
     // tiles of 16: 3 boundaries, 55,296 B; of 32: 1, 18,432 B; of 64: none.
     const std::pair<int, int64_t> cases[] = {{16, 55296}, {32, 18432}, {64, 0}};
     for (const auto& [lt, halo] : cases) {
-        const json r =
-            run(kMamba1,
-                small({"mapping.fusion=cascade", "mapping.sequence_tile=" + std::to_string(lt)}));
+        const json r = run_layer(kMamba1, small({"mapping.fusion=cascade",
+                                                 "mapping.sequence_tile=" + std::to_string(lt)}));
         REQUIRE(r["groups"].size() == 1);
         INFO("sequence tile " << lt);
         CHECK(r["groups"][0]["operators"].size() == 24);
@@ -70,9 +46,9 @@ TEST_CASE("Cascade conv halo is d_conv - 1 rows of D per sequence tile boundary"
     }
     // Mamba-2 (mamba2-130m's sizes: D = 1536, G = 1, N = 128): the conv runs over the D + 2GN =
     // 1792 channels of xBC, 3 · 1792 · 4 = 21,504 B per boundary, 64,512 B for 3 boundaries.
-    const json m2 = run(kMamba2, {"workload.d_model=768", "workload.layers=24",
-                                  "workload.seq_len=64", "workload.chunk_size=16",
-                                  "mapping.fusion=cascade", "mapping.sequence_tile=16"});
+    const json m2 = run_layer(kMamba2, {"workload.d_model=768", "workload.layers=24",
+                                        "workload.seq_len=64", "workload.chunk_size=16",
+                                        "mapping.fusion=cascade", "mapping.sequence_tile=16"});
     REQUIRE(m2["groups"].size() == 1);
     CHECK(m2["groups"][0]["halo_bytes_per_layer"].get<int64_t>() == 64512);
 }
@@ -88,13 +64,15 @@ TEST_CASE("Cascade DRAM bytes are weights once per sequence tile plus input and 
     // mul_delta_A: 4 · 14,988,288 + 64 · 98,304 = 66,244,608 B of weights. The layer input u
     // (64 · 768 · 4 = 196,608 B) is read once and stays for norm_scale and the residual; the
     // output, as many bytes, is the only write: every intermediate stays on chip.
-    const json streamed = run(kMamba1, small({"mapping.fusion=cascade", "mapping.sequence_tile=16",
-                                              "simulation.cache_weights=false"}));
+    const json streamed =
+        run_layer(kMamba1, small({"mapping.fusion=cascade", "mapping.sequence_tile=16",
+                                  "simulation.cache_weights=false"}));
     CHECK(streamed["groups"][0]["weight_dram_bytes_per_layer"].get<int64_t>() == 66244608);
     CHECK(per_layer(streamed, "read_bytes") == 66244608 + 196608);
     CHECK(per_layer(streamed, "write_bytes") == 196608);
     // Kept on chip by default: the 15,086,592 B of weights fit the 24 MiB and are read once.
-    const json kept = run(kMamba1, small({"mapping.fusion=cascade", "mapping.sequence_tile=16"}));
+    const json kept =
+        run_layer(kMamba1, small({"mapping.fusion=cascade", "mapping.sequence_tile=16"}));
     CHECK(kept["groups"][0]["weight_dram_bytes_per_layer"].get<int64_t>() == 15086592);
     CHECK(per_layer(kept, "read_bytes") == 15086592 + 196608);
     CHECK(per_layer(kept, "write_bytes") == 196608);
@@ -109,18 +87,18 @@ TEST_CASE("A cascade group spanning projections conv and scan can be written as 
         "mapping.fusion=[[norm_sq, norm_rsqrt, norm_scale, in_proj, conv, conv_bias, conv_silu, "
         "x_proj, dt_proj, dt_bias, softplus, mul_delta_A, exp, mul_delta_B, mul_dBx, ssm_decay, "
         "ssm_add, ssm_out, skip_mul, skip_add, gate_silu, gate_mul, out_proj, residual]]";
-    const json r = run(kMamba1, small({group}));
+    const json r = run_layer(kMamba1, small({group}));
     REQUIRE(r["groups"].size() == 1);
     CHECK(per_layer(r, "write_bytes") == 196608);
     CHECK(r["groups"][0]["on_chip_bytes_per_layer"].get<int64_t>() > 0);
 }
 
 TEST_CASE("Cascade applies to Mamba-2 and to decode and is an error elsewhere", "[cascade]") {
-    const json m2 = run(kMamba2, {"workload.seq_len=512", "mapping.fusion=cascade"});
+    const json m2 = run_layer(kMamba2, {"workload.seq_len=512", "mapping.fusion=cascade"});
     REQUIRE(m2["groups"].size() == 1);
     CHECK_THAT(m2["fusion"]["note"].get<std::string>(), Catch::Contains("S_H = 10"));
     // Decode: the whole token step as one group; tokens/s = batch ÷ latency.
-    const json d = run(kMamba1, small({"workload.stage=decode", "mapping.fusion=cascade"}));
+    const json d = run_layer(kMamba1, small({"workload.stage=decode", "mapping.fusion=cascade"}));
     REQUIRE(d["groups"].size() == 1);
     CHECK(d["tokens_per_second"].get<double>() ==
           Approx(1.0 / d["latency"]["seconds"].get<double>()).epsilon(1e-9));
@@ -148,10 +126,10 @@ TEST_CASE("fusion auto is never slower than any preset on the Fig. 9 and Mamba-2
     for (const auto& [experiment, presets] : models)
         for (int L : {1, 64, 512, 1024, 2048}) {
             const std::string len = "workload.seq_len=" + std::to_string(L);
-            const json a = run(experiment, {len, "mapping.fusion=auto"});
+            const json a = run_layer(experiment, {len, "mapping.fusion=auto"});
             INFO(experiment << " L = " << L);
             for (const auto& p : presets) {
-                const json r = run(experiment, {len, "mapping.fusion=" + p});
+                const json r = run_layer(experiment, {len, "mapping.fusion=" + p});
                 INFO(p);
                 CHECK(a["latency"]["cycles"].get<uint64_t>() <=
                       r["latency"]["cycles"].get<uint64_t>());

@@ -1,6 +1,6 @@
 // Fusion schemes on the paper's Mamba-2.8B (N = 64, fp32) and the MARCA model: Eq. 2 and 3,
 // the fusion-depth ordering, the speedup, the memory staircase and Mem-Aware.
-#include "run_cli.hpp"
+#include "run_layer.hpp"
 #include "sim/report/table.hpp"
 #include "workloads/models/models.hpp"
 #include "workloads/plan/fusion.hpp"
@@ -16,29 +16,6 @@ using namespace fusesim::test;
 using nlohmann::json;
 
 namespace {
-
-// Runs one layer of `experiment` with these overrides; the report, or nothing if it failed.
-std::optional<json> try_run(const std::string& experiment, const std::vector<std::string>& sets,
-                            std::string* err = nullptr) {
-    TempDir d("fusion");
-    std::vector<std::string> args = {"run", experiment, "-q", "-o", d.path()};
-    for (const char* fixed :
-         {"simulation.vcd=false", "simulation.timeline=false", "simulation.layers=one"})
-        args.insert(args.end(), {"--set", fixed});
-    for (const auto& s : sets) args.insert(args.end(), {"--set", s});
-    const CliResult r = run_cli(args);
-    if (err) *err = r.command + "\n" + r.err;
-    if (r.exit_code != 0) return std::nullopt;
-    return json::parse(read_file(d.file("report.json")));
-}
-
-json run(const std::string& experiment, const std::vector<std::string>& sets) {
-    std::string err;
-    auto r = try_run(experiment, sets, &err);
-    INFO(err);
-    REQUIRE(r);
-    return *r;
-}
 
 double seconds(const json& r) {
     return r["latency"]["seconds"].get<double>();
@@ -69,7 +46,7 @@ TEST_CASE("Peak memory of one Fuse-All step is the Eq. 2 value", "[fusion]") {
     // (DMA-style prefetch), Δ of token t+1 (D): 5·D·N + 2·D = 6,594,560 bytes. Eq. 2 counts
     // 5·D·N + D + N (the N-vector B, which ΔB has consumed by then, and no prefetch): ours is
     // D·4 − N·4 = 20,224 bytes (0.3 %) above it.
-    json r = run(kUnfused, {"workload.seq_len=8", "mapping.fusion=fuse-all"});
+    json r = run_layer(kUnfused, {"workload.seq_len=8", "mapping.fusion=fuse-all"});
     CHECK(r["fusion"]["fuse_all_bytes_eq2"] == 6574336);
     int64_t peak = -1;
     for (const auto& g : r["groups"])
@@ -87,8 +64,8 @@ TEST_CASE("More fusion depth never increases latency, equal depths are alike", "
         {"unfused", "b", "bs", "bs-a", "fuse-all"}};
     std::map<std::string, double> lat;
     for (const auto& s : {"unfused", "a", "b", "a-b", "as", "bs", "as-b", "bs-a", "fuse-all"})
-        lat[s] =
-            seconds(run(kUnfused, {"workload.seq_len=512", std::string("mapping.fusion=") + s}));
+        lat[s] = seconds(
+            run_layer(kUnfused, {"workload.seq_len=512", std::string("mapping.fusion=") + s}));
     for (const auto& chain : chains)
         for (size_t i = 1; i < chain.size(); ++i) {
             INFO(chain[i - 1] << " -> " << chain[i]);
@@ -113,7 +90,7 @@ TEST_CASE("Fuse-All speedup over unfused: first principles and the paper's setup
             f.push_back(std::string("workload.seq_len=") + L);
             u.push_back("mapping.fusion=unfused");
             f.push_back("mapping.fusion=fuse-all");
-            sum += seconds(run(kUnfused, u)) / seconds(run(kUnfused, f));
+            sum += seconds(run_layer(kUnfused, u)) / seconds(run_layer(kUnfused, f));
         }
         return sum / 3;
     };
@@ -142,17 +119,18 @@ TEST_CASE("Under Fuse-All the state-update block is compute-bound", "[fusion]") 
 TEST_CASE("Fuse-All steps up below the Eq. 2 need, Mem-Aware stays flat to 1 MiB", "[fusion]") {
     // Eq. 2: 6,574,336 bytes = 6.27 MiB. Flat at 6.5 MiB (3.7 % above), higher at 6.25 MiB
     // (0.3 % below): the first rise lies within ±5 % of the threshold.
-    const double at24 = seconds(run(kAuto, {"mapping.fusion=fuse-all"}));
+    const double at24 = seconds(run_layer(kAuto, {"mapping.fusion=fuse-all"}));
     const double at65 =
-        seconds(run(kAuto, {"mapping.fusion=fuse-all", "hardware.core.sram=6.5MiB"}));
+        seconds(run_layer(kAuto, {"mapping.fusion=fuse-all", "hardware.core.sram=6.5MiB"}));
     const double at625 =
-        seconds(run(kAuto, {"mapping.fusion=fuse-all", "hardware.core.sram=6.25MiB"}));
-    const double at5 = seconds(run(kAuto, {"mapping.fusion=fuse-all", "hardware.core.sram=5MiB"}));
+        seconds(run_layer(kAuto, {"mapping.fusion=fuse-all", "hardware.core.sram=6.25MiB"}));
+    const double at5 =
+        seconds(run_layer(kAuto, {"mapping.fusion=fuse-all", "hardware.core.sram=5MiB"}));
     CHECK(at65 == Approx(at24).epsilon(0.02));
     CHECK(at625 > at24 * 1.2);
     CHECK(at5 > at625 * 1.2); // the next tensor that no longer fits: the next step
-    const double ma24 = seconds(run(kAuto, {"mapping.fusion=mem-aware"}));
-    const json ma1r = run(kAuto, {"mapping.fusion=mem-aware", "hardware.core.sram=1MiB"});
+    const double ma24 = seconds(run_layer(kAuto, {"mapping.fusion=mem-aware"}));
+    const json ma1r = run_layer(kAuto, {"mapping.fusion=mem-aware", "hardware.core.sram=1MiB"});
     const double ma1 = seconds(ma1r);
     CHECK(ma1 == Approx(ma24).epsilon(0.05));
     // The split fits: nothing of the fused group is evicted (S_D = 8, Eq. 3).
@@ -186,12 +164,12 @@ TEST_CASE("fusion: auto matches or beats the best of the ten presets", "[fusion]
     for (const auto& p : points) {
         std::vector<std::string> a = p;
         a.push_back("mapping.fusion=auto");
-        const json r = run(kAuto, a);
+        const json r = run_layer(kAuto, a);
         double best = 1e30;
         for (const auto& s : fusion_preset_names()) {
             std::vector<std::string> q = p;
             q.push_back("mapping.fusion=" + s);
-            if (auto rep = try_run(kAuto, q)) best = std::min(best, seconds(*rep));
+            if (auto rep = try_run_layer(kAuto, q)) best = std::min(best, seconds(*rep));
         }
         INFO(p.back());
         CHECK(seconds(r) <= best * (1 + 1e-9));

@@ -1,0 +1,30 @@
+#include "run_layer.hpp"
+
+#include <catch2/catch.hpp>
+
+namespace fusesim::test {
+
+std::optional<nlohmann::json> try_run_layer(const std::string& experiment,
+                                            const std::vector<std::string>& sets,
+                                            std::string* err) {
+    TempDir d("layer");
+    std::vector<std::string> args = {"run", experiment, "-q", "-o", d.path()};
+    for (const char* fixed :
+         {"simulation.vcd=false", "simulation.timeline=false", "simulation.layers=one"})
+        args.insert(args.end(), {"--set", fixed});
+    for (const auto& s : sets) args.insert(args.end(), {"--set", s});
+    const CliResult r = run_cli(args);
+    if (err) *err = r.command + "\n" + r.err;
+    if (r.exit_code != 0) return std::nullopt;
+    return nlohmann::json::parse(read_file(d.file("report.json")));
+}
+
+nlohmann::json run_layer(const std::string& experiment, const std::vector<std::string>& sets) {
+    std::string err;
+    auto r = try_run_layer(experiment, sets, &err);
+    INFO(err);
+    REQUIRE(r);
+    return *r;
+}
+
+} // namespace fusesim::test
