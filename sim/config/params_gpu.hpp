@@ -63,10 +63,11 @@ inline constexpr Param l2_reuse =
     inline constexpr Param ID##_bandwidth =                                                        \
         optional("efficiency." KEY ".bandwidth", T::Number, 0.001, 1, #B, B,                       \
                  "fraction of `hbm_bandwidth` a " WHAT " reaches (assumption)");
-FUSESIM_GPU_EFF(gemm, "gemm", 0.75, 0.8, "matrix product (kind `mac` with two operands)")
-FUSESIM_GPU_EFF(elementwise, "elementwise", 0.8, 0.85, "pointwise, reduction or convolution kernel")
-FUSESIM_GPU_EFF(fft, "fft", 0.6, 0.7, "FFT (kind `fft`)")
-FUSESIM_GPU_EFF(scan, "scan", 0.5, 0.6, "parallel scan (kind `scan`)")
+FUSESIM_GPU_EFF(gemm, "gemm", 0.75, 0.8, "GEMM (see \"GPU reference\")")
+FUSESIM_GPU_EFF(elementwise, "elementwise", 0.8, 0.85,
+                "kernel of any other kind (elementwise class)")
+FUSESIM_GPU_EFF(fft, "fft", 0.6, 0.7, "kernel of kind `fft`")
+FUSESIM_GPU_EFF(scan, "scan", 0.5, 0.6, "kernel of kind `scan`")
 #undef FUSESIM_GPU_EFF
 
 inline constexpr const Param* all[] = {&name,
