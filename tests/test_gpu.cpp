@@ -194,3 +194,29 @@ TEST_CASE("run and validate refuse a GPU, which is a reference for analyze", "[g
                               Contains("roofline reference for `fusesim analyze`"));
     }
 }
+
+TEST_CASE("The shipped A100 experiments give the README's latencies", "[gpu][cli]") {
+    TempDir dir("gpu-shipped");
+    auto point = [&](const std::string& experiment, const std::string& label) {
+        const CliResult r = run_cli(
+            {"analyze", experiment, "-q", "--set", "workload.seq_len=2048", "-o", dir.file(label)});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        return nlohmann::json::parse(read_file(dir.file(label + "/analysis.json")))
+            .at("points")
+            .at(0);
+    };
+    // Hyena-153M, fp16, L = 2048: 26 kernels a layer × 18 layers × 5 µs = 2.34 ms of launches;
+    // in_proj 4,586,471,424 MACs at 156e12 × 0.75 /s = 39.201 µs + 5 µs.
+    const nlohmann::json h = point("configs/experiments/hyena-a100.yaml", "h");
+    CHECK(h.at("operators_per_layer").size() == 26);
+    CHECK(h.at("launch_seconds").get<double>() == Approx(2.34e-3).epsilon(1e-12));
+    for (const auto& o : h.at("operators_per_layer"))
+        if (o.at("name") == "in_proj")
+            CHECK(o.at("latency_seconds").get<double>() ==
+                  Approx(4586471424.0 / 1.17e14 + 5e-6).margin(kCycle));
+    CHECK(h.at("total_latency_seconds").get<double>() == Approx(7.003e-3).epsilon(1e-3));
+    // Mamba-2.8B, fp16, Blelloch in chunks of 256, L = 2048 (README "GPU reference").
+    const nlohmann::json m = point("configs/experiments/mamba-a100.yaml", "m");
+    CHECK(m.at("total_latency_seconds").get<double>() == Approx(280.173e-3).epsilon(1e-3));
+}
