@@ -308,8 +308,10 @@ int cmd_analyze(const CommandArgs& args) {
     if (!args.quiet) {
         if (x.gpu)
             std::cout << "fusesim analyze: " << e.name << " on " << hw.name
-                      << " (GPU roofline reference: " << fixed(x.gpu->peak_flops[0] / 1e12, 1)
-                      << " TFLOP/s tensor FP16, " << fixed(x.gpu->peak_flops[3] / 1e12, 1)
+                      << " (GPU roofline reference: "
+                      << fixed(x.gpu->ops_per_second(GpuUnit::TensorFp16) * 2 / 1e12, 1)
+                      << " TFLOP/s tensor FP16, "
+                      << fixed(x.gpu->ops_per_second(GpuUnit::CudaFp32) * 2 / 1e12, 1)
                       << " TFLOP/s FP32, " << fixed(x.gpu->hbm_bytes_per_second / 1e9, 0)
                       << " GB/s HBM), one kernel per operator\n\n";
         else
