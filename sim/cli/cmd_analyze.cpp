@@ -70,15 +70,17 @@ int64_t pick_roofline_len(const ResolvedExperiment& e, const std::vector<Point>&
 // per type, a colour per workload and a point shape per type, named in the key beside the panel
 // (the paper's Figure 4, middle): no text is placed among the points, so none can overlap. Names
 // go through gnuplot_string; the data blocks hold numbers only.
-std::string roofline_script(const HardwareSpec& hw, const std::vector<Point>& points, int64_t len) {
+std::string roofline_script(const HardwareSpec& hw, bool gpu, const std::vector<Point>& points,
+                            int64_t len) {
     const double peak = static_cast<double>(hw.total_pes());
     const double bw = hw.dram.bytes_per_cycle;
     std::string s =
         "set terminal svg size 1600,640 dynamic noenhanced font 'sans,13' background "
         "'white'\nset output " +
         gnuplot_string("roofline.svg") + "\nset multiplot layout 1,2 title " +
-        gnuplot_string("Roofline of " + hw.name + " (" + std::to_string(hw.total_pes()) + " PEs, " +
-                       fixed(bw, 0) + " B/cycle, ridge " + fixed(peak / bw, 1) +
+        gnuplot_string("Roofline of " + hw.name + " (" + std::to_string(hw.total_pes()) +
+                       (gpu ? " MACs/cycle of the FP16 tensor cores, " : " PEs, ") + fixed(bw, 0) +
+                       " B/cycle, ridge " + fixed(peak / bw, 1) +
                        " ops/byte), L = " + std::to_string(len)) +
         "\n";
     s += "set logscale xy\nset xlabel 'operational intensity (ops/byte)'\n"
@@ -300,7 +302,7 @@ int cmd_analyze(const CommandArgs& args) {
     out.write("analysis.csv", types.csv());
     out.write("latency.csv", totals_csv.csv());
     out.write("config.yaml", e.tree.to_yaml());
-    out.plot("roofline.gp", roofline_script(hw, points, roof_len));
+    out.plot("roofline.gp", roofline_script(hw, x.gpu.has_value(), points, roof_len));
     out.plot("latency.gp", latency_script(points));
     out.plot("ops-bytes.gp", totals_script(points));
     out.commit();
