@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 
 using namespace fusesim::test;
@@ -219,4 +220,41 @@ TEST_CASE("The shipped A100 experiments give the README's latencies", "[gpu][cli
     // Mamba-2.8B, fp16, Blelloch in chunks of 256, L = 2048 (README "GPU reference").
     const nlohmann::json m = point("configs/experiments/mamba-a100.yaml", "m");
     CHECK(m.at("total_latency_seconds").get<double>() == Approx(280.173e-3).epsilon(1e-3));
+}
+
+TEST_CASE("GEMMs go to the tensor cores and other mac kernels to the CUDA cores", "[gpu]") {
+    TempDir dir("gpu-units");
+    auto ops_of = [&](const std::string& workload, const std::string& label,
+                      const std::string& scan) {
+        const std::string exp = dir.file(label + ".yaml");
+        write_file(exp, "hardware: " + repo_path(kA100) + "\nworkload: " + repo_path(workload) +
+                            "\nset: {workload.seq_len: 64, workload.precision: bf16" + scan +
+                            "}\n");
+        const CliResult r = run_cli({"analyze", exp, "-q", "-o", dir.file(label)});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const nlohmann::json j =
+            nlohmann::json::parse(read_file(dir.file(label + "/analysis.json")));
+        std::map<std::string, std::string> units;
+        for (const auto& o : j.at("points").at(0).at("operators_per_layer"))
+            units[o.at("name")] =
+                o.at("kernel_class").get<std::string>() + " " + o.at("unit").get<std::string>();
+        return units;
+    };
+    // Attention's QKᵀ (q lacks t, k lacks l) and PV are batched GEMMs; a LayerNorm's sum of
+    // squares reduces x·x, one input with every output dimension.
+    auto opt = ops_of("configs/workloads/opt-2.7b.yaml", "opt", "");
+    CHECK(opt.at("scores") == "gemm tensor_fp16");
+    CHECK(opt.at("context") == "gemm tensor_fp16");
+    CHECK(opt.at("fc1") == "gemm tensor_fp16");
+    CHECK(opt.at("ln1_sq") == "elementwise cuda_fp32");
+    CHECK(opt.at("softmax") == "elementwise cuda_fp32");
+    // Mamba's depthwise conv (x has every output dimension) and ssm_out (h has them too) are
+    // not GEMMs; the projections are. A Blelloch scan is of class scan.
+    auto mamba = ops_of("configs/workloads/mamba-130m.yaml", "mamba", ", workload.scan: blelloch");
+    CHECK(mamba.at("in_proj") == "gemm tensor_fp16");
+    CHECK(mamba.at("x_proj") == "gemm tensor_fp16");
+    CHECK(mamba.at("conv") == "elementwise cuda_fp32");
+    CHECK(mamba.at("ssm_out") == "elementwise cuda_fp32");
+    CHECK(mamba.at("scan") == "scan cuda_fp32");
 }
