@@ -185,7 +185,7 @@ TEST_CASE("A mistake in a GPU key names its file, line and key", "[gpu][config]"
                           Contains("expected a number in [0.001, 1000000]"));
 }
 
-TEST_CASE("run and validate refuse a GPU, which is a reference for analyze", "[gpu][cli]") {
+TEST_CASE("run, validate and sweep refuse a GPU, which is a reference for analyze", "[gpu][cli]") {
     for (const char* command : {"run", "validate"}) {
         TempDir dir("gpu-run");
         const CliResult r = run_cli({command, "configs/experiments/hyena-a100.yaml", "--set",
@@ -193,7 +193,14 @@ TEST_CASE("run and validate refuse a GPU, which is a reference for analyze", "[g
         CHECK(r.exit_code == 2);
         CHECK_THAT(r.err, Contains("a100-80gb.yaml:6:") && Contains("hardware.kind") &&
                               Contains("roofline reference for `fusesim analyze`"));
-    }
+    } // A sweep stops before any point runs.
+    TempDir dir("gpu-sweep");
+    write_file(dir.file("s.yaml"),
+               "name: s\nexperiment: " + repo_path("configs/experiments/hyena-a100.yaml") +
+                   "\naxes:\n  workload.seq_len: [1024, 2048]\n");
+    const CliResult s = run_cli({"sweep", dir.file("s.yaml"), "-o", dir.file("o")});
+    CHECK(s.exit_code == 2);
+    CHECK_THAT(s.err, Contains("hardware.kind") && Contains("`sweep` simulates"));
 }
 
 TEST_CASE("The shipped A100 experiments give the README's latencies", "[gpu][cli]") {
