@@ -67,13 +67,12 @@ OpCost cost_op_layer_by_layer(const Workload& w, const HardwareSpec& hw, int op_
     return c;
 }
 
-AnalyticReport analyze_layer_by_layer(const Workload& w, const HardwareSpec& hw) {
-    AnalyticReport r;
+void summarize_types(AnalyticReport& r, const HardwareSpec& hw, int64_t layers) {
     std::map<std::string, size_t> type_index;
     std::vector<double> weighted(0);
-    for (int o : w.topo_order) {
-        if (w.ops[o].kind == OpKind::View) continue;
-        OpCost c = cost_op_layer_by_layer(w, hw, o);
+    r.types.clear();
+    r.layer_cycles = r.layer_ops = r.layer_dram_bytes = 0;
+    for (const OpCost& c : r.ops) {
         auto it = type_index.find(c.type);
         if (it == type_index.end()) {
             it = type_index.emplace(c.type, r.types.size()).first;
@@ -88,7 +87,6 @@ AnalyticReport analyze_layer_by_layer(const Workload& w, const HardwareSpec& hw)
         r.layer_cycles += c.cycles;
         r.layer_ops += c.ops;
         r.layer_dram_bytes += c.dram_bytes();
-        r.ops.push_back(std::move(c));
     }
     for (size_t i = 0; i < r.types.size(); ++i) {
         TypeCost& t = r.types[i];
@@ -98,7 +96,14 @@ AnalyticReport analyze_layer_by_layer(const Workload& w, const HardwareSpec& hw)
         t.attainable_ops_per_cycle =
             std::min(static_cast<double>(hw.total_pes()), t.intensity * hw.dram.bytes_per_cycle);
     }
-    r.model_cycles = r.layer_cycles * static_cast<uint64_t>(w.layers);
+    r.model_cycles = r.layer_cycles * static_cast<uint64_t>(layers);
+}
+
+AnalyticReport analyze_layer_by_layer(const Workload& w, const HardwareSpec& hw) {
+    AnalyticReport r;
+    for (int o : w.topo_order)
+        if (w.ops[o].kind != OpKind::View) r.ops.push_back(cost_op_layer_by_layer(w, hw, o));
+    summarize_types(r, hw, w.layers);
     return r;
 }
 

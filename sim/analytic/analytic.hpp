@@ -55,5 +55,7 @@ int64_t op_write_bytes(const Workload& w, const Operator& op, const Box& box);
 
 OpCost cost_op_layer_by_layer(const Workload& w, const HardwareSpec& hw, int op_index);
 AnalyticReport analyze_layer_by_layer(const Workload& w, const HardwareSpec& hw);
+// Fills the types and totals of `r` from its operators (roofline of each type on `hw`).
+void summarize_types(AnalyticReport& r, const HardwareSpec& hw, int64_t layers);
 
 } // namespace fusesim

@@ -1,6 +1,7 @@
 // `fusesim analyze`: the roofline study of the paper's Section 4 (Figures 1 and 4) for every
 // workload, stage and sequence length of an experiment.
 #include "sim/analytic/analytic.hpp"
+#include "sim/analytic/gpu_analytic.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/config/config_hash.hpp"
 #include "sim/config/config_reader.hpp"
@@ -27,8 +28,27 @@ struct Point {
     AnalyticReport report;
     double seconds;
     double layers;
-    int64_t whole_layers; // the same, for exact integer counts
+    int64_t whole_layers;           // the same, for exact integer counts
+    std::vector<GpuKernel> kernels; // on a GPU: one per operator of `report`
 };
+
+// The GPU's figures as read (analysis.json's `hardware.gpu`).
+nlohmann::ordered_json gpu_json(const GpuSpec& g) {
+    nlohmann::ordered_json peaks, eff;
+    for (int u = 0; u < kGpuUnitCount; ++u)
+        peaks[to_string(static_cast<GpuUnit>(u))] = g.peak_flops[u];
+    for (int c = 0; c < kKernelClassCount; ++c)
+        eff[to_string(static_cast<KernelClass>(c))] = {{"compute", g.efficiency[c].compute},
+                                                       {"bandwidth", g.efficiency[c].bandwidth}};
+    return {{"sms", g.sms},
+            {"l2_bytes", g.l2_bytes},
+            {"hbm_bytes_per_second", g.hbm_bytes_per_second},
+            {"peak_flops", peaks},
+            {"tf32", g.tf32},
+            {"launch_overhead_seconds", g.launch_seconds},
+            {"l2_reuse", g.l2_reuse},
+            {"efficiency", eff}};
+}
 
 // The roofline plot places operator types at one sequence length (the paper's Figure 4).
 int64_t pick_roofline_len(const ResolvedExperiment& e, const std::vector<Point>& points) {
@@ -50,15 +70,17 @@ int64_t pick_roofline_len(const ResolvedExperiment& e, const std::vector<Point>&
 // per type, a colour per workload and a point shape per type, named in the key beside the panel
 // (the paper's Figure 4, middle): no text is placed among the points, so none can overlap. Names
 // go through gnuplot_string; the data blocks hold numbers only.
-std::string roofline_script(const HardwareSpec& hw, const std::vector<Point>& points, int64_t len) {
+std::string roofline_script(const HardwareSpec& hw, bool gpu, const std::vector<Point>& points,
+                            int64_t len) {
     const double peak = static_cast<double>(hw.total_pes());
     const double bw = hw.dram.bytes_per_cycle;
     std::string s =
         "set terminal svg size 1600,640 dynamic noenhanced font 'sans,13' background "
         "'white'\nset output " +
         gnuplot_string("roofline.svg") + "\nset multiplot layout 1,2 title " +
-        gnuplot_string("Roofline of " + hw.name + " (" + std::to_string(hw.total_pes()) + " PEs, " +
-                       fixed(bw, 0) + " B/cycle, ridge " + fixed(peak / bw, 1) +
+        gnuplot_string("Roofline of " + hw.name + " (" + std::to_string(hw.total_pes()) +
+                       (gpu ? " MACs/cycle of the FP16 tensor cores, " : " PEs, ") + fixed(bw, 0) +
+                       " B/cycle, ridge " + fixed(peak / bw, 1) +
                        " ops/byte), L = " + std::to_string(len)) +
         "\n";
     s += "set logscale xy\nset xlabel 'operational intensity (ops/byte)'\n"
@@ -176,10 +198,13 @@ int cmd_analyze(const CommandArgs& args) {
         for (Stage stage : ws.stages)
             for (int64_t L : ws.seq_lens) {
                 Workload w = ws.build(stage, L);
-                AnalyticReport r = analyze_layer_by_layer(w, hw);
+                GpuReport g;
+                if (x.gpu) g = analyze_gpu(w, *x.gpu, hw);
+                AnalyticReport r = x.gpu ? std::move(g.report) : analyze_layer_by_layer(w, hw);
                 const double secs = static_cast<double>(r.model_cycles) / hw.clock_hz;
                 points.push_back({ws.name, stage, L, std::move(r), secs,
-                                  static_cast<double>(w.layers), static_cast<int64_t>(w.layers)});
+                                  static_cast<double>(w.layers), static_cast<int64_t>(w.layers),
+                                  std::move(g.kernels)});
             }
     const int64_t roof_len = pick_roofline_len(e, points);
     OutputDir out(args.output.empty() ? e.output : args.output);
@@ -201,7 +226,9 @@ int cmd_analyze(const CommandArgs& args) {
         {"pes", hw.total_pes()},
         {"dram_bytes_per_cycle", hw.dram.bytes_per_cycle},
         {"clock_hz", hw.clock_hz},
-        {"ridge_ops_per_byte", static_cast<double>(hw.total_pes()) / hw.dram.bytes_per_cycle}};
+        {"ridge_ops_per_byte", static_cast<double>(hw.total_pes()) / hw.dram.bytes_per_cycle},
+        {"kind", x.gpu ? "gpu" : "accelerator"}};
+    if (x.gpu) j["hardware"]["gpu"] = gpu_json(*x.gpu);
     j["roofline_seq_len"] = roof_len;
     j["points"] = nlohmann::ordered_json::array();
     for (const auto& p : points) {
@@ -237,7 +264,8 @@ int cmd_analyze(const CommandArgs& args) {
                         std::to_string(p.report.layer_dram_bytes * p.whole_layers),
                         exact(p.seconds), dominant});
         nlohmann::ordered_json jo = nlohmann::ordered_json::array();
-        for (const auto& c : p.report.ops)
+        for (size_t i = 0; i < p.report.ops.size(); ++i) {
+            const OpCost& c = p.report.ops[i];
             jo.push_back({{"name", c.name},
                           {"type", c.type},
                           {"kind", c.kind},
@@ -247,6 +275,13 @@ int cmd_analyze(const CommandArgs& args) {
                           {"cycles", c.cycles},
                           {"bound", c.compute_bound() ? "compute" : "memory"},
                           {"spatial_utilization", c.utilization}});
+            if (p.kernels.empty()) continue;
+            const GpuKernel& k = p.kernels[i];
+            jo.back()["unit"] = to_string(k.unit);
+            jo.back()["kernel_class"] = to_string(k.cls);
+            jo.back()["l2_read_bytes"] = k.l2_read_bytes;
+            jo.back()["latency_seconds"] = static_cast<double>(c.cycles) / hw.clock_hz;
+        }
         j["points"].push_back(
             {{"workload", p.workload},
              {"stage", to_string(p.stage)},
@@ -257,6 +292,9 @@ int cmd_analyze(const CommandArgs& args) {
              {"total_dram_bytes", static_cast<double>(p.report.layer_dram_bytes) * layers},
              {"operator_types", jt},
              {"operators_per_layer", jo}});
+        if (x.gpu)
+            j["points"].back()["launch_seconds"] =
+                static_cast<double>(p.report.ops.size()) * layers * x.gpu->launch_seconds;
     }
     j["config"] = nlohmann::ordered_json::parse(e.tree.to_json_string());
 
@@ -264,16 +302,26 @@ int cmd_analyze(const CommandArgs& args) {
     out.write("analysis.csv", types.csv());
     out.write("latency.csv", totals_csv.csv());
     out.write("config.yaml", e.tree.to_yaml());
-    out.plot("roofline.gp", roofline_script(hw, points, roof_len));
+    out.plot("roofline.gp", roofline_script(hw, x.gpu.has_value(), points, roof_len));
     out.plot("latency.gp", latency_script(points));
     out.plot("ops-bytes.gp", totals_script(points));
     out.commit();
 
     if (!args.quiet) {
-        std::cout << "fusesim analyze: " << e.name << " on " << hw.name << " (" << hw.total_pes()
-                  << " PEs, " << fixed(hw.dram.bytes_per_cycle, 0) << " B/cycle, ridge "
-                  << fixed(static_cast<double>(hw.total_pes()) / hw.dram.bytes_per_cycle, 1)
-                  << " ops/byte), layer-by-layer execution\n\n";
+        if (x.gpu)
+            std::cout << "fusesim analyze: " << e.name << " on " << hw.name
+                      << " (GPU roofline reference: "
+                      << fixed(x.gpu->ops_per_second(GpuUnit::TensorFp16) * 2 / 1e12, 1)
+                      << " TFLOP/s tensor FP16, "
+                      << fixed(x.gpu->ops_per_second(GpuUnit::CudaFp32) * 2 / 1e12, 1)
+                      << " TFLOP/s FP32, " << fixed(x.gpu->hbm_bytes_per_second / 1e9, 0)
+                      << " GB/s HBM), one kernel per operator\n\n";
+        else
+            std::cout << "fusesim analyze: " << e.name << " on " << hw.name << " ("
+                      << hw.total_pes() << " PEs, " << fixed(hw.dram.bytes_per_cycle, 0)
+                      << " B/cycle, ridge "
+                      << fixed(static_cast<double>(hw.total_pes()) / hw.dram.bytes_per_cycle, 1)
+                      << " ops/byte), layer-by-layer execution\n\n";
         std::cout << totals.text() << "\nOperator types at L = " << roof_len
                   << " (intensity: ops-weighted mean, as in the paper)\n";
         Table at_len({"workload", "stage", "type", "ops", "intensity", "ops/byte (ratio)",

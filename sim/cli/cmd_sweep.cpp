@@ -9,6 +9,7 @@
 #include "sim/cli/sweep_results.hpp"
 #include "sim/cli/sweep_settings.hpp"
 #include "sim/config/schema.hpp"
+#include "sim/config/schema_gpu.hpp"
 #include "sim/config/sweep.hpp"
 #include "sim/report/output.hpp"
 #include "sim/report/sweep_plot.hpp"
@@ -112,6 +113,7 @@ int run_sweep(SweepSpec spec, const CommandArgs& args, int jobs, const std::stri
                               "a sweep simulates one workload per point; the experiment lists "
                               "several");
         read_experiment(e);
+        refuse_gpu(*e.tree.find("hardware"), "sweep");
         if (settings.empty()) settings = e.tree.to_yaml();
     }
     size_t shard_i = 0, shard_n = 1;

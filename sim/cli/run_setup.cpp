@@ -2,6 +2,7 @@
 
 #include "sim/cli/auto_fusion.hpp"
 #include "sim/config/decode_state.hpp"
+#include "sim/config/schema_gpu.hpp"
 #include "sim/engine/memory_budget.hpp"
 #include "sim/engine/tile_cost.hpp"
 #include "sim/report/trace_plan.hpp"
@@ -35,6 +36,7 @@ std::unique_ptr<RunSetup> prepare_run(const CommandArgs& args, bool force_one_la
         throw ConfigError(wl->origin(), "workload",
                           "this command simulates one workload; the experiment lists several");
     ExperimentSpec x = read_experiment(s->experiment); // every section, used or not
+    refuse_gpu(*tree.find("hardware"), force_one_layer ? "validate" : "run");
     s->hw = std::move(x.hw);
     s->spec = std::move(x.workloads.front());
     s->simulation = x.simulation;

@@ -130,7 +130,11 @@ ConfigNode with_declared_defaults(const ConfigNode& tree) {
     ConfigNode t = tree;
     const std::vector<ParamTable> tables = param_tables();
     for (const char* id : {"hardware", "mapping", "simulation"})
-        if (ConfigNode* s = t.find(id)) fill(*s, table(tables, id));
+        if (ConfigNode* s = t.find(id)) {
+            const bool gpu = id == std::string("hardware") && s->is_map() && s->find("kind") &&
+                             s->find("kind")->is_scalar() && s->find("kind")->value() == "gpu";
+            fill(*s, table(tables, gpu ? "gpu" : id));
+        }
     if (ConfigNode* w = t.find("workload")) {
         if (w->is_map()) fill_workload(*w, tables);
         if (w->is_sequence()) {

@@ -14,6 +14,10 @@ constexpr double kMaxLatency = static_cast<double>(Reader::kMaxLatencyCycles);
 
 inline constexpr Param name = text("name", nullptr, "at most 256 bytes; shown in reports");
 inline constexpr Param description = text("description", "", "free text");
+inline constexpr Param kind =
+    choice("kind", "accelerator|gpu", "accelerator",
+           "`gpu`: a GPU roofline reference for `analyze`, with the keys of the GPU table "
+           "(\"GPU reference\") instead of these");
 inline constexpr Param clock =
     required("clock", T::Frequency, Reader::kMinClockHz, Reader::kMaxClockHz,
              "accelerator clock; time in cycles, seconds = cycles ÷ clock");
@@ -131,6 +135,7 @@ inline constexpr Param area_array_cols =
 
 inline constexpr const Param* all[] = {&name,
                                        &description,
+                                       &kind,
                                        &clock,
                                        &cores,
                                        &pe_rows,

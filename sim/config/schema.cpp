@@ -55,6 +55,9 @@ HardwareSpec read_hardware(const ConfigNode& node) {
     HardwareSpec hw = default_cpo_table({});
     hw.name = r.str("name", kName);
     r.opt_str("description");
+    if (r.has(P::kind.leaf()) && read_choice(r, P::kind) == "gpu")
+        r.fail(P::kind.leaf(), "a GPU is read by read_gpu (sim/config/schema_gpu.hpp)");
+    r.accept(P::kind.leaf());
     hw.clock_hz = read_hertz(r, P::clock); // every rate below is checked per cycle
     // With an area model, the array, SRAM and DRAM bandwidth are derived (and may be omitted).
     const bool derived = r.has("area");

@@ -3,6 +3,7 @@
 // file, line and key. The keys are documented in README.md ("Configuration reference").
 #pragma once
 
+#include "hw/cost/gpu.hpp"
 #include "hw/cost/hardware.hpp"
 #include "sim/config/config_tree.hpp"
 #include "sim/config/experiment.hpp"
@@ -93,7 +94,8 @@ std::optional<int64_t> read_analysis(const ConfigNode* analysis);
 // stage and length), the mapping (against each workload's first stage and length), simulation
 // and analysis. Every command calls it first, so that no section goes unchecked.
 struct ExperimentSpec {
-    HardwareSpec hw;
+    HardwareSpec hw;            // a GPU's stand-in (gpu_stand_in) when `gpu` is set
+    std::optional<GpuSpec> gpu; // `hardware.kind: gpu`: the roofline reference of `analyze`
     std::vector<WorkloadSpec> workloads;
     SimulationSpec simulation;
     std::optional<int64_t> roofline_seq_len;

@@ -7,6 +7,7 @@
 #include "sim/config/params_read.hpp"
 #include "sim/config/params_run.hpp"
 #include "sim/config/schema.hpp"
+#include "sim/config/schema_gpu.hpp"
 
 #include <fmt/format.h>
 
@@ -70,7 +71,13 @@ std::optional<int64_t> read_analysis(const ConfigNode* node) {
 
 ExperimentSpec read_experiment(const ResolvedExperiment& e) {
     ExperimentSpec x;
-    x.hw = read_hardware(*e.tree.find("hardware"));
+    const ConfigNode& hardware = *e.tree.find("hardware");
+    if (is_gpu_hardware(hardware)) {
+        x.gpu = read_gpu(hardware);
+        x.hw = gpu_stand_in(*x.gpu);
+    } else {
+        x.hw = read_hardware(hardware);
+    }
     size_t points = 0;
     for (const ConfigNode* n : experiment_workloads(e)) {
         // Every point is built here and analysed by `analyze`: their number bounds the time.
