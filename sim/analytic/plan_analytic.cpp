@@ -4,18 +4,50 @@
 #include "sim/engine/tile_cost.hpp"
 
 #include <algorithm>
-#include <set>
+#include <map>
+#include <tuple>
 
 namespace fusesim {
 
+namespace {
+
+// Bytes a tile holds in SRAM while it runs: its inputs (but the resident state) and its output
+// chunk (one token step of a stepped one), but the operands it streams.
+int64_t operand_bytes(const TilePlan& plan, const StreamPlan& streams, const Tile& t) {
+    int64_t bytes = streams.streams_output(t.out_chunk) ? 0 : plan.chunks[t.out_chunk].bytes;
+    for (uint32_t r = t.in_begin; r < t.in_end; ++r)
+        if (!plan.chunks[plan.inputs[r].chunk].resident && !streams.streams_input(r))
+            bytes += plan.held_bytes(plan.inputs[r]);
+    return bytes;
+}
+
+} // namespace
+
 std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec& hw,
-                                           const TilePlan& plan, bool stream_operands) {
+                                           const TilePlan& plan, bool stream_operands,
+                                           bool cache_weights) {
     std::vector<GroupEstimate> est(plan.groups.size());
     // Operands too large for SRAM stream through DRAM, in both models (sim/engine/streaming.hpp).
     const StreamPlan streams =
         stream_operands ? plan_streams(w, plan, hw.core.sram_bytes - w.resident_sram_per_core)
                         : StreamPlan{};
-    std::set<std::pair<int, int>> read; // (chunk, reader) already counted
+    // A whole chunk read from DRAM stays as a clean copy on the reading core for its reader's
+    // later tiles, until room is needed (sim/engine/scheduler.cpp). The estimate keeps it while
+    // it is still there by a least-recently-used rule: a read again is free if the bytes the core
+    // fetched from DRAM since the chunk's last read, the chunk and the group's largest tile's
+    // operands on that core fit one core's SRAM; otherwise it is read again (the cascade's
+    // weights, once per sequence tile). Weights under `cache_weights` false: every read.
+    const int64_t cores = hw.cores;
+    const int64_t capacity = hw.core.sram_bytes - w.resident_sram_per_core;
+    std::vector<int64_t> working(plan.groups.size() * static_cast<size_t>(cores), 0);
+    for (const Tile& t : plan.tiles)
+        if (t.layer == 0) {
+            int64_t& ws = working[static_cast<size_t>(t.group * cores + t.core)];
+            ws = std::max(ws, operand_bytes(plan, streams, t));
+        }
+    std::vector<int64_t> fetched(static_cast<size_t>(cores), 0); // per core, so far
+    // (chunk, reader, core) → the core's `fetched` at the chunk's last read there.
+    std::map<std::tuple<int, int, int>, int64_t> last_read;
     std::vector<int> first(plan.groups.size(), -1), last(plan.groups.size(), -1);
     TileCoster cost(w, hw, plan); // the simulator's tile cost, bank time cached
     for (size_t i = 0; i < plan.tiles.size(); ++i) {
@@ -38,10 +70,23 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
             if (ch.resident) continue;              // the decode state, kept on chip
             if (plan.read_on_chip(ref.chunk, t) && !streams.streams_output(ref.chunk)) continue;
             const int64_t bytes = plan.held_bytes(ref);
-            if (bytes == ch.bytes && !read.insert({ref.chunk, reader}).second) continue;
+            int64_t& moved = fetched[static_cast<size_t>(t.core)];
+            const bool weight = w.tensors[ch.tensor].role == TensorRole::Weight;
+            if (bytes == ch.bytes && (cache_weights || !weight)) {
+                const auto [it, first_read] =
+                    last_read.try_emplace({ref.chunk, reader, t.core}, moved);
+                const int64_t ws = working[static_cast<size_t>(t.group * cores + t.core)];
+                const bool stayed = !first_read && moved - it->second + bytes + ws <= capacity;
+                if (!stayed) moved += bytes;
+                it->second = moved;
+                if (stayed) continue;
+            } else {
+                moved += bytes;
+            }
             g.read_bytes += bytes;
         }
         g.read_bytes += streams.tile_read(static_cast<int>(i));
+        fetched[static_cast<size_t>(t.core)] += streams.tile_read(static_cast<int>(i));
         g.write_bytes += streams.tile_write(static_cast<int>(i));
         if (first[t.group] < 0) first[t.group] = static_cast<int>(i);
         last[t.group] = static_cast<int>(i);

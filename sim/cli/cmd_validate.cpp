@@ -70,7 +70,8 @@ int cmd_validate(const CommandArgs& args) {
     auto s = prepare_run(args, /*force_one_layer=*/true);
     const SimOptions options = sim_options(s->simulation, 1, false);
     const TimingResult r = simulate(s->workload, s->hw, s->plan, options);
-    const auto est = estimate_groups(s->workload, s->hw, s->plan, options.stream_operands);
+    const auto est = estimate_groups(s->workload, s->hw, s->plan, options.stream_operands,
+                                     options.cache_weights);
     const AnalyticReport lbl = analyze_layer_by_layer(s->workload, s->hw);
 
     Table t({"group", "tiles", "compute cyc", "memory cyc", "analytic", "simulated", "gap",
