@@ -1,5 +1,6 @@
 #include "sim/analytic/plan_analytic.hpp"
 
+#include "sim/analytic/working_set.hpp"
 #include "sim/engine/streaming.hpp"
 #include "sim/engine/tile_cost.hpp"
 
@@ -8,20 +9,6 @@
 #include <tuple>
 
 namespace fusesim {
-
-namespace {
-
-// Bytes a tile holds in SRAM while it runs: its inputs (but the resident state) and its output
-// chunk (one token step of a stepped one), but the operands it streams.
-int64_t operand_bytes(const TilePlan& plan, const StreamPlan& streams, const Tile& t) {
-    int64_t bytes = streams.streams_output(t.out_chunk) ? 0 : plan.chunks[t.out_chunk].bytes;
-    for (uint32_t r = t.in_begin; r < t.in_end; ++r)
-        if (!plan.chunks[plan.inputs[r].chunk].resident && !streams.streams_input(r))
-            bytes += plan.held_bytes(plan.inputs[r]);
-    return bytes;
-}
-
-} // namespace
 
 std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec& hw,
                                            const TilePlan& plan, bool stream_operands,
@@ -39,12 +26,7 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
     // weights, once per sequence tile). Weights under `cache_weights` false: every read.
     const int64_t cores = hw.cores;
     const int64_t capacity = hw.core.sram_bytes - w.resident_sram_per_core;
-    std::vector<int64_t> working(plan.groups.size() * static_cast<size_t>(cores), 0);
-    for (const Tile& t : plan.tiles)
-        if (t.layer == 0) {
-            int64_t& ws = working[static_cast<size_t>(t.group * cores + t.core)];
-            ws = std::max(ws, operand_bytes(plan, streams, t));
-        }
+    const std::vector<int64_t> working = group_working_sets(plan, streams, cores);
     std::vector<int64_t> fetched(static_cast<size_t>(cores), 0); // per core, so far
     // (chunk, reader, core) → the core's `fetched` at the chunk's last read there.
     std::map<std::tuple<int, int, int>, int64_t> last_read;
