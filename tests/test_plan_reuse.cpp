@@ -44,10 +44,10 @@ TEST_CASE("Analytic cascade reads its weights once when they fit beside the work
           "[analytic][cascade]") {
     // 24 MiB = 25,165,824 B per core. Between a weight slice's read by sequence tile i and by
     // tile i + 1 the core fetches the other weights (< 15,086,592 B); with the slice (≤ 1/8 of
-    // the SRAM) and the largest tile's operands (a projection tile: its ≤ 3 MiB slice and a
-    // 16-token input) that fits, so every copy stays: the weights once, u once (norm_sq, norm_scale
-    // and the residual share it), the output once. As the timing simulation measures
-    // (tests/test_cascade.cpp).
+    // the SRAM) and the group's working set (its intermediates alive at once, 975,872 B at the
+    // peak: a 16-token tile's activations and a state-update step) that fits, so every copy
+    // stays: the weights once, u once (norm_sq, norm_scale and the residual share it), the
+    // output once. As the timing simulation measures (tests/test_cascade.cpp).
     const json v = validate(cascade({}));
     REQUIRE(v["groups"].size() == 1);
     CHECK(v["groups"][0]["read_bytes"].get<int64_t>() == kWeights + kU);
@@ -104,4 +104,28 @@ TEST_CASE("Analytic fuse-all group reads A once and its token slices every step"
         CHECK(g["write_bytes"].get<int64_t>() == 393216);
     }
     CHECK(found);
+}
+
+TEST_CASE("Analytic fuse-all group reads A again every step when Eq. 2 does not fit",
+          "[analytic]") {
+    // Eq. 2 for D = 1536, N = 16: (5 · 1536 · 16 + 1536 + 16) · 4 = 497,728 B. Beside A
+    // (98,304 B) the group's working set is the step's other D×N tensors alive at once and a
+    // token's slice: 4 · 98,304 + 6,144 = 399,360 B; between two reads of A the core fetches
+    // the token's slices of Δ (twice), x, B and C: 3 · 6,144 + 2 · 64 = 18,560 B. At 480 KiB =
+    // 491,520 B, 98,304 + 399,360 alone do not fit: each of the 63 steps after the first reads
+    // A again, 1,286,144 + 63 · 98,304 = 7,479,296 B (the simulation reads 7,380,992 B: its
+    // eviction keeps A for one step). At 512 KiB = 524,288 B, 497,664 + 18,560 fits: A once.
+    for (const auto& [sram, reads] :
+         {std::pair<const char*, int64_t>{"480KiB", 1286144 + 63 * kA}, {"512KiB", 1286144}}) {
+        INFO(sram);
+        const json v =
+            validate({"mapping.fusion=fuse-all", std::string("hardware.core.sram=") + sram});
+        bool found = false;
+        for (const auto& g : v["groups"]) {
+            if (g["group"].get<std::string>().rfind("mul_delta_A+", 0) != 0) continue;
+            found = true;
+            CHECK(g["read_bytes"].get<int64_t>() == reads);
+        }
+        CHECK(found);
+    }
 }
