@@ -74,6 +74,13 @@ TEST_CASE("Analytic cascade reads its weights once per sequence tile when they d
     // 238,032 cycles against 243,289 simulated (the old count, weights once, gave 60,468).
     CHECK(v["per_layer"]["analytic_plan_cycles"].get<int64_t>() == 238032);
     CHECK(v["per_layer"]["gap_vs_plan"].get<double>() == Approx(0.0).margin(0.03));
+    const auto moved = v["groups"][0]["simulated_read_bytes"].get<int64_t>();
+    CHECK(moved < reads);
+    CHECK(static_cast<double>(moved) == Approx(static_cast<double>(reads)).epsilon(0.03));
+    CHECK(v["groups"][0]["simulated_write_bytes"].get<int64_t>() == kU);
+    // The gap is above 2 %, and so is the bytes' difference: the reason names both figures.
+    CHECK_THAT(v["groups"][0]["reason"].get<std::string>(),
+               Catch::Contains("DRAM bytes: 60936192 B estimated"));
 }
 
 TEST_CASE("Analytic estimate counts every weight read without cache_weights", "[analytic]") {
@@ -85,6 +92,7 @@ TEST_CASE("Analytic estimate counts every weight read without cache_weights", "[
     const json v = validate(cascade({"simulation.cache_weights=false"}));
     CHECK(v["groups"][0]["read_bytes"].get<int64_t>() == 4 * (kWeights - kA) + 64 * kA + kU);
     CHECK(v["groups"][0]["read_bytes"].get<int64_t>() == 66441216);
+    CHECK(v["groups"][0]["simulated_read_bytes"].get<int64_t>() == 66441216);
 }
 
 TEST_CASE("Analytic fuse-all group reads A once and its token slices every step", "[analytic]") {
