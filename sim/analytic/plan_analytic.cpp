@@ -21,8 +21,8 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
     // A whole chunk read from DRAM stays as a clean copy on the reading core for its reader's
     // later tiles, until room is needed (sim/engine/scheduler.cpp). The estimate keeps it while
     // it is still there by a least-recently-used rule: a read again is free if the bytes the core
-    // fetched from DRAM since the chunk's last read, the chunk and the group's largest tile's
-    // operands on that core fit one core's SRAM; otherwise it is read again (the cascade's
+    // fetched from DRAM since the chunk's last read, the chunk and the group's working set on
+    // that core (working_set.hpp) fit one core's SRAM; otherwise it is read again (the cascade's
     // weights, once per sequence tile). Weights under `cache_weights` false: every read.
     const int64_t cores = hw.cores;
     const int64_t capacity = hw.core.sram_bytes - w.resident_sram_per_core;
