@@ -55,8 +55,7 @@ GapBreakdown explain_gap(const TimingResult& r, const std::vector<GroupEstimate>
     b.causes = {
         {"compute", mean(busy - bank) - compute,
          "the cores' compute (mean over cores) minus the estimate's: per-core cost and rounding"},
-        {"sram_banks", mean(bank),
-         "SRAM banks: tiles held by their banks' accesses (bank bandwidth and conflicts)"},
+        {"sram_banks", mean(bank), "SRAM banks: tiles held by their banks' accesses (bank bandwidth and conflicts)"},
         {"dram", mean(dram) - from_dram,
          "waiting for DRAM beyond the estimate's bandwidth-bound time (latency, channels, sharing "
          "the port with write-backs, the network to the DRAM)"},
