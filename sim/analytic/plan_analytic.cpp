@@ -1,21 +1,35 @@
 #include "sim/analytic/plan_analytic.hpp"
 
+#include "sim/analytic/working_set.hpp"
 #include "sim/engine/streaming.hpp"
 #include "sim/engine/tile_cost.hpp"
 
 #include <algorithm>
-#include <set>
+#include <map>
+#include <tuple>
 
 namespace fusesim {
 
 std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec& hw,
-                                           const TilePlan& plan, bool stream_operands) {
+                                           const TilePlan& plan, bool stream_operands,
+                                           bool cache_weights) {
     std::vector<GroupEstimate> est(plan.groups.size());
     // Operands too large for SRAM stream through DRAM, in both models (sim/engine/streaming.hpp).
     const StreamPlan streams =
         stream_operands ? plan_streams(w, plan, hw.core.sram_bytes - w.resident_sram_per_core)
                         : StreamPlan{};
-    std::set<std::pair<int, int>> read; // (chunk, reader) already counted
+    // A whole chunk read from DRAM stays as a clean copy on the reading core for its reader's
+    // later tiles, until room is needed (sim/engine/scheduler.cpp). The estimate keeps it while
+    // it is still there by a least-recently-used rule: a read again is free if the bytes the core
+    // fetched from DRAM since the chunk's last read, the chunk and the group's working set on
+    // that core (working_set.hpp) fit one core's SRAM; otherwise it is read again (the cascade's
+    // weights, once per sequence tile). Weights under `cache_weights` false: every read.
+    const int64_t cores = hw.cores;
+    const int64_t capacity = hw.core.sram_bytes - w.resident_sram_per_core;
+    const std::vector<int64_t> working = group_working_sets(plan, streams, cores);
+    std::vector<int64_t> fetched(static_cast<size_t>(cores), 0); // per core, so far
+    // (chunk, reader, core) → the core's `fetched` at the chunk's last read there.
+    std::map<std::tuple<int, int, int>, int64_t> last_read;
     std::vector<int> first(plan.groups.size(), -1), last(plan.groups.size(), -1);
     TileCoster cost(w, hw, plan); // the simulator's tile cost, bank time cached
     for (size_t i = 0; i < plan.tiles.size(); ++i) {
@@ -38,10 +52,23 @@ std::vector<GroupEstimate> estimate_groups(const Workload& w, const HardwareSpec
             if (ch.resident) continue;              // the decode state, kept on chip
             if (plan.read_on_chip(ref.chunk, t) && !streams.streams_output(ref.chunk)) continue;
             const int64_t bytes = plan.held_bytes(ref);
-            if (bytes == ch.bytes && !read.insert({ref.chunk, reader}).second) continue;
+            int64_t& moved = fetched[static_cast<size_t>(t.core)];
+            const bool weight = w.tensors[ch.tensor].role == TensorRole::Weight;
+            if (bytes == ch.bytes && (cache_weights || !weight)) {
+                const auto [it, first_read] =
+                    last_read.try_emplace({ref.chunk, reader, t.core}, moved);
+                const int64_t ws = working[static_cast<size_t>(t.group * cores + t.core)];
+                const bool stayed = !first_read && moved - it->second + bytes + ws <= capacity;
+                if (!stayed) moved += bytes;
+                it->second = moved;
+                if (stayed) continue;
+            } else {
+                moved += bytes;
+            }
             g.read_bytes += bytes;
         }
         g.read_bytes += streams.tile_read(static_cast<int>(i));
+        fetched[static_cast<size_t>(t.core)] += streams.tile_read(static_cast<int>(i));
         g.write_bytes += streams.tile_write(static_cast<int>(i));
         if (first[t.group] < 0) first[t.group] = static_cast<int>(i);
         last[t.group] = static_cast<int>(i);

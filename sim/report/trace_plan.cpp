@@ -51,7 +51,8 @@ TracePlan plan_traces(const Workload& w, const HardwareSpec& hw, const TilePlan&
         p.vcd_full_bytes = static_cast<double>(plan.tiles.size()) * kVcdBytesPerTile;
         if (p.vcd_full_bytes > b) {
             double cycles = 0;
-            for (const auto& g : estimate_groups(w, hw, plan))
+            for (const auto& g :
+                 estimate_groups(w, hw, plan, options.stream_operands, options.cache_weights))
                 cycles += static_cast<double>(g.cycles);
             p.estimated_cycles = cycles * plan.layers;
             // An interval's step holds its time and, in practice, the SRAM peak of each core and
