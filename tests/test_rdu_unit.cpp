@@ -76,6 +76,21 @@ TEST_CASE("A 1024-point FFT takes two passes extended and five passes plus four 
     CHECK(base.stage_utilization == Approx(10240.0 / (96 * 862)).epsilon(1e-12));
 }
 
+TEST_CASE("A 4096-point FFT (a Hyena convolution of L = 2048) on both units", "[rdu]") {
+    // 12 stages, X = 4, V = 4096 ÷ 16 = 256, a pass 6 + 256 = 262 cycles.
+    // Extended: P = ⌈12 ÷ 6⌉ = 2: 524 cycles; busy 4096 × 12 = 49,152 of 96 × 524 = 50,304.
+    const RduMapping ext = map_fft(pcu_of(RduVariant::Extended), kPmu, 4096);
+    CHECK(ext.passes == 2);
+    CHECK(ext.cycles == 524);
+    CHECK(ext.stage_utilization == Approx(49152.0 / 50304).epsilon(1e-12));
+    // Baseline: segments [s0], [s1], [s2], [s3 … s11] → 3 + ⌈9 ÷ 6⌉ = 5 passes, 1,310 cycles;
+    // 4 round trips of 2 · ⌈4096 · 4 ÷ 64⌉ = 512: 2,048. Total 3,358 (6.41×).
+    const RduMapping base = map_fft(pcu_of(RduVariant::Baseline), kPmu, 4096);
+    CHECK(base.passes == 5);
+    CHECK(base.round_trip_cycles == 2048);
+    CHECK(base.cycles == 3358);
+}
+
 TEST_CASE("An FFT shorter than the lanes leaves lanes idle", "[rdu]") {
     // 8 points on 16 lanes: V = 1, lane use 8 ÷ 16 = 0.5; 3 stages, one pass of 7 cycles; busy
     // 8 × 3 = 24 of 672. Baseline: 3 passes (21) + 3 round trips of 2 · ⌈32 ÷ 64⌉ = 2: 27.
