@@ -179,6 +179,21 @@ TEST_CASE("Invalid RDU parameters throw invalid_argument naming the parameter", 
     CHECK_THROWS_WITH(map_fft(pcu_of(RduVariant::Extended), kPmu, 1 << 17),
                       Contains("do not fit one PMU"));
     CHECK(map_fft(pcu_of(RduVariant::Extended), kPmu, 1 << 16).passes == 3);
+    PcuSpec wide = pcu_of(RduVariant::Extended);
+    wide.lanes = 1 << 17;
+    CHECK_THROWS_WITH(map_fft(wide, kPmu, 16), Contains("pcu.lanes: expected 1 to 65536"));
+    PcuSpec stopped = pcu_of(RduVariant::Extended);
+    stopped.clock_hz = 0;
+    CHECK_THROWS_WITH(map_fft(stopped, kPmu, 16), Contains("pcu.clock_hz"));
+    PcuSpec no_combine = pcu_of(RduVariant::Extended);
+    no_combine.op_cycles.scan_combine = 0;
+    CHECK_THROWS_WITH(map_scan(no_combine, kPmu, ScanAlgorithm::HillisSteele, 16),
+                      Contains("pcu.op_cycles.scan_combine"));
+    CHECK_THROWS_WITH(map_fft(pcu_of(RduVariant::Extended), kPmu, 16, 0), Contains("point_bytes"));
+    PmuSpec huge;
+    huge.scratchpad_bytes = int64_t{1} << 33;
+    CHECK_THROWS_WITH(map_fft(pcu_of(RduVariant::Extended), huge, 16),
+                      Contains("pmu.scratchpad_bytes"));
     CHECK(parse_rdu_variant("extended") == RduVariant::Extended);
     CHECK_THROWS_WITH(parse_rdu_variant("fast"), Contains("variant"));
 }

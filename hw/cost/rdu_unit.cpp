@@ -40,29 +40,39 @@ void require(bool ok, const std::string& what) {
     if (!ok) throw std::invalid_argument(what);
 }
 
+// Upper bounds that keep every product of the equations inside int64_t.
+constexpr int64_t kMaxUnitCount = int64_t{1} << 16;  // lanes, stages, op cycles, banks, B
+constexpr int64_t kMaxScratchpad = int64_t{1} << 32; // bytes of one PMU
+
+void check_count(int64_t v, const char* name) {
+    require(v >= 1 && v <= kMaxUnitCount, std::string(name) + ": expected 1 to " +
+                                              std::to_string(kMaxUnitCount) + ", got " +
+                                              std::to_string(v));
+}
+
 void check_unit(const PcuSpec& pcu, const PmuSpec& pmu) {
+    check_count(pcu.lanes, "pcu.lanes");
     require(power_of_two(pcu.lanes),
-            "pcu.lanes: expected a power of 2 ≥ 1, got " + std::to_string(pcu.lanes));
-    require(pcu.stages >= 1, "pcu.stages: expected ≥ 1, got " + std::to_string(pcu.stages));
-    require(std::isfinite(pcu.clock_hz) && pcu.clock_hz > 0, "pcu.clock_hz: expected > 0");
-    require(pcu.op_cycles.butterfly >= 1, "pcu.op_cycles.butterfly: expected ≥ 1, got " +
-                                              std::to_string(pcu.op_cycles.butterfly));
-    require(pcu.op_cycles.scan_combine >= 1, "pcu.op_cycles.scan_combine: expected ≥ 1, got " +
-                                                 std::to_string(pcu.op_cycles.scan_combine));
-    require(pmu.scratchpad_bytes >= 1,
-            "pmu.scratchpad_bytes: expected ≥ 1, got " + std::to_string(pmu.scratchpad_bytes));
-    require(pmu.banks >= 1, "pmu.banks: expected ≥ 1, got " + std::to_string(pmu.banks));
-    require(pmu.bank_bytes_per_cycle >= 1, "pmu.bank_bytes_per_cycle: expected ≥ 1, got " +
-                                               std::to_string(pmu.bank_bytes_per_cycle));
+            "pcu.lanes: expected a power of 2, got " + std::to_string(pcu.lanes));
+    check_count(pcu.stages, "pcu.stages");
+    require(std::isfinite(pcu.clock_hz) && pcu.clock_hz > 0,
+            "pcu.clock_hz: expected a positive number");
+    check_count(pcu.op_cycles.butterfly, "pcu.op_cycles.butterfly");
+    check_count(pcu.op_cycles.scan_combine, "pcu.op_cycles.scan_combine");
+    require(pmu.scratchpad_bytes >= 1 && pmu.scratchpad_bytes <= kMaxScratchpad,
+            "pmu.scratchpad_bytes: expected 1 to " + std::to_string(kMaxScratchpad) + ", got " +
+                std::to_string(pmu.scratchpad_bytes));
+    check_count(pmu.banks, "pmu.banks");
+    check_count(pmu.bank_bytes_per_cycle, "pmu.bank_bytes_per_cycle");
 }
 
 void check_size(const PmuSpec& pmu, const char* name, int64_t n, const char* bytes_name,
                 int64_t bytes) {
     require(n >= 2 && power_of_two(n),
-            std::string(name) + ": expected a power of 2 ≥ 2, got " + std::to_string(n));
-    require(bytes >= 1, std::string(bytes_name) + ": expected ≥ 1, got " + std::to_string(bytes));
+            std::string(name) + ": expected a power of 2 of at least 2, got " + std::to_string(n));
+    check_count(bytes, bytes_name);
     require(n <= pmu.scratchpad_bytes / bytes,
-            std::string(name) + ": " + std::to_string(n) + " × " + std::to_string(bytes) +
+            std::string(name) + ": " + std::to_string(n) + " x " + std::to_string(bytes) +
                 " B do not fit one PMU of " + std::to_string(pmu.scratchpad_bytes) + " B");
 }
 
@@ -106,7 +116,8 @@ RduMapping map_steps(const PcuSpec& pcu, const PmuSpec& pmu, const std::vector<S
     m.lane_utilization =
         static_cast<double>(n) / static_cast<double>(m.vectors_per_pass * pcu.lanes);
     m.stage_utilization = static_cast<double>(busy * op_cycles) /
-                          (static_cast<double>(pcu.lanes * pcu.stages) * m.cycles);
+                          (static_cast<double>(pcu.lanes) * static_cast<double>(pcu.stages) *
+                           static_cast<double>(m.cycles));
     m.seconds = static_cast<double>(m.cycles) / pcu.clock_hz;
     return m;
 }

@@ -28,7 +28,9 @@
 //   stage use     busy lane-stage slots ÷ (lanes · stages · cycles), the busy slots: FFT n per
 //                 butterfly stage; Hillis–Steele n − d per step (n·log2 n − n + 1); Blelloch
 //                 n ÷ 2d per step of each sweep (2·(n − 1)); each times the op's cycles.
-// A point or element must fit one PMU (n · element bytes ≤ scratchpad bytes).
+// A point or element must fit one PMU (n · element bytes ≤ scratchpad bytes). Lanes, stages, op
+// cycles, banks, bytes per bank and element bytes are 1 to 65,536, a PMU at most 4 GiB; anything
+// else throws std::invalid_argument naming the parameter.
 #pragma once
 
 #include <cstdint>
