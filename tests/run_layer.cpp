@@ -27,4 +27,13 @@ nlohmann::json run_layer(const std::string& experiment, const std::vector<std::s
     return *r;
 }
 
+nlohmann::json run_cli_json(std::vector<std::string> args, const std::vector<std::string>& sets,
+                            const std::string& json_path) {
+    for (const auto& s : sets) args.insert(args.end(), {"--set", s});
+    const CliResult r = run_cli(args);
+    INFO(r.command << "\n" << r.err);
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(read_file(json_path));
+}
+
 } // namespace fusesim::test

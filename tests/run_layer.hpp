@@ -1,5 +1,5 @@
-// One simulated layer of an experiment through the command line, for tests that compare fusion
-// schemes by their reports (no VCD or timeline written).
+// Runs of the command line whose JSON output a test reads: one simulated layer of an experiment
+// (for tests that compare fusion schemes; no VCD or timeline written), or any command.
 #pragma once
 
 #include "run_cli.hpp"
@@ -19,5 +19,10 @@ std::optional<nlohmann::json> try_run_layer(const std::string& experiment,
 
 // The same, failing the test case (with the run's stderr) if the run failed.
 nlohmann::json run_layer(const std::string& experiment, const std::vector<std::string>& sets);
+
+// `fusesim args… --set s…` (each of `sets`), failing the test case unless it exits 0; the JSON
+// file it wrote at `json_path`.
+nlohmann::json run_cli_json(std::vector<std::string> args, const std::vector<std::string>& sets,
+                            const std::string& json_path);
 
 } // namespace fusesim::test

@@ -1,7 +1,7 @@
 // The GPU reference (`kind: gpu`, README "GPU reference") through `fusesim analyze`: kernel
 // times derived by hand from the A100's published peaks and the assumed efficiencies, the L2
 // rule, the launch overheads, and the errors of its keys and of `run` on a GPU.
-#include "tests/run_cli.hpp"
+#include "tests/run_layer.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -35,15 +35,8 @@ nlohmann::json analyze(const TempDir& dir, const std::string& label, const std::
     const std::string exp = dir.file(label + ".yaml");
     write_file(exp,
                "name: " + label + "\nhardware: " + repo_path(kA100) + "\nworkload: " + wl + "\n");
-    std::vector<std::string> args = {"analyze", exp, "-q", "-o", dir.file(label)};
-    for (const auto& s : sets) {
-        args.push_back("--set");
-        args.push_back(s);
-    }
-    const CliResult r = run_cli(args);
-    INFO(r.command << "\n" << r.err);
-    REQUIRE(r.exit_code == 0);
-    return nlohmann::json::parse(read_file(dir.file(label + "/analysis.json")));
+    return run_cli_json({"analyze", exp, "-q", "-o", dir.file(label)}, sets,
+                        dir.file(label + "/analysis.json"));
 }
 
 const nlohmann::json& op_of(const nlohmann::json& j, const std::string& name) {

@@ -1,6 +1,6 @@
 // Hyena and the parallel scans through the command line: run and analyze with figures checked
 // by hand, and the errors of their keys.
-#include "tests/run_cli.hpp"
+#include "tests/run_layer.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -17,16 +17,9 @@ const std::string kScan = "configs/experiments/mamba-scan.yaml";
 
 nlohmann::json run_report(const TempDir& dir, const std::string& experiment,
                           const std::string& label, std::vector<std::string> sets) {
-    std::vector<std::string> args = {"run", experiment,     "-q", "--set", "simulation.vcd=false",
-                                     "-o",  dir.file(label)};
-    for (const auto& s : sets) {
-        args.push_back("--set");
-        args.push_back(s);
-    }
-    const CliResult r = run_cli(args);
-    INFO(r.command << "\n" << r.err);
-    REQUIRE(r.exit_code == 0);
-    return nlohmann::json::parse(read_file(dir.file(label + "/report.json")));
+    return run_cli_json(
+        {"run", experiment, "-q", "--set", "simulation.vcd=false", "-o", dir.file(label)}, sets,
+        dir.file(label + "/report.json"));
 }
 
 const nlohmann::json& op_in(const nlohmann::json& report, const std::string& name) {
