@@ -3,12 +3,14 @@
 #pragma once
 
 #include "hw/cost/energy.hpp"
+#include "hw/cost/rdu_spec.hpp"
 #include "workloads/vocab/coords.hpp"
 #include "workloads/vocab/op_kind.hpp"
 #include "workloads/vocab/spatial.hpp"
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +64,8 @@ struct HardwareSpec {
     InterconnectSpec interconnect;
     std::array<int64_t, kOpKindCount> cpo{}; // cycles per op by kind; View is 0
     EnergySpec energy;                       // per-component energy and area figures
+    // `kind: rdu`: the cores are its units, and FFT and scan tiles cost by its mapping.
+    std::optional<RduSpec> rdu;
 
     int64_t total_pes() const { return cores * core.pes(); }
     int64_t total_sram_bytes() const { return cores * core.sram_bytes; }

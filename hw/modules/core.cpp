@@ -6,7 +6,8 @@
 
 namespace fusesim {
 
-Core::Core(sc_core::sc_module_name name) : sc_module(name) {
+Core::Core(sc_core::sc_module_name name, bool pmu_round_trips)
+    : sc_module(name), rdu_(pmu_round_trips) {
     SC_HAS_PROCESS(Core);
     SC_METHOD(on_done);
     sensitive << done_event_;
@@ -43,10 +44,13 @@ void Core::stalled(uint64_t dram, uint64_t noc, uint64_t memory, uint64_t depend
 }
 
 StatsSource::Counters Core::counters() const {
-    return {{"stall_dram", stall_dram_},           {"stall_noc", stall_noc_},
-            {"stall_memory", stall_memory_},       {"stall_dependency", stall_dependency_},
-            {"stall_sram_bank", stall_sram_bank_}, {"stall_sram_conflict", stall_sram_conflict_},
-            {"last_done_cycle", last_done_}};
+    Counters c = {
+        {"stall_dram", stall_dram_},           {"stall_noc", stall_noc_},
+        {"stall_memory", stall_memory_},       {"stall_dependency", stall_dependency_},
+        {"stall_sram_bank", stall_sram_bank_}, {"stall_sram_conflict", stall_sram_conflict_},
+        {"last_done_cycle", last_done_}};
+    if (rdu_) c.push_back({"pmu_round_trip", pmu_round_trip_});
+    return c;
 }
 
 void Core::set_sram_bytes(uint64_t bytes) {

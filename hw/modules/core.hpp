@@ -14,7 +14,9 @@ namespace fusesim {
 
 class Core : public sc_core::sc_module, public StatsSource {
   public:
-    explicit Core(sc_core::sc_module_name name);
+    // `pmu_round_trips`: an RDU's unit (README "RDU (`kind: rdu`)"), which also counts the
+    // cycles its FFT and scan tiles spent on round trips through its PMU.
+    explicit Core(sc_core::sc_module_name name, bool pmu_round_trips = false);
 
     // Computes operator `op` for `cycles`; `done` runs in the simulation when it finishes.
     void compute(uint64_t cycles, int op, std::function<void()> done);
@@ -31,6 +33,8 @@ class Core : public sc_core::sc_module, public StatsSource {
         stall_sram_bank_ += stall;
         stall_sram_conflict_ += conflict;
     }
+    // Of its busy cycles, those of the baseline RDU's shuffles through the PMU (rdu_tile.hpp).
+    void pmu_round_trip(uint64_t cycles) { pmu_round_trip_ += cycles; }
     uint64_t last_done() const { return last_done_; } // when its last tile finished
     Counters counters() const override;
 
@@ -51,6 +55,8 @@ class Core : public sc_core::sc_module, public StatsSource {
     ModuleStats stats_;
     uint64_t stall_dram_ = 0, stall_noc_ = 0, stall_memory_ = 0, stall_dependency_ = 0;
     uint64_t stall_sram_bank_ = 0, stall_sram_conflict_ = 0;
+    bool rdu_ = false;
+    uint64_t pmu_round_trip_ = 0;
     uint64_t last_done_ = 0;
     void on_done();
 };

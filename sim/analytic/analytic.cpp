@@ -1,5 +1,7 @@
 #include "sim/analytic/analytic.hpp"
 
+#include "hw/cost/rdu_op.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -52,10 +54,18 @@ OpCost cost_op_layer_by_layer(const Workload& w, const HardwareSpec& hw, int op_
     for (const auto& d : op.dims) extents.push_back(d.size);
     c.mapping = best_mapping(hw.core, extents);
     const int64_t cpo = hw.cpo[static_cast<int>(op.kind)];
-    const uint64_t one_core = tile_cycles(hw.core, cpo, extents, c.mapping);
-    // Spread evenly over the cores (the timing simulation tiles and places explicitly).
     const uint64_t cores = static_cast<uint64_t>(hw.cores);
-    c.compute_cycles = (one_core + cores - 1) / cores;
+    if (rdu_costs(hw, op)) {
+        // On an RDU an FFT or scan runs by the unit's mapping, its transforms spread evenly over
+        // the units (each streams its share back to back: rdu_tile.hpp).
+        const int64_t transforms = op.ops() / rdu_ops_per_transform(op);
+        const int64_t share = (transforms + hw.cores - 1) / hw.cores;
+        c.compute_cycles = rdu_op_cost(w, hw, op, share).cycles;
+    } else {
+        const uint64_t one_core = tile_cycles(hw.core, cpo, extents, c.mapping);
+        // Spread evenly over the cores (the timing simulation tiles and places explicitly).
+        c.compute_cycles = (one_core + cores - 1) / cores;
+    }
     c.memory_cycles = transfer_cycles(c.dram_bytes(), hw.dram.bytes_per_cycle);
     c.cycles = std::max(c.compute_cycles, c.memory_cycles);
     if (c.compute_cycles > 0)

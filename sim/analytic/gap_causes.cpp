@@ -15,8 +15,9 @@ uint64_t counter(const ModuleRecord& m, const std::string& name) {
 bool is_core(const ModuleRecord& m) {
     const auto dot = m.module.rfind('.');
     const std::string leaf = m.module.substr(dot == std::string::npos ? 0 : dot + 1);
-    return leaf.rfind("core", 0) == 0 &&
-           leaf.find_first_not_of("0123456789", 4) == std::string::npos && leaf.size() > 4;
+    // coreN, or pcuN on an RDU.
+    const size_t n = leaf.rfind("core", 0) == 0 ? 4 : leaf.rfind("pcu", 0) == 0 ? 3 : 0;
+    return n > 0 && leaf.size() > n && leaf.find_first_not_of("0123456789", n) == std::string::npos;
 }
 
 } // namespace
@@ -55,7 +56,8 @@ GapBreakdown explain_gap(const TimingResult& r, const std::vector<GroupEstimate>
     b.causes = {
         {"compute", mean(busy - bank) - compute,
          "the cores' compute (mean over cores) minus the estimate's: per-core cost and rounding"},
-        {"sram_banks", mean(bank), "SRAM banks: tiles held by their banks' accesses (bank bandwidth and conflicts)"},
+        {"sram_banks", mean(bank),
+         "SRAM banks: tiles held by their banks' accesses (bank bandwidth and conflicts)"},
         {"dram", mean(dram) - from_dram,
          "waiting for DRAM beyond the estimate's bandwidth-bound time (latency, channels, sharing "
          "the port with write-backs, the network to the DRAM)"},

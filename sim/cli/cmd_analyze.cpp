@@ -1,5 +1,6 @@
 // `fusesim analyze`: the roofline study of the paper's Section 4 (Figures 1 and 4) for every
 // workload, stage and sequence length of an experiment.
+#include "hw/cost/rdu_op.hpp"
 #include "sim/analytic/analytic.hpp"
 #include "sim/analytic/gpu_analytic.hpp"
 #include "sim/cli/commands.hpp"
@@ -16,6 +17,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <optional>
 
 namespace fusesim {
 
@@ -30,6 +32,8 @@ struct Point {
     double layers;
     int64_t whole_layers;           // the same, for exact integer counts
     std::vector<GpuKernel> kernels; // on a GPU: one per operator of `report`
+    // On an RDU: the mapping of each FFT and scan, by operator index.
+    std::vector<std::optional<RduOpMapping>> rdu;
 };
 
 // The GPU's figures as read (analysis.json's `hardware.gpu`).
@@ -202,9 +206,12 @@ int cmd_analyze(const CommandArgs& args) {
                 if (x.gpu) g = analyze_gpu(w, *x.gpu, hw);
                 AnalyticReport r = x.gpu ? std::move(g.report) : analyze_layer_by_layer(w, hw);
                 const double secs = static_cast<double>(r.model_cycles) / hw.clock_hz;
+                std::vector<std::optional<RduOpMapping>> rdu(w.ops.size());
+                for (size_t o = 0; o < w.ops.size(); ++o)
+                    if (rdu_costs(hw, w.ops[o])) rdu[o] = rdu_op_mapping(w, hw, w.ops[o]);
                 points.push_back({ws.name, stage, L, std::move(r), secs,
                                   static_cast<double>(w.layers), static_cast<int64_t>(w.layers),
-                                  std::move(g.kernels)});
+                                  std::move(g.kernels), std::move(rdu)});
             }
     const int64_t roof_len = pick_roofline_len(e, points);
     OutputDir out(args.output.empty() ? e.output : args.output);
@@ -227,7 +234,9 @@ int cmd_analyze(const CommandArgs& args) {
         {"dram_bytes_per_cycle", hw.dram.bytes_per_cycle},
         {"clock_hz", hw.clock_hz},
         {"ridge_ops_per_byte", static_cast<double>(hw.total_pes()) / hw.dram.bytes_per_cycle},
-        {"kind", x.gpu ? "gpu" : "accelerator"}};
+        {"kind", x.gpu    ? "gpu"
+                 : hw.rdu ? "rdu"
+                          : "accelerator"}};
     if (x.gpu) j["hardware"]["gpu"] = gpu_json(*x.gpu);
     j["roofline_seq_len"] = roof_len;
     j["points"] = nlohmann::ordered_json::array();
@@ -275,6 +284,19 @@ int cmd_analyze(const CommandArgs& args) {
                           {"cycles", c.cycles},
                           {"bound", c.compute_bound() ? "compute" : "memory"},
                           {"spatial_utilization", c.utilization}});
+            if (static_cast<size_t>(c.op) < p.rdu.size() && p.rdu[c.op]) {
+                const RduOpMapping& m = *p.rdu[c.op];
+                jo.back()["rdu_mapping"] = {
+                    {"variant", m.variant},
+                    {"points", m.points},
+                    {"passes", m.per_transform.passes},
+                    {"vectors_per_pass", m.per_transform.vectors_per_pass},
+                    {"pmu_round_trips", m.per_transform.pmu_round_trips},
+                    {"lane_utilization", m.per_transform.lane_utilization},
+                    {"stage_utilization", m.per_transform.stage_utilization},
+                    {"cycles_per_transform", m.per_transform.cycles},
+                    {"transforms_per_layer", m.transforms_per_layer}};
+            }
             if (p.kernels.empty()) continue;
             const GpuKernel& k = p.kernels[i];
             jo.back()["unit"] = to_string(k.unit);

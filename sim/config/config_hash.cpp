@@ -133,7 +133,9 @@ ConfigNode with_declared_defaults(const ConfigNode& tree) {
         if (ConfigNode* s = t.find(id)) {
             const bool gpu = id == std::string("hardware") && s->is_map() && s->find("kind") &&
                              s->find("kind")->is_scalar() && s->find("kind")->value() == "gpu";
-            fill(*s, table(tables, gpu ? "gpu" : id));
+            const bool rdu = id == std::string("hardware") && s->is_map() && s->find("kind") &&
+                             s->find("kind")->is_scalar() && s->find("kind")->value() == "rdu";
+            fill(*s, table(tables, gpu ? "gpu" : rdu ? "rdu" : id));
         }
     if (ConfigNode* w = t.find("workload")) {
         if (w->is_map()) fill_workload(*w, tables);

@@ -2,6 +2,7 @@
 
 #include "sim/config/params_gpu.hpp"
 #include "sim/config/params_hardware.hpp"
+#include "sim/config/params_rdu.hpp"
 #include "sim/config/params_read.hpp"
 #include "sim/config/params_run.hpp"
 #include "sim/config/params_sweep.hpp"
@@ -40,7 +41,7 @@ std::vector<ParamTable> param_tables() {
         return ParamTable{id, params, static_cast<int>(std::size(params))};
     };
     std::vector<ParamTable> tables = {table("hardware", hw_param::all),
-                                      table("gpu", gpu_param::all),
+                                      table("gpu", gpu_param::all), table("rdu", rdu_param::all),
                                       table("workload", workload_param::common)};
     for (const ModelDef& m : registered_models())
         tables.push_back({m.name.c_str(), m.params.data(), static_cast<int>(m.params.size())});

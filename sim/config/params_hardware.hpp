@@ -15,9 +15,10 @@ constexpr double kMaxLatency = static_cast<double>(Reader::kMaxLatencyCycles);
 inline constexpr Param name = text("name", nullptr, "at most 256 bytes; shown in reports");
 inline constexpr Param description = text("description", "", "free text");
 inline constexpr Param kind =
-    choice("kind", "accelerator|gpu", "accelerator",
+    choice("kind", "accelerator|gpu|rdu", "accelerator",
            "`gpu`: a GPU roofline reference for `analyze`, with the keys of the GPU table "
-           "(\"GPU reference\") instead of these");
+           "(\"GPU reference\") instead of these; `rdu`: a Reconfigurable Dataflow Unit, with "
+           "the keys of the RDU table");
 inline constexpr Param clock =
     required("clock", T::Frequency, Reader::kMinClockHz, Reader::kMaxClockHz,
              "accelerator clock; time in cycles, seconds = cycles ÷ clock");

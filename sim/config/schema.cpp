@@ -49,6 +49,16 @@ OpKind compute_kind(Reader& r, const std::string& key, const ConfigNode& value) 
 
 } // namespace
 
+void read_cpo(Reader& r, HardwareSpec& hw) {
+    namespace P = hw_param;
+    if (auto cpo = r.opt_sub("cpo")) {
+        for (const auto& [key, value] : cpo->node().entries())
+            hw.cpo[static_cast<int>(compute_kind(*cpo, key, value))] = cpo->integer(
+                key, static_cast<int64_t>(P::cpo.min), static_cast<int64_t>(P::cpo.max));
+        cpo->finish();
+    }
+}
+
 HardwareSpec read_hardware(const ConfigNode& node) {
     namespace P = hw_param;
     Reader r(node, "hardware");
@@ -57,6 +67,8 @@ HardwareSpec read_hardware(const ConfigNode& node) {
     r.opt_str("description");
     if (r.has(P::kind.leaf()) && read_choice(r, P::kind) == "gpu")
         r.fail(P::kind.leaf(), "a GPU is read by read_gpu (sim/config/schema_gpu.hpp)");
+    if (r.has(P::kind.leaf()) && read_choice(r, P::kind) == "rdu")
+        r.fail(P::kind.leaf(), "an RDU is read by read_rdu (sim/config/schema_rdu.hpp)");
     r.accept(P::kind.leaf());
     hw.clock_hz = read_hertz(r, P::clock); // every rate below is checked per cycle
     // With an area model, the array, SRAM and DRAM bandwidth are derived (and may be omitted).
@@ -100,12 +112,7 @@ HardwareSpec read_hardware(const ConfigNode& node) {
     } else {
         hw.energy.noc_pj_per_byte_hop = P::ic_energy.default_value;
     }
-    if (auto cpo = r.opt_sub("cpo")) {
-        for (const auto& [key, value] : cpo->node().entries())
-            hw.cpo[static_cast<int>(compute_kind(*cpo, key, value))] = cpo->integer(
-                key, static_cast<int64_t>(P::cpo.min), static_cast<int64_t>(P::cpo.max));
-        cpo->finish();
-    }
+    read_cpo(r, hw);
     // Energy per op by kind mirrors `cpo`: kinds not given keep the README table's figure.
     if (auto e = r.opt_sub("op_energy")) {
         for (const auto& [key, value] : e->node().entries())

@@ -23,6 +23,10 @@ namespace fusesim {
 
 HardwareSpec read_hardware(const ConfigNode& hardware);
 
+class Reader;
+// The optional `cpo` section (cycles per op by kind) into hw.cpo; unknown kinds are errors.
+void read_cpo(Reader& r, HardwareSpec& hw);
+
 // A `model: custom` workload as read, with the line of each operator's Einsum.
 struct CustomSpec {
     CustomModel model;

@@ -2,12 +2,14 @@
 // (a mistake in a section a command does not use is still a mistake), and the bound on the
 // simulated time that keeps the timing simulation finite.
 #include "hw/cost/noc_route.hpp"
+#include "hw/cost/rdu_op.hpp"
 #include "sim/analytic/analytic.hpp"
 #include "sim/config/config_reader.hpp"
 #include "sim/config/params_read.hpp"
 #include "sim/config/params_run.hpp"
 #include "sim/config/schema.hpp"
 #include "sim/config/schema_gpu.hpp"
+#include "sim/config/schema_rdu.hpp"
 
 #include <fmt/format.h>
 
@@ -75,6 +77,8 @@ ExperimentSpec read_experiment(const ResolvedExperiment& e) {
     if (is_gpu_hardware(hardware)) {
         x.gpu = read_gpu(hardware);
         x.hw = gpu_stand_in(*x.gpu);
+    } else if (is_rdu_hardware(hardware)) {
+        x.hw = read_rdu(hardware);
     } else {
         x.hw = read_hardware(hardware);
     }
@@ -98,8 +102,15 @@ ExperimentSpec read_experiment(const ResolvedExperiment& e) {
     // The analytical model counts cycles in 64 bits: every point must stay countable.
     for (const WorkloadSpec& ws : x.workloads)
         for (Stage st : ws.stages)
-            for (int64_t L : ws.seq_lens)
-                check_countable(ws, ws.build(st, L), x.hw, *e.tree.find("hardware"));
+            for (int64_t L : ws.seq_lens) {
+                const Workload w = ws.build(st, L);
+                check_countable(ws, w, x.hw, *e.tree.find("hardware"));
+                // On an RDU every FFT and scan must map onto one unit (one PMU holds it).
+                if (x.hw.rdu)
+                    if (const std::string err = rdu_mapping_error(w, x.hw); !err.empty())
+                        throw ConfigError(ws.seq_len_origin, "workload.seq_len",
+                                          "at seq_len " + std::to_string(L) + ": " + err);
+            }
     x.simulation = read_simulation(e.tree.find("simulation"));
     x.roofline_seq_len = read_analysis(e.tree.find("analysis"));
     return x;

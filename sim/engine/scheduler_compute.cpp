@@ -82,6 +82,7 @@ bool Scheduler::start_compute(int core) {
     const uint64_t cycles = cost.cycles;
     rec_.sram_banks(tile, core, cost.sram_stall, cost.conflict_stall);
     hw_top_.cores[core]->sram_stalled(cost.sram_stall, cost.conflict_stall);
+    hw_top_.cores[core]->pmu_round_trip(cost.pmu_round_trip);
     const Recorder::IdleSplit idle =
         rec_.compute_started(t, core, now_cycles(), cycles, fetch_start_[t], cs.idle_since,
                              cs.idle_kind, sram_blocked_[t] != 0, noc_last_[t] != 0);

@@ -1,7 +1,10 @@
 #include "sim/engine/tile_cost.hpp"
 
+#include "hw/cost/rdu_op.hpp"
+
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace fusesim {
 
@@ -12,6 +15,12 @@ TilePlan build_plan_for(const Workload& w, const MappingSpec& m, const HardwareS
     // will give it (fixed by the mapping, else the best).
     const OpWork work = [&](int o, const Coords& extents) {
         const Operator& op = w.ops[o];
+        if (rdu_costs(hw, op)) {
+            int64_t ops = 1;
+            for (int64_t e : extents) ops *= e;
+            const int64_t per = rdu_ops_per_transform(op);
+            return static_cast<double>(rdu_op_cost(w, hw, op, (ops + per - 1) / per).cycles);
+        }
         SpatialMapping sp = best_mapping(core, extents);
         if (auto it = m.spatial.find(op.name); it != m.spatial.end())
             sp = {op.dim_index(it->second.first), op.dim_index(it->second.second)};
@@ -37,6 +46,23 @@ StridedAccess access_of(const TilePlan& plan, const InputRef& ref) {
     if (ref.geometry == 0 || ref.geometry >= plan.geometries.size()) return contiguous(ref.bytes);
     const SliceGeometry& g = plan.geometries[ref.geometry];
     return {static_cast<uint64_t>(g.offset), g.run, g.stride, (ref.bytes + g.run - 1) / g.run};
+}
+
+// An FFT or scan tile on an RDU: its transforms by the unit's mapping (rdu_op.hpp), the
+// baseline's PMU round trips apart; the bank model does not apply (the mapping streams the PMU).
+std::optional<TileCost> rdu_tile(const Workload& w, const HardwareSpec& hw, const TilePlan& plan,
+                                 const Tile& t) {
+    const Operator& op = w.ops[t.op];
+    if (!rdu_costs(hw, op)) return std::nullopt;
+    int64_t ops = 1;
+    for (int64_t e : plan.tile_extents(w, t)) ops *= e;
+    const int64_t per = rdu_ops_per_transform(op);
+    const RduTileCost r = rdu_op_cost(w, hw, op, (ops + per - 1) / per);
+    TileCost c;
+    c.compute = r.pass_cycles;
+    c.pmu_round_trip = r.round_trip_cycles;
+    c.cycles = r.cycles;
+    return c;
 }
 
 uint64_t array_cycles(const Workload& w, const HardwareSpec& hw, const TilePlan& plan,
@@ -115,6 +141,7 @@ size_t TileCoster::KeyHash::operator()(const std::vector<int64_t>& k) const {
 }
 
 TileCost TileCoster::operator()(const Tile& t) {
+    if (auto r = rdu_tile(w_, hw_, plan_, t)) return *r;
     const uint64_t compute = array_cycles(w_, hw_, plan_, t);
     if (hw_.core.sram_bank_width <= 0) {
         TileCost c;
@@ -142,6 +169,7 @@ TileCost TileCoster::operator()(const Tile& t) {
 
 uint64_t tile_compute_cycles(const Workload& w, const HardwareSpec& hw, const TilePlan& plan,
                              const Tile& t) {
+    if (auto r = rdu_tile(w, hw, plan, t)) return r->cycles;
     const uint64_t compute = array_cycles(w, hw, plan, t);
     if (hw.core.sram_bank_width <= 0) return bandwidth_bound(w, hw, plan, t, compute);
     std::vector<int64_t> scratch;

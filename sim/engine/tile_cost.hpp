@@ -25,6 +25,9 @@ struct TileCost {
     // tile, and the part of it beyond the conflict-free time (accesses ÷ (banks × ports)).
     uint64_t sram_stall = 0;
     uint64_t conflict_stall = 0;
+    // On an RDU, an FFT or scan tile (rdu_op.hpp): compute is the PCU's passes, and this the
+    // baseline's PMU round trips, part of cycles (and of the estimate's compute, not a stall).
+    uint64_t pmu_round_trip = 0;
 };
 
 // The bank accesses of a tile's operands: every input slice (SliceGeometry within its chunk)

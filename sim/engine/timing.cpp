@@ -15,7 +15,7 @@ TimingResult simulate(const Workload& w, const HardwareSpec& hw, const TilePlan&
     sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
     sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-    Accelerator accelerator("accelerator", hw);
+    Accelerator accelerator(hw.rdu ? "rdu" : "accelerator", hw);
     Scheduler scheduler("scheduler", accelerator, w, hw, plan, options);
     // Our own writer, not sc_create_vcd_trace_file: see hw/vcd_writer.hpp. Removed again if the
     // simulation throws.

@@ -44,6 +44,39 @@ nlohmann::ordered_json energy_json(const RunSummary& s) {
               {"dram_bytes", s.counts.dram_bytes}}}};
 }
 
+// How an FFT or scan mapped onto one RDU unit (hw/cost/rdu_tile.hpp).
+nlohmann::ordered_json rdu_mapping_json(const RduOpMapping& m) {
+    const RduMapping& p = m.per_transform;
+    return {{"variant", m.variant},
+            {"algorithm", m.algorithm},
+            {"points", m.points},
+            {"point_bytes", m.point_bytes},
+            {"transforms_per_layer", m.transforms_per_layer},
+            {"steps", p.steps},
+            {"cross_lane_steps", p.cross_lane_steps},
+            {"passes", p.passes},
+            {"vectors_per_pass", p.vectors_per_pass},
+            {"pmu_round_trips", p.pmu_round_trips},
+            {"lane_utilization", p.lane_utilization},
+            {"stage_utilization", p.stage_utilization},
+            {"cycles_per_transform", p.cycles},
+            {"round_trip_cycles_per_transform", p.round_trip_cycles}};
+}
+
+nlohmann::ordered_json rdu_json(const RduSpec& r) {
+    return {{"variant", to_string(r.pcu.variant)},
+            {"rows", r.rows},
+            {"cols", r.cols},
+            {"units", r.units()},
+            {"lanes", r.pcu.lanes},
+            {"stages", r.pcu.stages},
+            {"pmu_bytes", r.pmu.scratchpad_bytes},
+            {"pmu_banks", r.pmu.banks},
+            {"pmu_bytes_per_cycle", r.pmu.bytes_per_cycle()},
+            {"area_mm2", r.area_mm2()},
+            {"power_watts", r.power_watts()}};
+}
+
 } // namespace
 
 nlohmann::ordered_json report_json(const RunSummary& s) {
@@ -54,6 +87,7 @@ nlohmann::ordered_json report_json(const RunSummary& s) {
     j["workload"] = {
         {"name", s.workload}, {"stage", s.stage}, {"seq_len", s.seq_len}, {"batch", s.batch}};
     j["hardware"] = s.hardware;
+    if (s.rdu) j["rdu"] = rdu_json(*s.rdu);
     j["mapping"] = s.mapping;
     j["fusion"] = {{"scheme", s.fusion},
                    {"split_d", s.split_d},
@@ -143,6 +177,7 @@ nlohmann::ordered_json report_json(const RunSummary& s) {
                                     {"radix", l.staged.radix},
                                     {"stages", l.staged.stages},
                                     {"radix2_stages", l.staged.radix2_stages}};
+        if (l.rdu) ops.back()["rdu_mapping"] = rdu_mapping_json(*l.rdu);
     }
     j["operators"] = ops;
     nlohmann::ordered_json groups = nlohmann::ordered_json::array();
@@ -244,7 +279,23 @@ std::string summary_text(const RunSummary& r) {
                               : 0.0,
                      1) +
                    " %"});
-    return s + t.text();
+    s += t.text();
+    // On an RDU, how each FFT and scan mapped onto a unit.
+    bool any = false;
+    Table m({"operator", "variant", "points", "passes", "vectors/pass", "PMU round trips",
+             "lane use", "stage use", "cycles/transform", "transforms/layer"});
+    for (const auto& l : r.operators) {
+        if (!l.rdu) continue;
+        any = true;
+        const RduMapping& p = l.rdu->per_transform;
+        m.row({l.name, l.rdu->variant, std::to_string(l.rdu->points), std::to_string(p.passes),
+               std::to_string(p.vectors_per_pass), std::to_string(p.pmu_round_trips),
+               fixed(100.0 * p.lane_utilization, 1) + " %",
+               fixed(100.0 * p.stage_utilization, 1) + " %", std::to_string(p.cycles),
+               std::to_string(l.rdu->transforms_per_layer)});
+    }
+    if (any) s += "\nRDU mapping (one transform on one unit)\n" + m.text();
+    return s;
 }
 
 std::string ops_csv(const RunSummary& r) {

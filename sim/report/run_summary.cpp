@@ -31,6 +31,7 @@ std::vector<OpLine> op_lines(const RunContext& c, double k) {
         l.name = op.name;
         l.type = op.type;
         l.staged = op.staged;
+        if (rdu_costs(c.hw, op)) l.rdu = rdu_op_mapping(c.workload, c.hw, op);
         l.group = c.plan.groups[c.plan.group_of_op[o]].name;
         l.ops = static_cast<int64_t>(static_cast<double>(op.ops()) * c.workload.layers);
         l.dram_bytes = scaled(s.read_bytes + s.write_bytes, k);
@@ -142,6 +143,7 @@ RunSummary summarize(const RunContext& c) {
         static_cast<uint64_t>(static_cast<double>(r.sram_bank_conflict_cycles) * k);
     s.counts = energy_counts(c, k, s.seconds);
     s.area = chip_area(c.hw.energy, c.hw.total_pes(), c.hw.total_sram_bytes());
+    s.rdu = c.hw.rdu;
     s.energy = run_energy(c.hw.energy, c.hw.dram.energy_pj_per_bit, s.precision, s.area, s.counts);
     s.edp_joule_seconds = s.energy.total_joules() * s.seconds;
     for (size_t i = 0; i < r.core_busy.size(); ++i)

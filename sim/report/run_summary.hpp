@@ -3,10 +3,12 @@
 // and ops.csv, and read by sweeps as result cells. No renderer reads another's output back.
 #pragma once
 
+#include "hw/cost/rdu_op.hpp"
 #include "sim/config/experiment.hpp"
 #include "sim/engine/timing.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +37,7 @@ struct OpLine {
     uint64_t sram_stall_cycles = 0, sram_conflict_cycles = 0;
     bool compute_bound = true;
     Staged staged; // an FFT's or parallel scan's stage structure (empty algorithm: none)
+    std::optional<RduOpMapping> rdu; // on an RDU, an FFT's or scan's mapping onto a unit
 };
 
 struct CoreLine {
@@ -98,6 +101,7 @@ struct RunSummary {
     EnergyBreakdown energy;
     double edp_joule_seconds = 0; // total energy × latency
     ChipArea area;
+    std::optional<RduSpec> rdu; // `kind: rdu`: the grid, variant, area and power as read
     std::vector<CoreLine> core_lines;
     uint64_t tiles_simulated = 0, scheduler_wakeups = 0, evictions = 0;
     std::vector<std::pair<size_t, std::string>>
