@@ -50,8 +50,7 @@ nlohmann::json run_tiny(const TempDir& dir, const std::string& variant) {
 uint64_t round_trips(const nlohmann::json& report) {
     uint64_t sum = 0;
     for (const auto& m : report.at("modules"))
-        if (m.contains("counters") && m.at("counters").contains("pmu_round_trip"))
-            sum += m.at("counters").at("pmu_round_trip").get<uint64_t>();
+        if (m.contains("pmu_round_trip")) sum += m.at("pmu_round_trip").get<uint64_t>();
     return sum;
 }
 
@@ -65,8 +64,8 @@ TEST_CASE("RDU keys: unknown key, bad variant and lanes not a power of 2 name ke
     };
     const CliResult u = run_hw(tiny_rdu("baseline", "{lanes: 8, stages: 6, lane: 4}"));
     CHECK(u.exit_code == 2);
-    CHECK_THAT(u.err, Contains("hw.yaml:6:") && Contains("hardware.pcu.lane") &&
-                          Contains("unknown key"));
+    CHECK_THAT(u.err,
+               Contains("hw.yaml:6:") && Contains("hardware.pcu.lane") && Contains("unknown key"));
     const CliResult v = run_hw(tiny_rdu("fast"));
     CHECK(v.exit_code == 2);
     CHECK_THAT(v.err, Contains("hw.yaml:5:") && Contains("hardware.variant") &&
@@ -135,8 +134,8 @@ TEST_CASE("validate and analyze run on an RDU, the gap causes adding up", "[rdu]
     for (const char* variant : {"baseline", "extended"}) {
         TempDir dir("rdu-validate");
         const std::string exp = write_experiment(dir, tiny_rdu(variant));
-        const nlohmann::json v =
-            run_cli_json({"validate", exp, "-q", "-o", dir.file("v")}, {}, dir.file("v/validate.json"));
+        const nlohmann::json v = run_cli_json({"validate", exp, "-q", "-o", dir.file("v")}, {},
+                                              dir.file("v/validate.json"));
         const auto& g = v.at("causes");
         const double sim = g.at("simulated_cycles").get<double>();
         const double ana = g.at("analytic_cycles").get<double>();
@@ -144,8 +143,8 @@ TEST_CASE("validate and analyze run on an RDU, the gap causes adding up", "[rdu]
         for (const auto& c : g.at("causes")) sum += c.at("cycles").get<double>();
         CHECK(sum == Approx(sim - ana).margin(1.0));
         CHECK(g.at("sum_of_causes").get<double>() == Approx(sim - ana).margin(1.0));
-        const nlohmann::json a =
-            run_cli_json({"analyze", exp, "-q", "-o", dir.file("a")}, {}, dir.file("a/analysis.json"));
+        const nlohmann::json a = run_cli_json({"analyze", exp, "-q", "-o", dir.file("a")}, {},
+                                              dir.file("a/analysis.json"));
         CHECK(a.at("hardware").at("kind") == "rdu");
         for (const auto& o : a.at("points").at(0).at("operators_per_layer"))
             if (o.at("name") == "conv1_fft") {

@@ -198,6 +198,6 @@ TEST_CASE("An FFT longer than a PMU holds is refused with the long-FFT key", "[r
     const std::string err = rdu_mapping_error(w, rdu("extended"));
     CHECK_THAT(err, Catch::Contains("conv1_fft") && Catch::Contains("32768 points") &&
                         Catch::Contains("workload.fft_max_points"));
-    CHECK(rdu_mapping_error(build_hyena(p, Stage::Prefill, 1, 128, bf16()), rdu("extended"))
-              .empty());
+    CHECK(
+        rdu_mapping_error(build_hyena(p, Stage::Prefill, 1, 128, bf16()), rdu("extended")).empty());
 }

@@ -42,8 +42,8 @@ TEST_CASE("README reference tables are exactly the generated ones", "[reference]
     const std::string readme = read_readme();
     REQUIRE_FALSE(readme.empty());
     const auto ids = reference_table_ids();
-    REQUIRE(ids.size() == 14); // hardware, gpu, workload, mamba1, mamba2, opt, onnx, hybrid,
-                               // hyena, custom, experiment, mapping, simulation, sweep
+    REQUIRE(ids.size() == 15); // hardware, gpu, rdu, workload, mamba1, mamba2, opt, onnx,
+                               // hybrid, hyena, custom, experiment, mapping, simulation, sweep
     for (const std::string& id : ids) {
         INFO("table " << id << ": regenerate with `fusesim reference " << id << "`");
         CHECK(readme_block(readme, id) == reference_block(id));
