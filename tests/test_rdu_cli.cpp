@@ -156,3 +156,36 @@ TEST_CASE("validate and analyze run on an RDU, the gap causes adding up", "[rdu]
             }
     }
 }
+
+TEST_CASE("The shipped RDU experiments run on both variants with the mapping by hand",
+          "[rdu][cli]") {
+    // rdu-hyena at L = 512: 1024-point FFTs of bf16 complex points (4 B) on 32 lanes × 6
+    // stages. T = 10, V = 32, cross-lane stages of distance 1 … 16 (X = 5).
+    // Extended: P = 2, 2 · (6 + 32) = 76 cycles. Baseline: segments {0} {1} {2} {3} {4 … 9},
+    // P = 4 + ⌈6 ÷ 6⌉ = 5, R = 5, a round trip 2 · ⌈4096 ÷ 128⌉ = 64: 5 · 38 + 5 · 64 = 510.
+    // rdu-mamba at L = 256, Q = 256: Hillis–Steele of 256 pairs (4 B): T = 8, V = 8, X = 5.
+    // Extended: P = 2, 2 · (6 + 8) = 28. Baseline: P = 4 + 1 = 5, R = 5, a round trip
+    // 2 · ⌈1024 ÷ 128⌉ = 16: 5 · 14 + 5 · 16 = 150.
+    struct Case {
+        const char* experiment;
+        const char* seq_len;
+        const char* op;
+        int ext, base;
+    };
+    for (const Case& c : {Case{"configs/experiments/rdu-hyena.yaml", "512", "conv1_fft", 76, 510},
+                          Case{"configs/experiments/rdu-mamba.yaml", "256", "scan", 28, 150}}) {
+        for (const char* variant : {"extended", "baseline"}) {
+            TempDir dir("rdu-shipped");
+            const nlohmann::json r = run_cli_json(
+                {"run", c.experiment, "-q", "--hardware",
+                 repo_path(std::string("configs/hardware/rdu-") + variant + ".yaml"), "--set",
+                 "simulation.vcd=false", "--set", "simulation.timeline=false", "-o", dir.file("o")},
+                {std::string("workload.seq_len=") + c.seq_len}, dir.file("o/report.json"));
+            const auto& m = op_in(r, c.op).at("rdu_mapping");
+            CHECK(m.at("variant") == variant);
+            CHECK(m.at("cycles_per_transform") ==
+                  (std::string(variant) == "extended" ? c.ext : c.base));
+            CHECK(r.at("rdu").at("units") == 1040);
+        }
+    }
+}
