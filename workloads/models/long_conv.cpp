@@ -52,7 +52,8 @@ void add_direct(WorkloadBuilder& b, Workload& w, const LongConv& c, int64_t n) {
 // Tensors [b, row, column, d]: rows fr (j1 or k1, n1), columns fc (j2 or k2, n2). The real
 // input fills rows j1 < n1/2 (fh): j < L. The spectrum stays in [k1, k2] order, the filter's
 // spectrum is stored in that order, and the inverse starts from it, so no transpose of a
-// spectrum is needed; the columns of the real input are strided in l, so a copy gathers them.
+// spectrum is needed. The columns of the real input and output are strided in l, so copies
+// gather and scatter them (a view's tile would take the bounding box of the strided rows).
 void add_four_step(WorkloadBuilder& b, Workload& w, const LongConv& c, int64_t n) {
     const FourStep s = four_step_split(n, c.max_points, c.radix);
     const FftCounts cols = fft_counts(s.n1, c.radix), rows = fft_counts(s.n2, c.radix);
@@ -82,7 +83,7 @@ void add_four_step(WorkloadBuilder& b, Workload& w, const LongConv& c, int64_t n
                         Y + "[b,fr,fc,d] = " + U + "[b,fr,fc,d] * " + c.filter + "[fr,fc,d]");
     make_complex(w, c.filter);
     // Inverse: n1 iFFTs of n2 points, the conjugate twiddles (the same table), n2 iFFTs of n1
-    // points writing only the rows j1 < n1/2 kept; y[n2·j1 + j2] is a view of them.
+    // points writing only the rows j1 < n1/2 kept, copied to y[n2·j1 + j2].
     b.declare(D, TensorRole::Activation, {c.batch, s.n1, s.n2, c.channels});
     add_transform(b, p + "_ifft_rows", D + "[b,fr,:,d] += " + Y + "[b,fr,:,d]", rows, true);
     b.pair_output();
@@ -90,8 +91,10 @@ void add_four_step(WorkloadBuilder& b, Workload& w, const LongConv& c, int64_t n
                         E + "[b,fr,fc,d] = " + D + "[b,fr,fc,d] * " + tw + "[fr,fc]");
     b.declare(Z, TensorRole::Activation, {c.batch, s.n1 / 2, s.n2, c.channels});
     add_transform(b, p + "_ifft_cols", Z + "[b,:,fc,d] += " + E + "[b,:,fc,d]", cols, true);
-    b.add(p + "_ifft_out", c.output + "[b,fh*" + stride + "+fc,d] = " + Z + "[b,fh,fc,d]", "view")
-        .view_of = "reshape";
+    // As a view, a reader's tile of y shorter than a row of n2 would take the bounding box of
+    // its strided rows: the scatter copies them into y with its bytes counted, exact.
+    b.add(p + "_ifft_scatter", c.output + "[b,fh*" + stride + "+fc,d] = " + Z + "[b,fh,fc,d]",
+          "long_conv", "copy");
 }
 
 } // namespace
