@@ -42,6 +42,22 @@ FftCounts fft_counts(int64_t n, int radix) {
     return c;
 }
 
+FourStep four_step_split(int64_t n, int64_t max_points, int radix) {
+    if (n / max_points > max_points)
+        throw std::invalid_argument(
+            "an FFT of " + std::to_string(n) + " points needs at most fft_max_points² points (" +
+            std::to_string(max_points) + "² = " + std::to_string(max_points * max_points) +
+            "): the four-step split is not applied recursively; raise fft_max_points to at least " +
+            std::to_string(int64_t{1} << ((log2_exact(n) + 1) / 2)));
+    const FourStep s{max_points, n / max_points};
+    if (radix == 4 && s.n2 < 4)
+        throw std::invalid_argument("at radix 4 an FFT of " + std::to_string(n) +
+                                    " points split at fft_max_points " +
+                                    std::to_string(max_points) + " leaves sub-FFTs of " +
+                                    std::to_string(s.n2) + " points; they need at least 4");
+    return s;
+}
+
 Staged ScanCounts::staged() const {
     return {algorithm, points, 2, steps, 0};
 }

@@ -35,6 +35,15 @@ int log2_exact(int64_t n); // n a power of 2
 // the radix 2 or 4.
 FftCounts fft_counts(int64_t n, int radix);
 
+// The four-step (Bailey; Cooley–Tukey n = n1 · n2) split of an n-point FFT longer than
+// `max_points`: n1 = max_points, n2 = n ÷ n1, n2 FFTs of n1 points, n twiddle multiplies, n1
+// FFTs of n2 points. No recursion: n ≤ max_points² is required. Throws std::invalid_argument
+// when n > max_points² or, at radix 4, when n2 < 4 (a sub-FFT needs at least one radix-4 stage).
+struct FourStep {
+    int64_t n1 = 0, n2 = 0;
+};
+FourStep four_step_split(int64_t n, int64_t max_points, int radix);
+
 // A parallel scan of `points` elements (a power of 2, at least 2) of the pair (a, b), combined
 // as (a2·a1, a2·b1 + b2): 3 real ops per element of the state.
 //   hillis-steele: log2 n steps of n combines (every element every step): n·log2 n combines.

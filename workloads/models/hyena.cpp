@@ -4,6 +4,8 @@
 #include "workloads/models/long_conv.hpp"
 #include "workloads/models/registry.hpp"
 
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace fusesim {
@@ -22,6 +24,14 @@ Workload build_hyena(const HyenaParams& p, Stage stage, int64_t batch, int64_t s
         throw ModelError("seq_len", "model hyena: the FFT length 2 × seq_len must be a power of 2 "
                                     "(seq_len " +
                                         num(seq_len) + " gives " + num(2 * seq_len) + ")");
+    if (p.fft_max_points > 0 && 2 * seq_len > p.fft_max_points) {
+        try {
+            four_step_split(2 * seq_len, p.fft_max_points, p.fft_radix);
+        } catch (const std::invalid_argument& e) {
+            throw ModelError("fft_max_points",
+                             std::string("model hyena, seq_len ") + num(seq_len) + ": " + e.what());
+        }
+    }
     const int64_t L = seq_len, M = p.d_model, K = p.short_conv, O = p.order;
     Workload w = start("hyena", stage, batch, seq_len, precision, p.layers);
     WorkloadBuilder b(w);
@@ -65,6 +75,7 @@ Workload build_hyena(const HyenaParams& p, Stage stage, int64_t batch, int64_t s
         lc.seq_len = L;
         lc.channels = M;
         lc.radix = p.fft_radix;
+        lc.max_points = p.fft_max_points;
         model_parts::add_long_conv(b, w, lc);
         // The filter's skip term (Hyena's bias D): y += z ⊙ D per channel.
         b.declare("Dskip" + s, TensorRole::Weight);
@@ -118,6 +129,13 @@ constexpr Param fft_radix =
            "radix of the FFTs: 2 (5·n·log2 n real ops) or 4 (8.5·n·log4 n, a radix-2 stage "
            "when log2 n is odd)");
 
+constexpr Param fft_max_points =
+    optional("fft_max_points", T::Integer, 0, 1 << 30, "0", 0,
+             "longest FFT as one operator, a power of 2 (at least 2, at radix 4 at least 4); "
+             "a longer one (n ≤ `fft_max_points`²) is split four-step into sub-FFTs of "
+             "`fft_max_points` and n ÷ `fft_max_points` points (README \"Hyena and parallel "
+             "scans\"); 0: never split");
+
 LayerBuilder read_hyena(ModelKeys& keys, int64_t layers) {
     HyenaParams p;
     p.layers = layers;
@@ -131,6 +149,12 @@ LayerBuilder read_hyena(ModelKeys& keys, int64_t layers) {
     p.short_conv = keys.integer_or_default(short_conv);
     p.mlp_width = keys.integer_or_default(mlp_width);
     p.fft_radix = keys.choice(fft_radix) == "4" ? 4 : 2;
+    p.fft_max_points = keys.integer_or_default(fft_max_points);
+    if (p.fft_max_points != 0 &&
+        (!is_power_of_two(p.fft_max_points) || p.fft_max_points < p.fft_radix))
+        keys.fail(fft_max_points, "fft_max_points must be 0 or a power of 2 of at least " +
+                                      num(p.fft_radix) + " (the FFT radix), got " +
+                                      num(p.fft_max_points));
     return [p](Stage stage, int64_t batch, int64_t seq_len, const Precision& precision) {
         return build_hyena(p, stage, batch, seq_len, precision);
     };
@@ -139,7 +163,9 @@ LayerBuilder read_hyena(ModelKeys& keys, int64_t layers) {
 } // namespace
 
 ModelDef hyena_model() {
-    return {"hyena", {&d_model, &order, &form, &short_conv, &mlp_width, &fft_radix}, read_hyena};
+    return {"hyena",
+            {&d_model, &order, &form, &short_conv, &mlp_width, &fft_radix, &fft_max_points},
+            read_hyena};
 }
 
 } // namespace fusesim

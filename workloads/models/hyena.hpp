@@ -17,6 +17,7 @@ struct HyenaParams {
     int64_t short_conv = 3; // width of the short depthwise causal convolution
     int64_t mlp_width = 0;  // the MLP sub-block's hidden width; 0: none
     int fft_radix = 2;
+    int64_t fft_max_points = 0; // 0: one operator per FFT; else the four-step split above it
 };
 
 // The operators of one Hyena block, prefill of L tokens (2L a power of 2): LayerNorm, input

@@ -16,12 +16,15 @@ struct LongConv {
     std::string output; // y[b,l,d], real, the first L outputs
     int64_t batch = 1, seq_len = 1, channels = 1;
     int radix = 2;
+    // 0: one FFT operator per transform; else transforms longer than this (a power of 2) are
+    // split four-step (n = max_points · n2, n ≤ max_points²) into sub-FFTs of at most it.
+    int64_t max_points = 0;
 };
 
 // Adds the three operators. Needs the dims b, l (L), d (channels) and f (2L) of the builder.
 // The forward FFT reads the L real inputs (zero-padded to 2L) and writes 2L complex values; the
 // inverse writes the L real outputs kept (1/n is folded into H). Throws std::invalid_argument if
-// 2L is not a power of 2.
+// 2L is not a power of 2, or (four-step) for a split four_step_split rejects.
 void add_long_conv(WorkloadBuilder& b, Workload& w, const LongConv& c);
 
 } // namespace fusesim::model_parts
