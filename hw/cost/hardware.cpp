@@ -72,10 +72,17 @@ uint64_t transfer_cycles(int64_t bytes, double bytes_per_cycle) {
 }
 
 std::vector<int64_t> dram_channel_bytes(const DramSpec& dram, uint64_t address, int64_t bytes) {
+    std::vector<int64_t> out;
+    dram_channel_bytes(dram, address, bytes, out);
+    return out;
+}
+
+void dram_channel_bytes(const DramSpec& dram, uint64_t address, int64_t bytes,
+                        std::vector<int64_t>& out) {
     const auto n = static_cast<uint64_t>(std::max<int64_t>(1, dram.channels));
     const auto g = static_cast<uint64_t>(std::max<int64_t>(1, dram.interleave_bytes));
-    std::vector<int64_t> out(n, 0);
-    if (bytes <= 0) return out;
+    out.assign(n, 0);
+    if (bytes <= 0) return;
     uint64_t left = static_cast<uint64_t>(bytes);
     uint64_t block = address / g;
     // The partial first block, then whole rounds over every channel, then the rest in order.
@@ -92,7 +99,6 @@ std::vector<int64_t> dram_channel_bytes(const DramSpec& dram, uint64_t address, 
         out[block % n] += static_cast<int64_t>(part);
         left -= part;
     }
-    return out;
 }
 
 uint64_t dram_channel_address(const DramSpec& dram, uint64_t address, int64_t channel) {

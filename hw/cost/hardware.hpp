@@ -93,6 +93,9 @@ double spatial_utilization(const CoreSpec& core, const Coords& extents,
 // Bytes of [address, address + bytes) on each channel when consecutive blocks of
 // `interleave_bytes` go to channels 0, 1, ..., channels − 1, 0, ... (O(channels), any size).
 std::vector<int64_t> dram_channel_bytes(const DramSpec& dram, uint64_t address, int64_t bytes);
+// The same into `out` (its memory reused: the hot path allocates nothing).
+void dram_channel_bytes(const DramSpec& dram, uint64_t address, int64_t bytes,
+                        std::vector<int64_t>& out);
 
 // The channel-local address of the first byte at or after `address` that lies on `channel`:
 // channel c's blocks, in address order, are laid end to end (block b of the DRAM is local block

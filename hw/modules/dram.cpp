@@ -26,13 +26,6 @@ Dram::Dram(sc_core::sc_module_name name, const DramSpec& spec) : sc_module(name)
     }
 }
 
-namespace {
-struct Join {
-    int left;
-    TransferBackend::Done done;
-};
-} // namespace
-
 void Dram::transfer(const Transfer& t, Done done) {
     ++stats_.transfers;
     stats_.bytes += static_cast<uint64_t>(std::max<int64_t>(0, t.bytes));
@@ -41,7 +34,8 @@ void Dram::transfer(const Transfer& t, Done done) {
         channels_[0]->access(t.address, t.bytes, std::move(done));
         return;
     }
-    const std::vector<int64_t> parts = dram_channel_bytes(spec_, t.address, t.bytes);
+    dram_channel_bytes(spec_, t.address, t.bytes, parts_);
+    const std::vector<int64_t>& parts = parts_;
     int used = 0;
     for (int64_t b : parts) used += b > 0 ? 1 : 0;
     if (used == 0) { // nothing to move: the latency of the channel the address is on
@@ -51,14 +45,12 @@ void Dram::transfer(const Transfer& t, Done done) {
                                                   std::move(done));
         return;
     }
-    auto join = std::make_shared<Join>(Join{used, std::move(done)});
+    const int join = joins_.open(used, std::move(done));
     // Parts start in channel order (the order only matters for ties at equal times).
     for (int c = 0; c < n; ++c) {
         if (parts[static_cast<size_t>(c)] <= 0) continue;
         channels_[static_cast<size_t>(c)]->access(dram_channel_address(spec_, t.address, c),
-                                                  parts[static_cast<size_t>(c)], [join] {
-                                                      if (--join->left == 0) join->done();
-                                                  });
+                                                  parts[static_cast<size_t>(c)], joins_.part(join));
     }
 }
 

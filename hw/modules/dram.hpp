@@ -8,6 +8,7 @@
 
 #include "hw/cost/hardware.hpp"
 #include "hw/modules/dram_channel.hpp"
+#include "hw/modules/join_pool.hpp"
 #include "hw/modules/transfer_backend.hpp"
 #include "hw/modules/vcd_writer.hpp"
 
@@ -47,6 +48,8 @@ class Dram : public sc_core::sc_module, public MeteredBackend {
     int64_t in_flight_ = 0;
     VcdWriter* vcd_ = nullptr;
     int vcd_id_ = -1;
+    JoinPool joins_;
+    std::vector<int64_t> parts_; // scratch: bytes per channel of the transfer being started
 };
 
 // Call it inside the parent module's constructor, so that the DRAM is its child (and its

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "hw/cost/hardware.hpp"
+#include "hw/modules/join_pool.hpp"
 #include "hw/modules/noc_network.hpp"
 #include "hw/modules/transfer_backend.hpp"
 
@@ -25,6 +26,8 @@ class NocDramPath : public TransferBackend {
     DramSpec dram_spec_;
     TransferBackend& dram_;
     Noc& noc_;
+    JoinPool joins_;
+    std::vector<int64_t> parts_; // scratch: bytes per channel of the transfer being started
 };
 
 } // namespace fusesim

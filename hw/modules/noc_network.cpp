@@ -24,17 +24,41 @@ void erase_one(std::vector<int>& v, int x) {
 }
 } // namespace
 
+const ModuleStats& NocRouter::stats() const {
+    shown_ = stats_;
+    if (flows_ > 0) shown_.busy_cycles += clock_ - since_;
+    return shown_;
+}
+
+const ModuleStats& NocLink::stats() const {
+    shown_ = stats_;
+    if (!flows_.empty()) shown_.busy_cycles += clock_ - since_;
+    if (flows_.size() > 1) shown_.stall_cycles += clock_ - since_;
+    return shown_;
+}
+
+void Noc::settle(NocLink& l, uint64_t now) {
+    if (!l.flows_.empty()) l.stats_.busy_cycles += now - l.since_;
+    if (l.flows_.size() > 1) l.stats_.stall_cycles += now - l.since_;
+    l.since_ = now;
+}
+
+void Noc::settle(NocRouter& r, uint64_t now) {
+    if (r.flows_ > 0) r.stats_.busy_cycles += now - r.since_;
+    r.since_ = now;
+}
+
 Noc::Noc(sc_core::sc_module_name name, const HardwareSpec& hw)
     : sc_module(name), hw_(hw), dram_routers_(noc_dram_routers(hw)) {
     const int n = noc_routers(hw);
     for (int r = 0; r < n; ++r)
-        routers.push_back(std::make_unique<NocRouter>(router_name(hw, r).c_str()));
+        routers.push_back(std::make_unique<NocRouter>(router_name(hw, r).c_str(), last_update_));
     out_links_.resize(static_cast<size_t>(n));
     auto add_link = [&](int a, int b) {
         if (a == b || link(a, b)) return;
         out_links_[static_cast<size_t>(a)].push_back(static_cast<int>(links.size()));
         const std::string ln = "link_" + std::to_string(a) + "_" + std::to_string(b);
-        links.push_back(std::make_unique<NocLink>(ln.c_str(), a, b));
+        links.push_back(std::make_unique<NocLink>(ln.c_str(), a, b, last_update_));
     };
     if (hw.interconnect.topology == "mesh") {
         const auto rows = static_cast<int>(hw.interconnect.rows);
@@ -48,6 +72,10 @@ Noc::Noc(sc_core::sc_module_name name, const HardwareSpec& hw)
     } else {
         for (int r = 0; r < n; ++r) add_link(r, (r + 1) % n), add_link((r + 1) % n, r);
     }
+    routes_.resize(static_cast<size_t>(n) * static_cast<size_t>(n));
+    routed_.assign(routes_.size(), 0);
+    spare_.assign(links.size(), 0);
+    unfixed_.assign(links.size(), 0);
     SC_HAS_PROCESS(Noc);
     SC_METHOD(on_wake);
     sensitive << wake_;
@@ -58,6 +86,18 @@ int Noc::link_index(int from, int to) const {
     for (int l : out_links_[static_cast<size_t>(from)])
         if (links[static_cast<size_t>(l)]->to == to) return l;
     return -1;
+}
+
+const Noc::Route& Noc::route(int src, int dst) {
+    const size_t at = static_cast<size_t>(src) * routers.size() + static_cast<size_t>(dst);
+    Route& r = routes_[at];
+    if (!routed_[at]) {
+        routed_[at] = 1;
+        noc_route(hw_, src, dst, r.routers);
+        for (size_t k = 1; k < r.routers.size(); ++k)
+            r.links.push_back(link_index(r.routers[k - 1], r.routers[k]));
+    }
+    return r;
 }
 
 NocLink* Noc::link(int from, int to) const {
@@ -89,20 +129,18 @@ void Noc::send(int src, int dst, int64_t bytes, Done done) {
     Flow& f = flows_[static_cast<size_t>(slot)];
     f.id = next_id_++;
     f.wire = static_cast<uint64_t>(payload + packets * ic.header_bytes);
-    noc_route(hw_, src, dst, f.routers);
-    f.links.clear();
-    for (size_t k = 1; k < f.routers.size(); ++k)
-        f.links.push_back(link_index(f.routers[k - 1], f.routers[k]));
-    const auto hops = static_cast<uint64_t>(f.links.size());
+    const Route& path = route(src, dst);
+    f.route = &path;
+    const auto hops = static_cast<uint64_t>(path.links.size());
     const int64_t head = packets > 0 ? std::min(payload, packet) + ic.header_bytes : 0;
     f.delay = hops * ic.hop_latency_cycles + ic.latency_cycles +
               (hops > 0 ? transfer_cycles(head, ic.bytes_per_cycle) : 0);
-    for (int r : f.routers) {
+    for (int r : path.routers) {
         NocRouter& router = *routers[static_cast<size_t>(r)];
         router.stats_.bytes += f.wire;
         ++router.stats_.transfers;
     }
-    for (int l : f.links) {
+    for (int l : path.links) {
         NocLink& link = *links[static_cast<size_t>(l)];
         link.stats_.bytes += f.wire;
         ++link.stats_.transfers;
@@ -118,15 +156,23 @@ void Noc::send(int src, int dst, int64_t bytes, Done done) {
     }
     f.remaining = static_cast<double>(f.wire);
     f.rate = 0; // until share_rates() in this instant
-    for (int r : f.routers)
-        if (routers[static_cast<size_t>(r)]->flows_++ == 0) active_routers_.push_back(r);
-    for (int l : f.links) {
+    for (int r : path.routers) {
+        NocRouter& router = *routers[static_cast<size_t>(r)];
+        settle(router, now);
+        ++router.flows_;
+    }
+    f.pos.resize(path.links.size());
+    for (size_t k = 0; k < path.links.size(); ++k) {
+        const int l = path.links[k];
         NocLink& link = *links[static_cast<size_t>(l)];
+        settle(link, now);
         if (link.flows_.empty()) active_links_.push_back(l);
+        f.pos[k] = static_cast<int>(link.flows_.size());
         link.flows_.push_back(slot);
         link.in_flight_ += f.wire;
         set_in_flight(link, now);
     }
+    f.active_pos = static_cast<int>(active_.size());
     active_.push_back(slot);
     // Rates are shared again once per instant, however many flows start in it.
     rates_stale_ = true;
@@ -154,52 +200,53 @@ void Noc::advance(uint64_t now) {
     const uint64_t elapsed = now - last_update_;
     last_update_ = now;
     if (elapsed == 0 || active_.empty()) return;
+    // Links and routers count their busy time when their flows change (settle).
     const auto e = static_cast<double>(elapsed);
     for (int s : active_) {
         Flow& f = flows_[static_cast<size_t>(s)];
         f.remaining -= f.rate * e;
     }
-    for (int l : active_links_) {
-        NocLink& link = *links[static_cast<size_t>(l)];
-        link.stats_.busy_cycles += elapsed;
-        if (link.flows_.size() > 1) link.stats_.stall_cycles += elapsed;
-    }
-    for (int r : active_routers_) routers[static_cast<size_t>(r)]->stats_.busy_cycles += elapsed;
 }
 
 // Progressive filling: every link offers its spare capacity equally to its flows without a rate;
 // the link with the smallest such share is the bottleneck of its flows, which get that share;
 // their bytes leave the other links of their paths, and the rest repeat until every flow has a
 // rate. O(bottleneck levels × links with flows + path lengths); the levels are few in practice
-// (a scan measured faster than a heap of shares on a 32-core mesh).
+// (a scan measured faster than a heap of shares on a 32-core mesh). Ties go to the link that got
+// its first flow earliest (active_links_ order); a link whose flows all have a rate leaves the
+// scan. The flows fixed at one level all take the same share, so their order does not matter.
 void Noc::share_rates() {
-    for (int l : active_links_) {
-        NocLink& link = *links[static_cast<size_t>(l)];
-        link.spare_ = hw_.interconnect.bytes_per_cycle;
-        link.unfixed_ = static_cast<int>(link.flows_.size());
+    open_links_.assign(active_links_.begin(), active_links_.end());
+    for (int l : open_links_) {
+        spare_[static_cast<size_t>(l)] = hw_.interconnect.bytes_per_cycle;
+        unfixed_[static_cast<size_t>(l)] =
+            static_cast<int>(links[static_cast<size_t>(l)]->flows_.size());
     }
     for (int s : active_) flows_[static_cast<size_t>(s)].fixed = false;
     size_t left = active_.size();
     while (left > 0) {
-        NocLink* best = nullptr;
+        int best = -1;
         double share = std::numeric_limits<double>::max();
-        for (int l : active_links_) {
-            NocLink& link = *links[static_cast<size_t>(l)];
-            if (link.unfixed_ > 0 && link.spare_ < share * link.unfixed_)
-                share = link.spare_ / link.unfixed_, best = &link;
+        size_t open = 0;
+        for (int l : open_links_) {
+            const int unfixed = unfixed_[static_cast<size_t>(l)];
+            if (unfixed <= 0) continue;
+            open_links_[open++] = l;
+            const double spare = spare_[static_cast<size_t>(l)];
+            if (spare < share * unfixed) share = spare / unfixed, best = l;
         }
-        if (!best) break;
+        open_links_.resize(open);
+        if (best < 0) break;
         share = std::max(share, 0.0);
-        for (int s : best->flows_) {
+        for (int s : links[static_cast<size_t>(best)]->flows_) {
             Flow& f = flows_[static_cast<size_t>(s)];
             if (f.fixed) continue;
             f.fixed = true;
             f.rate = share;
             --left;
-            for (int l : f.links) {
-                NocLink& on = *links[static_cast<size_t>(l)];
-                on.spare_ -= share;
-                --on.unfixed_;
+            for (int l : f.route->links) {
+                spare_[static_cast<size_t>(l)] -= share;
+                --unfixed_[static_cast<size_t>(l)];
             }
         }
     }
@@ -208,18 +255,36 @@ void Noc::share_rates() {
 void Noc::remove_flow(int slot) {
     Flow& f = flows_[static_cast<size_t>(slot)];
     const uint64_t now = last_update_;
-    for (int l : f.links) {
+    const Route& path = *f.route;
+    for (size_t k = 0; k < path.links.size(); ++k) {
+        const int l = path.links[k];
         NocLink& link = *links[static_cast<size_t>(l)];
-        erase_one(link.flows_, slot);
+        settle(link, now);
+        // Out of the link's list in O(1): the last flow on it takes this one's place.
+        const int at = f.pos[k], moved = link.flows_.back();
+        link.flows_[static_cast<size_t>(at)] = moved;
+        link.flows_.pop_back();
+        if (moved != slot) {
+            Flow& m = flows_[static_cast<size_t>(moved)];
+            const std::vector<int>& on = m.route->links;
+            m.pos[static_cast<size_t>(std::find(on.begin(), on.end(), l) - on.begin())] = at;
+        }
         if (link.flows_.empty()) erase_one(active_links_, l);
         link.in_flight_ -= f.wire;
         set_in_flight(link, now);
     }
-    for (int r : f.routers)
-        if (--routers[static_cast<size_t>(r)]->flows_ == 0) erase_one(active_routers_, r);
+    for (int r : path.routers) {
+        NocRouter& router = *routers[static_cast<size_t>(r)];
+        settle(router, now);
+        --router.flows_;
+    }
     delayed_.push({now + f.delay, f.id, std::move(f.done)});
     f.done = nullptr;
-    erase_one(active_, slot);
+    const int moved = active_.back();
+    active_[static_cast<size_t>(f.active_pos)] = moved;
+    flows_[static_cast<size_t>(moved)].active_pos = f.active_pos;
+    active_.pop_back();
+    f.active_pos = -1;
     free_.push_back(slot);
 }
 
@@ -248,20 +313,26 @@ void Noc::on_wake() {
     const bool flows_due = rates_stale_ || now >= next_end_;
     advance(now);
     if (flows_due) {
-        std::vector<int> finished;
+        finished_.clear();
         for (int s : active_)
-            if (flows_[static_cast<size_t>(s)].remaining <= kEpsilon) finished.push_back(s);
-        for (int s : finished) remove_flow(s);
-        if (!finished.empty() || rates_stale_) share_rates();
+            if (flows_[static_cast<size_t>(s)].remaining <= kEpsilon) finished_.push_back(s);
+        // In the order they started (what the link traces see when several end at once).
+        std::sort(finished_.begin(), finished_.end(), [this](int a, int b) {
+            return flows_[static_cast<size_t>(a)].id < flows_[static_cast<size_t>(b)].id;
+        });
+        for (int s : finished_) remove_flow(s);
+        if (!finished_.empty() || rates_stale_) share_rates();
         rates_stale_ = false;
     }
-    std::vector<Done> arrived;
+    // The completions run after the wake is rescheduled; they may start flows (never a wake).
+    arrived_.clear();
     while (!delayed_.empty() && delayed_.top().at <= now) {
-        arrived.push_back(std::move(const_cast<Delayed&>(delayed_.top()).done));
+        arrived_.push_back(std::move(const_cast<Delayed&>(delayed_.top()).done));
         delayed_.pop();
     }
     reschedule(now, flows_due);
-    for (auto& d : arrived) d();
+    for (size_t i = 0; i < arrived_.size(); ++i) arrived_[i]();
+    arrived_.clear();
 }
 
 } // namespace fusesim

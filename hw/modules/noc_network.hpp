@@ -27,13 +27,17 @@ class Noc;
 // through it).
 class NocRouter : public sc_core::sc_module, public StatsSource {
   public:
-    explicit NocRouter(sc_core::sc_module_name name) : sc_module(name) {}
-    const ModuleStats& stats() const override { return stats_; }
+    NocRouter(sc_core::sc_module_name name, const uint64_t& clock)
+        : sc_module(name), clock_(clock) {}
+    const ModuleStats& stats() const override;
 
   private:
     friend class Noc;
     ModuleStats stats_;
+    mutable ModuleStats shown_; // stats_ with the busy time since since_ (up to the clock)
+    const uint64_t& clock_;     // the network's time of its latest advance
     int flows_ = 0;
+    uint64_t since_ = 0; // busy time is counted up to here (lazily: at flow starts and ends)
 };
 
 // A link from router `from` to router `to` (one direction): bytes on the wire, busy cycles (a
@@ -41,8 +45,9 @@ class NocRouter : public sc_core::sc_module, public StatsSource {
 // rate alone), transfers.
 class NocLink : public sc_core::sc_module, public StatsSource {
   public:
-    NocLink(sc_core::sc_module_name name, int from, int to) : sc_module(name), from(from), to(to) {}
-    const ModuleStats& stats() const override { return stats_; }
+    NocLink(sc_core::sc_module_name name, int from, int to, const uint64_t& clock)
+        : sc_module(name), from(from), to(to), clock_(clock) {}
+    const ModuleStats& stats() const override;
     const BusyTrack* busy_track() const override { return &track_; }
     const int from, to;
     uint64_t bytes_in_flight() const { return in_flight_; }
@@ -50,11 +55,12 @@ class NocLink : public sc_core::sc_module, public StatsSource {
   private:
     friend class Noc;
     ModuleStats stats_;
+    mutable ModuleStats shown_; // stats_ with the busy and stall time since since_
+    const uint64_t& clock_;     // the network's time of its latest advance
     BusyTrack track_;
-    std::vector<int> flows_; // slots of the flows on it
+    std::vector<int> flows_; // slots of the flows on it, in no particular order
     uint64_t in_flight_ = 0; // wire bytes of the flows on it
-    double spare_ = 0;       // water-filling: capacity not yet given
-    int unfixed_ = 0;        // water-filling: flows on it without a rate yet
+    uint64_t since_ = 0;     // busy and stall time is counted up to here (at flow starts, ends)
     VcdWriter* vcd_ = nullptr;
     int vcd_id_ = -1;
 };
@@ -78,8 +84,14 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     const std::vector<int>& dram_routers() const { return dram_routers_; }
 
   private:
+    // The routers and links from one router to another, computed once per pair.
+    struct Route {
+        std::vector<int> routers, links;
+    };
     struct Flow {
-        std::vector<int> links, routers;
+        const Route* route = nullptr;
+        std::vector<int> pos; // per link of the route: the flow's index in that link's flows_
+        int active_pos = -1;  // its index in active_
         double remaining = 0; // wire bytes still to leave the last link
         double rate = 0;      // bytes per cycle, max-min fair
         uint64_t wire = 0;
@@ -100,8 +112,18 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     HardwareSpec hw_;
     std::vector<int> dram_routers_;
     std::vector<std::vector<int>> out_links_; // per router: links leaving it
+    std::vector<Route> routes_;               // per (src, dst): src × routers + dst
+    std::vector<char> routed_;                // ... whether it is computed yet
     std::vector<Flow> flows_;                 // slots; active_ lists those in use
-    std::vector<int> free_, active_, active_links_, active_routers_;
+    // active_ in no particular order; active_links_ in the order the links got their first
+    // flow (the water-filling's order of ties).
+    std::vector<int> free_, active_, active_links_;
+    // Water-filling, per link: capacity not yet given, flows without a rate yet; and the links
+    // still with such flows.
+    std::vector<double> spare_;
+    std::vector<int> unfixed_, open_links_;
+    std::vector<int> finished_; // on_wake's scratch: flows that left their last link
+    std::vector<Done> arrived_; // on_wake's scratch: completions due now
     std::priority_queue<Delayed, std::vector<Delayed>, Later> delayed_;
     uint64_t last_update_ = 0, next_id_ = 0;
     bool rates_stale_ = false; // a flow started: share_rates() before time moves on
@@ -112,7 +134,10 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     sc_core::sc_event wake_;
 
     int link_index(int from, int to) const; // -1 when not adjacent
+    const Route& route(int src, int dst);
     void advance(uint64_t now);
+    static void settle(NocLink& l, uint64_t now);   // its busy and stall time up to now
+    static void settle(NocRouter& r, uint64_t now); // its busy time up to now
     void share_rates(); // max-min fair rates of the active flows (water-filling)
     void remove_flow(int slot);
     void set_in_flight(NocLink& l, uint64_t now);

@@ -94,7 +94,8 @@ void SharedPort::on_wake() {
     const uint64_t now = now_cycles();
     advance(now);
     const bool was_busy = !active_.empty();
-    std::vector<Delayed> finished;
+    std::vector<Delayed>& finished = finished_; // its callbacks start transfers, never a wake
+    finished.clear();
     // Arrived in full: wait out the latency (in order of arrival, then of request). One pass
     // keeps the others in order (erasing one at a time moved the rest for each).
     size_t kept = 0;
@@ -118,7 +119,8 @@ void SharedPort::on_wake() {
     in_flight_bytes_ -= delivered;
     changed_in_flight(-delivered);
     reschedule(now);
-    for (auto& f : finished) f.done();
+    for (size_t i = 0; i < finished.size(); ++i) finished[i].done();
+    finished.clear();
 }
 
 } // namespace fusesim

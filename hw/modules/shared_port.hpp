@@ -65,7 +65,8 @@ class SharedPort : public sc_core::sc_module, public MeteredBackend {
     double bytes_per_cycle_;
     uint64_t latency_;
     std::vector<Active> active_;
-    std::deque<Delayed> delayed_; // ordered by time (latency is the same for all)
+    std::deque<Delayed> delayed_;   // ordered by time (latency is the same for all)
+    std::vector<Delayed> finished_; // on_wake's scratch: completions due now
     uint64_t last_update_ = 0;
     uint64_t next_id_ = 0;
     ModuleStats stats_;
