@@ -36,4 +36,10 @@ nlohmann::json run_cli_json(std::vector<std::string> args, const std::vector<std
     return nlohmann::json::parse(read_file(json_path));
 }
 
+const nlohmann::json* find_type(const nlohmann::json& point, const std::string& type) {
+    for (const auto& t : point.at("operator_types"))
+        if (t.at("type") == type) return &t;
+    return nullptr;
+}
+
 } // namespace fusesim::test

@@ -25,4 +25,7 @@ nlohmann::json run_layer(const std::string& experiment, const std::vector<std::s
 nlohmann::json run_cli_json(std::vector<std::string> args, const std::vector<std::string>& sets,
                             const std::string& json_path);
 
+// The entry of `type` in an analysis point's `operator_types`, or nullptr.
+const nlohmann::json* find_type(const nlohmann::json& point, const std::string& type);
+
 } // namespace fusesim::test

@@ -2,6 +2,7 @@
 // files and figures, outputs are deterministic, and every configuration or usage mistake exits 2
 // with a message that names the file, the line and the key.
 #include "run_cli.hpp"
+#include "run_layer.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -49,12 +50,6 @@ const nlohmann::json* find_point(const nlohmann::json& j, const std::string& wor
     for (const auto& p : j.at("points"))
         if (p.at("workload") == workload && p.at("stage") == stage && p.at("seq_len") == seq_len)
             return &p;
-    return nullptr;
-}
-
-const nlohmann::json* find_type(const nlohmann::json& point, const std::string& type) {
-    for (const auto& t : point.at("operator_types"))
-        if (t.at("type") == type) return &t;
     return nullptr;
 }
 

@@ -47,6 +47,11 @@ TEST_CASE("Einsum parser reads reductions, offsets, coefficients and whole axes"
     CHECK_THROWS_AS(parse_einsum("y[l] += x[l] * w[l] + z[l]"), EinsumError);
     CHECK_THROWS_AS(parse_einsum("y[l += x[l]"), EinsumError);
     CHECK_THROWS_WITH(parse_einsum("y[l] = x[l] $"), Catch::Contains("column 13"));
+    // Offsets reach a few dims of up to 2^24 (a split at 2·D + 2·G·N): 2^30 is the largest
+    // number, and one more is an error at its column.
+    CHECK(parse_einsum("z[l,d] = x[l,d+1073741824]").inputs[0].axes[1].offset == 1073741824);
+    CHECK_THROWS_WITH(parse_einsum("z[l,d] = x[l,d+1073741825]"),
+                      Catch::Contains("a number above 1073741824") && Catch::Contains("column 16"));
 }
 
 TEST_CASE("Mamba-2.8B projections are 41.1 M MACs per token per layer", "[workload]") {

@@ -68,15 +68,17 @@ class Parser {
             fail("expected a name");
         return s_.substr(start, pos_ - start);
     }
+    static constexpr int64_t kMaxNumber = int64_t{1} << 30;
     int64_t number() {
         skip();
         size_t start = pos_;
         while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) ++pos_;
         if (start == pos_) fail("expected a number");
-        // Coefficients and offsets multiply dimension sizes: keep them far from overflow.
-        if (pos_ - start > 7 || std::stoll(s_.substr(start, pos_ - start)) > 1000000) {
+        // Coefficients and offsets multiply dimension sizes (at most 2^24, kMaxDim): at most
+        // 2^30 keeps a sum of 8 such terms inside int64, and an offset of a few dims possible.
+        if (pos_ - start > 10 || std::stoll(s_.substr(start, pos_ - start)) > kMaxNumber) {
             pos_ = start;
-            fail("a number above 1000000");
+            fail("a number above " + std::to_string(kMaxNumber));
         }
         return std::stoll(s_.substr(start, pos_ - start));
     }

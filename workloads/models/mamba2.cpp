@@ -204,12 +204,6 @@ LayerBuilder read_mamba2(ModelKeys& keys, int64_t layers) {
     if (p.heads() % p.n_groups != 0)
         keys.fail(n_groups, "n_groups (" + num(p.n_groups) + ") must divide the heads (" +
                                 num(p.heads()) + " = d_inner ÷ head_dim)");
-    // The split of the input projection writes offsets up to 2·D + 2·G·N into its Einsums,
-    // whose numbers are at most 1,000,000 (workloads/graph/einsum.cpp).
-    if (2 * p.d_inner + 2 * p.n_groups * p.d_state > 1000000)
-        keys.fail(d_model, "2 × d_inner + 2 × n_groups × d_state = " +
-                               num(2 * p.d_inner + 2 * p.n_groups * p.d_state) +
-                               " is above 1000000 (the input projection's split offsets)");
     p.d_conv = keys.integer_or_default(d_conv);
     p.chunk_size = keys.integer_or_default(chunk_size);
     return [p](Stage stage, int64_t batch, int64_t seq_len, const Precision& precision) {
