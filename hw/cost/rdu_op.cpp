@@ -11,6 +11,11 @@ bool rdu_costs(const HardwareSpec& hw, const Operator& op) {
     return hw.rdu.has_value() && rdu_maps(op.staged.algorithm);
 }
 
+int64_t rdu_transforms(const Operator& op, int64_t ops) {
+    const int64_t per = rdu_ops_per_transform(op);
+    return (ops + per - 1) / per;
+}
+
 int64_t rdu_ops_per_transform(const Operator& op) {
     const Staged& s = op.staged;
     if (s.algorithm == "fft" || s.algorithm == "ifft") return fft_counts(s.points, s.radix).ops();
@@ -43,7 +48,7 @@ RduOpMapping rdu_op_mapping(const Workload& w, const HardwareSpec& hw, const Ope
     m.algorithm = op.staged.algorithm;
     m.points = op.staged.points;
     m.point_bytes = rdu_point_bytes(w, op);
-    m.transforms_per_layer = op.ops() / rdu_ops_per_transform(op);
+    m.transforms_per_layer = rdu_transforms(op, op.ops());
     m.per_transform = rdu_transform_mapping(*hw.rdu, m.algorithm, m.points, m.point_bytes);
     return m;
 }

@@ -18,6 +18,9 @@ bool rdu_costs(const HardwareSpec& hw, const Operator& op);
 // Real ops of one transform: an FFT's 5·n·log2 n (radix 2; its radix-4 count at radix 4), a
 // scan's n · combines per element · 3. A tile of `ops` holds ops ÷ this transforms.
 int64_t rdu_ops_per_transform(const Operator& op);
+// The transforms `ops` of the operator hold (a tile's extents' product, or the whole loop nest's),
+// rounded up.
+int64_t rdu_transforms(const Operator& op, int64_t ops);
 
 // Bytes of one point on the PCU: an FFT's complex point (the larger of its input and output
 // element, the complex one); a scan's pair (a, b) (its two inputs' elements together).

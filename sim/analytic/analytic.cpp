@@ -58,7 +58,7 @@ OpCost cost_op_layer_by_layer(const Workload& w, const HardwareSpec& hw, int op_
     if (rdu_costs(hw, op)) {
         // On an RDU an FFT or scan runs by the unit's mapping, its transforms spread evenly over
         // the units (each streams its share back to back: rdu_tile.hpp).
-        const int64_t transforms = op.ops() / rdu_ops_per_transform(op);
+        const int64_t transforms = rdu_transforms(op, op.ops());
         const int64_t share = (transforms + hw.cores - 1) / hw.cores;
         c.compute_cycles = rdu_op_cost(w, hw, op, share).cycles;
     } else {

@@ -18,8 +18,7 @@ TilePlan build_plan_for(const Workload& w, const MappingSpec& m, const HardwareS
         if (rdu_costs(hw, op)) {
             int64_t ops = 1;
             for (int64_t e : extents) ops *= e;
-            const int64_t per = rdu_ops_per_transform(op);
-            return static_cast<double>(rdu_op_cost(w, hw, op, (ops + per - 1) / per).cycles);
+            return static_cast<double>(rdu_op_cost(w, hw, op, rdu_transforms(op, ops)).cycles);
         }
         SpatialMapping sp = best_mapping(core, extents);
         if (auto it = m.spatial.find(op.name); it != m.spatial.end())
@@ -56,8 +55,7 @@ std::optional<TileCost> rdu_tile(const Workload& w, const HardwareSpec& hw, cons
     if (!rdu_costs(hw, op)) return std::nullopt;
     int64_t ops = 1;
     for (int64_t e : plan.tile_extents(w, t)) ops *= e;
-    const int64_t per = rdu_ops_per_transform(op);
-    const RduTileCost r = rdu_op_cost(w, hw, op, (ops + per - 1) / per);
+    const RduTileCost r = rdu_op_cost(w, hw, op, rdu_transforms(op, ops));
     TileCost c;
     c.compute = r.pass_cycles;
     c.pmu_round_trip = r.round_trip_cycles;
