@@ -2,6 +2,7 @@
 // workload, stage and sequence length of an experiment.
 #include "hw/cost/rdu_op.hpp"
 #include "sim/analytic/analytic.hpp"
+#include "sim/analytic/dataflow.hpp"
 #include "sim/analytic/gpu_analytic.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/config/config_hash.hpp"
@@ -55,17 +56,14 @@ nlohmann::ordered_json gpu_json(const GpuSpec& g) {
 }
 
 // The roofline plot places operator types at one sequence length (the paper's Figure 4).
-int64_t pick_roofline_len(const ResolvedExperiment& e, const std::vector<Point>& points) {
-    if (const ConfigNode* a = e.tree.find("analysis")) {
-        Reader r(*a, "analysis");
-        auto len = r.opt_integer("roofline_seq_len", 1, int64_t{1} << 24);
-        r.finish();
-        if (len) {
-            for (const auto& p : points)
-                if (p.seq_len == *len) return *len;
-            throw ConfigError(a->find("roofline_seq_len")->origin(), "analysis.roofline_seq_len",
-                              "is not one of the workload's seq_len values");
-        }
+int64_t pick_roofline_len(const ResolvedExperiment& e, const AnalysisSpec& a,
+                          const std::vector<Point>& points) {
+    if (const auto len = a.roofline_seq_len) {
+        for (const auto& p : points)
+            if (p.seq_len == *len) return *len;
+        throw ConfigError(e.tree.find("analysis")->find("roofline_seq_len")->origin(),
+                          "analysis.roofline_seq_len",
+                          "is not one of the workload's seq_len values");
     }
     return points.back().seq_len;
 }
@@ -176,7 +174,7 @@ std::string latency_script(const std::vector<Point>& points) {
 }
 
 // The paper's Figure 1: total operations and DRAM traffic of the whole model by stage and L.
-std::string totals_script(const std::vector<Point>& points) {
+std::string totals_script(const std::vector<Point>& points, const std::string& execution) {
     auto ops = [](const Point& p) { return static_cast<double>(p.report.layer_ops) * p.layers; };
     auto bytes = [](const Point& p) {
         return static_cast<double>(p.report.layer_dram_bytes) * p.layers;
@@ -185,8 +183,8 @@ std::string totals_script(const std::vector<Point>& points) {
         "ops-bytes.svg", "2,2", 900, points,
         {{Stage::Prefill, "Prefill: operations", "ops", ops},
          {Stage::Decode, "Decode (per token): operations", "ops", ops},
-         {Stage::Prefill, "Prefill: DRAM traffic, layer by layer", "bytes", bytes},
-         {Stage::Decode, "Decode (per token): DRAM traffic, layer by layer", "bytes", bytes}});
+         {Stage::Prefill, "Prefill: DRAM traffic, " + execution, "bytes", bytes},
+         {Stage::Decode, "Decode (per token): DRAM traffic, " + execution, "bytes", bytes}});
 }
 
 } // namespace
@@ -196,6 +194,7 @@ int cmd_analyze(const CommandArgs& args) {
     ExperimentSpec x = read_experiment(e); // every section, also those analyze does not use
     const HardwareSpec& hw = x.hw;
     const std::vector<WorkloadSpec>& specs = x.workloads;
+    const bool dataflow = x.analysis.execution == Execution::Dataflow;
 
     std::vector<Point> points;
     for (const auto& ws : specs)
@@ -204,7 +203,9 @@ int cmd_analyze(const CommandArgs& args) {
                 Workload w = ws.build(stage, L);
                 GpuReport g;
                 if (x.gpu) g = analyze_gpu(w, *x.gpu, hw);
-                AnalyticReport r = x.gpu ? std::move(g.report) : analyze_layer_by_layer(w, hw);
+                AnalyticReport r = x.gpu ? std::move(g.report)
+                                   : dataflow         ? analyze_dataflow(w, hw)
+                                                      : analyze_layer_by_layer(w, hw);
                 const double secs = static_cast<double>(r.model_cycles) / hw.clock_hz;
                 std::vector<std::optional<RduOpMapping>> rdu(w.ops.size());
                 for (size_t o = 0; o < w.ops.size(); ++o)
@@ -213,7 +214,7 @@ int cmd_analyze(const CommandArgs& args) {
                                   static_cast<double>(w.layers), static_cast<int64_t>(w.layers),
                                   std::move(g.kernels), std::move(rdu)});
             }
-    const int64_t roof_len = pick_roofline_len(e, points);
+    const int64_t roof_len = pick_roofline_len(e, x.analysis, points);
     OutputDir out(args.output.empty() ? e.output : args.output);
     out.set_quiet(args.quiet);
 
@@ -238,6 +239,7 @@ int cmd_analyze(const CommandArgs& args) {
                  : hw.rdu ? "rdu"
                           : "accelerator"}};
     if (x.gpu) j["hardware"]["gpu"] = gpu_json(*x.gpu);
+    j["execution"] = dataflow ? "dataflow" : x.gpu ? "kernel-by-kernel" : "layer-by-layer";
     j["roofline_seq_len"] = roof_len;
     j["points"] = nlohmann::ordered_json::array();
     for (const auto& p : points) {
@@ -326,7 +328,8 @@ int cmd_analyze(const CommandArgs& args) {
     out.write("config.yaml", e.tree.to_yaml());
     out.plot("roofline.gp", roofline_script(hw, x.gpu.has_value(), points, roof_len));
     out.plot("latency.gp", latency_script(points));
-    out.plot("ops-bytes.gp", totals_script(points));
+    out.plot("ops-bytes.gp",
+             totals_script(points, dataflow ? "dataflow" : x.gpu ? "kernel by kernel" : "layer by layer"));
     out.commit();
 
     if (!args.quiet) {
@@ -343,7 +346,8 @@ int cmd_analyze(const CommandArgs& args) {
                       << hw.total_pes() << " PEs, " << fixed(hw.dram.bytes_per_cycle, 0)
                       << " B/cycle, ridge "
                       << fixed(static_cast<double>(hw.total_pes()) / hw.dram.bytes_per_cycle, 1)
-                      << " ops/byte), layer-by-layer execution\n\n";
+                      << " ops/byte), " << (dataflow ? "dataflow" : "layer-by-layer")
+                      << " execution\n\n";
         std::cout << totals.text() << "\nOperator types at L = " << roof_len
                   << " (intensity: ops-weighted mean, as in the paper)\n";
         Table at_len({"workload", "stage", "type", "ops", "intensity", "ops/byte (ratio)",

@@ -91,8 +91,13 @@ struct SimulationSpec {
 };
 SimulationSpec read_simulation(const ConfigNode* simulation);
 
-// The analysis section: `roofline_seq_len` (optional).
-std::optional<int64_t> read_analysis(const ConfigNode* analysis);
+// The analysis section of `analyze`.
+enum class Execution { LayerByLayer, Dataflow };
+struct AnalysisSpec {
+    std::optional<int64_t> roofline_seq_len;
+    Execution execution = Execution::LayerByLayer;
+};
+AnalysisSpec read_analysis(const ConfigNode* analysis);
 
 // Every section of an experiment, read and checked: the hardware, each workload (built at every
 // stage and length), the mapping (against each workload's first stage and length), simulation
@@ -102,7 +107,7 @@ struct ExperimentSpec {
     std::optional<GpuSpec> gpu; // `hardware.kind: gpu`: the roofline reference of `analyze`
     std::vector<WorkloadSpec> workloads;
     SimulationSpec simulation;
-    std::optional<int64_t> roofline_seq_len;
+    AnalysisSpec analysis;
 };
 ExperimentSpec read_experiment(const ResolvedExperiment& e);
 

@@ -63,12 +63,15 @@ void check_countable(const WorkloadSpec& ws, const Workload& w, const HardwareSp
 
 } // namespace
 
-std::optional<int64_t> read_analysis(const ConfigNode* node) {
-    if (!node) return std::nullopt;
+AnalysisSpec read_analysis(const ConfigNode* node) {
+    AnalysisSpec a;
+    if (!node) return a;
     Reader r(*node, "analysis");
-    auto len = read_opt_int(r, run_param::roofline_seq_len);
+    a.roofline_seq_len = read_opt_int(r, run_param::roofline_seq_len);
+    if (read_choice_or_default(r, run_param::execution) == "dataflow")
+        a.execution = Execution::Dataflow;
     r.finish();
-    return len;
+    return a;
 }
 
 ExperimentSpec read_experiment(const ResolvedExperiment& e) {
@@ -112,7 +115,12 @@ ExperimentSpec read_experiment(const ResolvedExperiment& e) {
                                           "at seq_len " + std::to_string(L) + ": " + err);
             }
     x.simulation = read_simulation(e.tree.find("simulation"));
-    x.roofline_seq_len = read_analysis(e.tree.find("analysis"));
+    x.analysis = read_analysis(e.tree.find("analysis"));
+    if (x.gpu && x.analysis.execution == Execution::Dataflow)
+        throw ConfigError(e.tree.find("analysis")->find("execution")->origin(),
+                          "analysis.execution",
+                          "`dataflow` is for an accelerator or an RDU: a GPU runs one kernel per "
+                          "operator (use `layer-by-layer`)");
     return x;
 }
 
