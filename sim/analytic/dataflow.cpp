@@ -56,9 +56,9 @@ AnalyticReport analyze_dataflow(const Workload& w, const HardwareSpec& hw) {
     const uint64_t layer = std::max(compute, memory);
     if (memory > compute && compute > 0)
         for (OpCost& c : r.ops)
-            c.cycles = static_cast<uint64_t>(static_cast<double>(c.compute_cycles) *
-                                             static_cast<double>(layer) /
-                                             static_cast<double>(compute));
+            c.cycles =
+                static_cast<uint64_t>(static_cast<double>(c.compute_cycles) *
+                                      static_cast<double>(layer) / static_cast<double>(compute));
     summarize_types(r, hw, w.layers);
     r.layer_cycles = layer;
     r.model_cycles = layer * static_cast<uint64_t>(w.layers);

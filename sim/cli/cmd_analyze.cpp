@@ -203,9 +203,9 @@ int cmd_analyze(const CommandArgs& args) {
                 Workload w = ws.build(stage, L);
                 GpuReport g;
                 if (x.gpu) g = analyze_gpu(w, *x.gpu, hw);
-                AnalyticReport r = x.gpu ? std::move(g.report)
-                                   : dataflow         ? analyze_dataflow(w, hw)
-                                                      : analyze_layer_by_layer(w, hw);
+                AnalyticReport r = x.gpu      ? std::move(g.report)
+                                   : dataflow ? analyze_dataflow(w, hw)
+                                              : analyze_layer_by_layer(w, hw);
                 const double secs = static_cast<double>(r.model_cycles) / hw.clock_hz;
                 std::vector<std::optional<RduOpMapping>> rdu(w.ops.size());
                 for (size_t o = 0; o < w.ops.size(); ++o)
@@ -328,8 +328,9 @@ int cmd_analyze(const CommandArgs& args) {
     out.write("config.yaml", e.tree.to_yaml());
     out.plot("roofline.gp", roofline_script(hw, x.gpu.has_value(), points, roof_len));
     out.plot("latency.gp", latency_script(points));
-    out.plot("ops-bytes.gp",
-             totals_script(points, dataflow ? "dataflow" : x.gpu ? "kernel by kernel" : "layer by layer"));
+    out.plot("ops-bytes.gp", totals_script(points, dataflow ? "dataflow"
+                                                   : x.gpu  ? "kernel by kernel"
+                                                            : "layer by layer"));
     out.commit();
 
     if (!args.quiet) {

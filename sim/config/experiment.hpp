@@ -15,7 +15,7 @@
 //     workload.seq_len: [64, 128]
 //     hardware.dram.bandwidth: 128GB/s
 //   output: traces/custom           # optional default output folder (relative to the cwd)
-//   analysis:                       # optional, for `analyze`: roofline_seq_len
+//   analysis:                       # optional, for `analyze`: roofline_seq_len, execution
 // Any other top-level key is an error.
 #pragma once
 

@@ -31,14 +31,14 @@ inline constexpr Param output = other("output", "path", "`traces/<name>`",
 inline constexpr Param roofline_seq_len =
     optional("analysis.roofline_seq_len", T::Integer, 1, 1 << 24, "the last `seq_len`", 0,
              "the L of the roofline plot; must be one of the `seq_len` values");
-inline constexpr Param execution = choice(
-    "analysis.execution", "layer-by-layer|dataflow", "`layer-by-layer`",
-    "how `analyze` runs a layer: `layer-by-layer`, every operator through DRAM; `dataflow`, "
-    "the whole layer as one spatial pipeline, intermediates on chip (README \"Dataflow "
-    "execution\"); not on a GPU");
-inline constexpr const Param* experiment[] = {&name,    &description,      &hardware, &workload,
-                                              &mapping, &simulation,       &set,      &output,
-                                              &roofline_seq_len, &execution};
+inline constexpr Param execution =
+    choice("analysis.execution", "layer-by-layer|dataflow", "`layer-by-layer`",
+           "how `analyze` runs a layer: `layer-by-layer`, every operator through DRAM; `dataflow`, "
+           "the whole layer as one spatial pipeline, intermediates on chip (README \"Analytical "
+           "model\"); not on a GPU");
+inline constexpr const Param* experiment[] = {
+    &name,       &description, &hardware, &workload,         &mapping,
+    &simulation, &set,         &output,   &roofline_seq_len, &execution};
 
 // The simulation section.
 inline constexpr Param layers =
