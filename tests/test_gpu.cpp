@@ -258,3 +258,30 @@ TEST_CASE("GEMMs go to the tensor cores and other mac kernels to the CUDA cores"
     CHECK(mamba.at("ssm_out") == "elementwise cuda_fp32");
     CHECK(mamba.at("scan") == "scan cuda_fp32");
 }
+
+TEST_CASE("A fused group is one kernel: intermediates on chip, times added, one launch",
+          "[gpu][fusion]") {
+    TempDir dir("gpu-fused");
+    const nlohmann::json j =
+        analyze(dir, "f", gemm_workload(1, "fp16"), {"mapping.fusion=[[mm, act]]"});
+    // mm: compute 587.346 µs as above; HBM only x and w, 2 × 4096² × 2 B = 67,108,864 B at
+    // 2.039e12 × 0.8 B/s = 41.141 µs (y stays on chip). act: compute 2.151 µs; HBM only its
+    // output, 33,554,432 B at 2.039e12 × 0.85 = 19.360 µs. One kernel: max(587.346 + 2.151,
+    // 41.141 + 19.360) + 5 µs = 594.497 µs (unfused: 592.346 + 24.360 = 616.706 µs).
+    const nlohmann::json& mm = op_of(j, "mm");
+    const nlohmann::json& act = op_of(j, "act");
+    CHECK(mm.at("dram_bytes") == 67108864);
+    CHECK(act.at("dram_bytes") == 33554432);
+    CHECK(act.at("l2_read_bytes") == 0);
+    CHECK(mm.at("kernel") == "mm");
+    CHECK(act.at("kernel") == "mm");
+    const auto& p = j.at("points").at(0);
+    // Each operator's part is rounded up to whole cycles: at most one cycle each.
+    CHECK(p.at("total_latency_seconds").get<double>() == Approx(594.49697e-6).margin(3 * kCycle));
+    CHECK(p.at("launch_seconds").get<double>() == Approx(5e-6));
+    // `auto` needs simulation, which a GPU does not run.
+    const CliResult a =
+        run_cli({"analyze", dir.file("f.yaml"), "-q", "--set", "mapping.fusion=auto"});
+    CHECK(a.exit_code == 2);
+    CHECK_THAT(a.err, Contains("mapping.fusion") && Contains("a GPU does not run"));
+}

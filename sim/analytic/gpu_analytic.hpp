@@ -1,11 +1,15 @@
-// The GPU reference (README "GPU reference"): every compute operator is one kernel, run
-// unfused in topological order; it reads its inputs from HBM (or from L2 when the previous
-// kernel wrote them and they fit) and writes its output to HBM. Its time is the roofline of
-// the unit its kind and precision select, scaled by its class's efficiencies, plus a launch.
+// The GPU reference (README "GPU reference"): every compute operator is one kernel, run in
+// topological order; it reads its inputs from HBM (or from L2 when the previous kernel wrote
+// them and they fit) and writes its output to HBM. Its time is the roofline of the unit its kind
+// and precision select, scaled by its class's efficiencies, plus a launch. The operators of an
+// on-chip fusion group (`mapping.fusion`) run as one fused kernel instead: tensors passed
+// between them stay on chip, their compute and memory times add up, and the kernel has one
+// launch.
 #pragma once
 
 #include "hw/cost/gpu.hpp"
 #include "sim/analytic/analytic.hpp"
+#include "workloads/plan/mapping.hpp"
 
 namespace fusesim {
 
@@ -21,16 +25,19 @@ struct GpuKernel {
     GpuUnit unit = GpuUnit::CudaFp32;
     KernelClass cls = KernelClass::Elementwise;
     int64_t l2_read_bytes = 0; // inputs read from L2 instead of HBM
-    GpuKernelTime time;
+    GpuKernelTime time;        // this operator's part; `seconds` the whole kernel's
+    std::string kernel;        // the kernel: its first operator's name
 };
 
 struct GpuReport {
     AnalyticReport report;          // cycles of the GPU clock; dram bytes are HBM bytes
     std::vector<GpuKernel> kernels; // one per entry of report.ops
     double layer_seconds = 0;       // exact sum of the kernels' times (one layer)
-    int64_t kernels_per_layer() const { return static_cast<int64_t>(kernels.size()); }
+    int64_t launches = 0;           // kernels launched per layer
 };
 
-GpuReport analyze_gpu(const Workload& w, const GpuSpec& gpu, const HardwareSpec& stand_in);
+// `groups`: the on-chip fusion groups whose operators run as one kernel (others are ignored).
+GpuReport analyze_gpu(const Workload& w, const GpuSpec& gpu, const HardwareSpec& stand_in,
+                      const std::vector<FusionGroupSpec>& groups = {});
 
 } // namespace fusesim

@@ -33,6 +33,7 @@ struct Point {
     double layers;
     int64_t whole_layers;           // the same, for exact integer counts
     std::vector<GpuKernel> kernels; // on a GPU: one per operator of `report`
+    int64_t launches = 0;           // on a GPU: kernels per layer
     // On an RDU: the mapping of each FFT and scan, by operator index.
     std::vector<std::optional<RduOpMapping>> rdu;
 };
@@ -53,6 +54,19 @@ nlohmann::ordered_json gpu_json(const GpuSpec& g) {
             {"launch_overhead_seconds", g.launch_seconds},
             {"l2_reuse", g.l2_reuse},
             {"efficiency", eff}};
+}
+
+// On a GPU, the on-chip groups of the experiment's `mapping.fusion` (each one fused kernel).
+std::vector<FusionGroupSpec> gpu_groups(const ResolvedExperiment& e, const Workload& w,
+                                        const HardwareSpec& hw) {
+    const ConfigNode* mapping = e.tree.find("mapping");
+    if (!mapping) return {};
+    MappingSpec m = read_mapping(*mapping, w, hw.core.sram_bytes);
+    if (m.fusion == "auto")
+        throw ConfigError(mapping->find("fusion")->origin(), "mapping.fusion",
+                          "`auto` chooses by simulation, which a GPU does not run: name the "
+                          "groups its fused kernels hold");
+    return m.groups;
 }
 
 // The roofline plot places operator types at one sequence length (the paper's Figure 4).
@@ -202,7 +216,7 @@ int cmd_analyze(const CommandArgs& args) {
             for (int64_t L : ws.seq_lens) {
                 Workload w = ws.build(stage, L);
                 GpuReport g;
-                if (x.gpu) g = analyze_gpu(w, *x.gpu, hw);
+                if (x.gpu) g = analyze_gpu(w, *x.gpu, hw, gpu_groups(e, w, hw));
                 AnalyticReport r = x.gpu      ? std::move(g.report)
                                    : dataflow ? analyze_dataflow(w, hw)
                                               : analyze_layer_by_layer(w, hw);
@@ -212,7 +226,7 @@ int cmd_analyze(const CommandArgs& args) {
                     if (rdu_costs(hw, w.ops[o])) rdu[o] = rdu_op_mapping(w, hw, w.ops[o]);
                 points.push_back({ws.name, stage, L, std::move(r), secs,
                                   static_cast<double>(w.layers), static_cast<int64_t>(w.layers),
-                                  std::move(g.kernels), std::move(rdu)});
+                                  std::move(g.kernels), g.launches, std::move(rdu)});
             }
     const int64_t roof_len = pick_roofline_len(e, x.analysis, points);
     OutputDir out(args.output.empty() ? e.output : args.output);
@@ -304,6 +318,7 @@ int cmd_analyze(const CommandArgs& args) {
             jo.back()["unit"] = to_string(k.unit);
             jo.back()["kernel_class"] = to_string(k.cls);
             jo.back()["l2_read_bytes"] = k.l2_read_bytes;
+            jo.back()["kernel"] = k.kernel;
             jo.back()["latency_seconds"] = static_cast<double>(c.cycles) / hw.clock_hz;
         }
         j["points"].push_back(
@@ -318,7 +333,7 @@ int cmd_analyze(const CommandArgs& args) {
              {"operators_per_layer", jo}});
         if (x.gpu)
             j["points"].back()["launch_seconds"] =
-                static_cast<double>(p.report.ops.size()) * layers * x.gpu->launch_seconds;
+                static_cast<double>(p.launches) * layers * x.gpu->launch_seconds;
     }
     j["config"] = nlohmann::ordered_json::parse(e.tree.to_json_string());
 
