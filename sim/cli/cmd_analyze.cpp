@@ -159,13 +159,24 @@ std::string panels_script(const std::string& svg, const std::string& layout, int
     int block = 0;
     for (const auto& panel : panels) {
         std::map<std::string, std::string> series;
+        double x_lo = 0, x_hi = 0, y_lo = 0, y_hi = 0;
         for (const auto& p : points)
-            if (p.stage == panel.stage)
-                series[p.workload] +=
-                    std::to_string(p.seq_len) + " " + sci(panel.value(p), 6) + "\n";
+            if (p.stage == panel.stage) {
+                const double x = static_cast<double>(p.seq_len), y = panel.value(p);
+                if (series.empty()) x_lo = x_hi = x, y_lo = y_hi = y;
+                x_lo = std::min(x_lo, x), x_hi = std::max(x_hi, x);
+                y_lo = std::min(y_lo, y), y_hi = std::max(y_hi, y);
+                series[p.workload] += std::to_string(p.seq_len) + " " + sci(y, 6) + "\n";
+            }
         if (series.empty()) continue;
+        // One value on an axis: a range around it (gnuplot warns of an empty range otherwise).
+        const auto range = [](const char* axis, double lo, double hi) {
+            return lo < hi || lo <= 0 ? "set autoscale " + std::string(axis) + "\n"
+                                      : "set " + std::string(axis) + "range [" + sci(lo / 2, 6) +
+                                            ":" + sci(hi * 2, 6) + "]\n";
+        };
         s += "set title " + gnuplot_string(panel.title) + "\nset ylabel " +
-             gnuplot_string(panel.ylabel) + "\n";
+             gnuplot_string(panel.ylabel) + "\n" + range("x", x_lo, x_hi) + range("y", y_lo, y_hi);
         std::string plot = "plot ";
         for (const auto& [name, data] : series) {
             const std::string b = "$S" + std::to_string(block++);
