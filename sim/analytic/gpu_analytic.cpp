@@ -61,6 +61,27 @@ std::vector<int> group_of(const Workload& w, const std::vector<FusionGroupSpec>&
     return g;
 }
 
+// The compute operators in the order their kernels run: topological, a fused group's where its
+// last operator is (every input it reads from outside is written by then), back to back.
+std::vector<int> kernel_order(const Workload& w, const std::vector<int>& group, size_t groups) {
+    std::vector<int> order, last(groups, -1);
+    for (int o : w.topo_order)
+        if (const int k = group[static_cast<size_t>(o)]; k >= 0 && w.ops[o].kind != OpKind::View)
+            last[static_cast<size_t>(k)] = o;
+    for (int o : w.topo_order) {
+        const int k = group[static_cast<size_t>(o)];
+        if (w.ops[o].kind == OpKind::View) continue;
+        if (k < 0) {
+            order.push_back(o);
+        } else if (o == last[static_cast<size_t>(k)]) {
+            for (int m : w.topo_order)
+                if (group[static_cast<size_t>(m)] == k && w.ops[m].kind != OpKind::View)
+                    order.push_back(m);
+        }
+    }
+    return order;
+}
+
 } // namespace
 
 GpuReport analyze_gpu(const Workload& w, const GpuSpec& gpu, const HardwareSpec& stand_in,
@@ -124,24 +145,7 @@ GpuReport analyze_gpu(const Workload& w, const GpuSpec& gpu, const HardwareSpec&
         kernel_reads.clear();
         kernel_begin = g.kernels.size();
     };
-    // Kernels in topological order, a fused group's where its last operator is (every input
-    // it reads from outside is written by then), its operators back to back.
-    std::vector<int> order, last(groups.size(), -1);
-    for (int o : w.topo_order)
-        if (const int k = group[static_cast<size_t>(o)]; k >= 0 && w.ops[o].kind != OpKind::View)
-            last[static_cast<size_t>(k)] = o;
-    for (int o : w.topo_order) {
-        const int k = group[static_cast<size_t>(o)];
-        if (w.ops[o].kind == OpKind::View) continue;
-        if (k < 0) {
-            order.push_back(o);
-        } else if (o == last[static_cast<size_t>(k)]) {
-            for (int m : w.topo_order)
-                if (group[static_cast<size_t>(m)] == k && w.ops[m].kind != OpKind::View)
-                    order.push_back(m);
-        }
-    }
-    for (int o : order) {
+    for (int o : kernel_order(w, group, groups.size())) {
         const Operator& op = w.ops[o];
         const int k_of = group[static_cast<size_t>(o)];
         if (current.empty() || k_of < 0 || k_of != current_group) close_kernel();
