@@ -48,11 +48,12 @@ struct InterconnectSpec {
     double bytes_per_cycle = 0;   // 0: unlimited (mesh and ring: of one link, per direction)
     uint64_t latency_cycles = 0;
     // Mesh and ring only (hw/cost/noc_route.hpp).
-    int64_t rows = 0, cols = 0;      // mesh: rows × cols = cores
-    uint64_t hop_latency_cycles = 1; // per router crossed
-    int64_t packet_bytes = 64;       // payload per packet
-    int64_t header_bytes = 0;        // per packet
-    std::vector<int> dram_routers;   // where DRAM channels attach; empty: noc_dram_routers default
+    int64_t rows = 0, cols = 0;       // mesh: rows × cols = cores
+    uint64_t hop_latency_cycles = 1;  // per router crossed
+    int64_t packet_bytes = 64;        // payload per packet
+    int64_t header_bytes = 0;         // per packet
+    std::vector<int> dram_routers;    // where DRAM channels attach; empty: noc_dram_routers default
+    std::string arbitration = "fair"; // fair (max-min fluid) or fifo (links booked in order)
 };
 
 struct HardwareSpec {

@@ -26,6 +26,7 @@ void erase_one(std::vector<int>& v, int x) {
 
 const ModuleStats& NocRouter::stats() const {
     shown_ = stats_;
+    if (fifo_) shown_.busy_cycles = stays_.total();
     if (flows_ > 0) shown_.busy_cycles += clock_ - since_;
     return shown_;
 }
@@ -49,10 +50,13 @@ void Noc::settle(NocRouter& r, uint64_t now) {
 }
 
 Noc::Noc(sc_core::sc_module_name name, const HardwareSpec& hw)
-    : sc_module(name), hw_(hw), dram_routers_(noc_dram_routers(hw)) {
+    : sc_module(name), hw_(hw), dram_routers_(noc_dram_routers(hw)),
+      fifo_(hw.interconnect.arbitration == "fifo") {
     const int n = noc_routers(hw);
-    for (int r = 0; r < n; ++r)
+    for (int r = 0; r < n; ++r) {
         routers.push_back(std::make_unique<NocRouter>(router_name(hw, r).c_str(), last_update_));
+        routers.back()->fifo_ = fifo_;
+    }
     out_links_.resize(static_cast<size_t>(n));
     auto add_link = [&](int a, int b) {
         if (a == b || link(a, b)) return;
@@ -77,7 +81,11 @@ Noc::Noc(sc_core::sc_module_name name, const HardwareSpec& hw)
     spare_.assign(links.size(), 0);
     unfixed_.assign(links.size(), 0);
     SC_HAS_PROCESS(Noc);
-    SC_METHOD(on_wake);
+    if (fifo_) {
+        SC_METHOD(on_wake_fifo);
+    } else {
+        SC_METHOD(on_wake);
+    }
     sensitive << wake_;
     dont_initialize();
 }
@@ -152,6 +160,12 @@ void Noc::send(int src, int dst, int64_t bytes, Done done) {
         f.done = nullptr;
         free_.push_back(slot);
         wake_now();
+        return;
+    }
+    if (fifo_) {
+        reserve(path, f.wire, f.delay, f.id, std::move(f.done), now);
+        f.done = nullptr;
+        free_.push_back(slot);
         return;
     }
     f.remaining = static_cast<double>(f.wire);

@@ -1,11 +1,15 @@
 // A mesh or ring network on chip (README "Network on chip"): routers and links are SystemC
 // modules (children of the module "noc") that own their statistics; one SC_METHOD of the
-// network moves every transfer as a fluid flow over the links of its route. Rates are max-min
-// fair (water-filling), recomputed only when a flow starts or ends, and the method wakes only at
-// the next completion: never per packet or per cycle.
+// network wakes only at the next completion, never per packet or per cycle. Two arbitrations:
+// - `fair`: every transfer is a fluid flow over the links of its route, at max-min fair rates
+//   (water-filling), recomputed when a flow starts or ends: O(flows in flight) per change;
+// - `fifo`: a link carries one transfer at a time, in the order they were requested; each
+//   transfer reserves the links of its route when it starts (noc_fifo.cpp): O(hops) per
+//   transfer, whatever is in flight.
 #pragma once
 
 #include "hw/cost/hardware.hpp"
+#include "hw/modules/interval_union.hpp"
 #include "hw/modules/module_stats.hpp"
 #include "hw/modules/transfer_backend.hpp"
 #include "hw/modules/vcd_writer.hpp"
@@ -13,6 +17,7 @@
 #include <systemc>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <queue>
 #include <string>
@@ -38,6 +43,9 @@ class NocRouter : public sc_core::sc_module, public StatsSource {
     const uint64_t& clock_;     // the network's time of its latest advance
     int flows_ = 0;
     uint64_t since_ = 0; // busy time is counted up to here (lazily: at flow starts and ends)
+    // fifo: the busy time is the union of its transfers' stays, known when they start.
+    bool fifo_ = false;
+    IntervalUnion stays_;
 };
 
 // A link from router `from` to router `to` (one direction): bytes on the wire, busy cycles (a
@@ -61,6 +69,8 @@ class NocLink : public sc_core::sc_module, public StatsSource {
     std::vector<int> flows_; // slots of the flows on it, in no particular order
     uint64_t in_flight_ = 0; // wire bytes of the flows on it
     uint64_t since_ = 0;     // busy and stall time is counted up to here (at flow starts, ends)
+    // fifo: the end of its last reservation, and of the last wait for it (stall time counted).
+    uint64_t free_at_ = 0, waited_until_ = 0;
     VcdWriter* vcd_ = nullptr;
     int vcd_id_ = -1;
 };
@@ -109,6 +119,13 @@ class Noc : public sc_core::sc_module, public TransferBackend {
             return a.at != b.at ? a.at > b.at : a.id > b.id;
         }
     };
+    // fifo: a link's traced value from a cycle on, written when the network reaches it.
+    struct TraceChange {
+        uint64_t at, seq;
+        int link;
+        uint64_t value;
+        bool operator>(const TraceChange& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+    };
     HardwareSpec hw_;
     std::vector<int> dram_routers_;
     std::vector<std::vector<int>> out_links_; // per router: links leaving it
@@ -132,6 +149,11 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     // flow set as it is.
     uint64_t next_end_ = 0;
     sc_core::sc_event wake_;
+    bool fifo_ = false;
+    std::priority_queue<TraceChange, std::vector<TraceChange>, std::greater<TraceChange>>
+        trace_changes_;
+    uint64_t trace_seq_ = 0;
+    std::vector<uint64_t> starts_; // reserve()'s scratch: the start on each link of the route
 
     int link_index(int from, int to) const; // -1 when not adjacent
     const Route& route(int src, int dst);
@@ -144,6 +166,14 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     void reschedule(uint64_t now, bool flows_changed);
     void wake_now(); // on_wake in the next delta cycle of this instant
     void on_wake();
+    // fifo (noc_fifo.cpp): books the links of `path` for `wire` bytes from `now` on and queues
+    // the completion; the wake that delivers it, and one per traced change.
+    void reserve(const Route& path, uint64_t wire, uint64_t delay, uint64_t id, Done done,
+                 uint64_t now);
+    void trace_change(NocLink& l, uint64_t at, uint64_t value, uint64_t now);
+    void write_trace_changes(uint64_t now);
+    void wake_at(uint64_t at, uint64_t now);
+    void on_wake_fifo();
 };
 
 } // namespace fusesim

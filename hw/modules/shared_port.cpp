@@ -7,8 +7,9 @@
 namespace fusesim {
 
 namespace {
-constexpr double kEpsilon = 1e-6; // byte-equivalents: below this a transfer counts as done
-}
+constexpr double kEpsilon = 1e-6;   // byte-equivalents: below this a transfer counts as done
+constexpr double kRebase = 1 << 20; // byte-equivalents served before the counter is rebased
+} // namespace
 
 namespace {
 // Kernel ticks per cycle (1 ns), looked up once: building sc_time from units is slow.
@@ -43,7 +44,10 @@ void SharedPort::transfer_work(int64_t bytes, double work, Done done) {
     stats_.bytes += static_cast<uint64_t>(bytes);
     in_flight_bytes_ += bytes;
     changed_in_flight(bytes);
-    active_.push_back({bytes_per_cycle_ > 0 ? work : 0.0, bytes, next_id_++, std::move(done)});
+    if (was_idle) served_ = 0; // keeps the counter small, so that ends stay precise
+    active_.push_back(
+        {served_ + (bytes_per_cycle_ > 0 ? work : 0.0), bytes, next_id_++, std::move(done)});
+    std::push_heap(active_.begin(), active_.end(), EndsLater{});
     if (was_idle && on_busy) on_busy(true);
     reschedule(now);
 }
@@ -70,14 +74,19 @@ void SharedPort::advance(uint64_t now) {
     stats_.busy_cycles += elapsed;
     if (active_.size() > 1) stats_.stall_cycles += elapsed;
     const double share = bytes_per_cycle_ / static_cast<double>(active_.size());
-    for (auto& a : active_) a.remaining -= share * static_cast<double>(elapsed);
+    served_ += share * static_cast<double>(elapsed);
+    // A port that never idles would see the counter grow without bound: rebase it (every end
+    // moves by the same amount, so the heap's order holds).
+    if (served_ > kRebase) {
+        for (auto& a : active_) a.end -= served_;
+        served_ = 0;
+    }
 }
 
 void SharedPort::reschedule(uint64_t now) {
     uint64_t next = std::numeric_limits<uint64_t>::max();
     if (!active_.empty()) {
-        double least = std::numeric_limits<double>::max();
-        for (const auto& a : active_) least = std::min(least, a.remaining);
+        const double least = active_.front().end - served_;
         uint64_t wait = 0;
         if (least > kEpsilon && bytes_per_cycle_ > 0) {
             const double share = bytes_per_cycle_ / static_cast<double>(active_.size());
@@ -96,19 +105,17 @@ void SharedPort::on_wake() {
     const bool was_busy = !active_.empty();
     std::vector<Delayed>& finished = finished_; // its callbacks start transfers, never a wake
     finished.clear();
-    // Arrived in full: wait out the latency (in order of arrival, then of request). One pass
-    // keeps the others in order (erasing one at a time moved the rest for each).
-    size_t kept = 0;
-    for (size_t i = 0; i < active_.size(); ++i) {
-        Active& a = active_[i];
-        if (a.remaining <= kEpsilon) {
-            delayed_.push_back({now + latency_, a.id, a.bytes, std::move(a.done)});
-        } else {
-            if (kept != i) active_[kept] = std::move(a);
-            ++kept;
-        }
+    // Arrived in full: wait out the latency (in order of arrival, then of request).
+    ended_.clear();
+    while (!active_.empty() && active_.front().end - served_ <= kEpsilon) {
+        std::pop_heap(active_.begin(), active_.end(), EndsLater{});
+        ended_.push_back(std::move(active_.back()));
+        active_.pop_back();
     }
-    active_.erase(active_.begin() + static_cast<std::ptrdiff_t>(kept), active_.end());
+    std::sort(ended_.begin(), ended_.end(),
+              [](const Active& a, const Active& b) { return a.id < b.id; });
+    for (Active& a : ended_) delayed_.push_back({now + latency_, a.id, a.bytes, std::move(a.done)});
+    ended_.clear();
     if (was_busy && active_.empty() && on_busy) on_busy(false);
     while (!delayed_.empty() && delayed_.front().at <= now) {
         finished.push_back(std::move(delayed_.front()));

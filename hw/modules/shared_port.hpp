@@ -1,7 +1,10 @@
 // A port of limited bandwidth shared by concurrent transfers (the off-chip DRAM port, a shared
 // bus): every active transfer gets an equal share of the bytes per cycle (processor sharing), and
 // each completes `latency` cycles after its last byte. Event-driven: one SC_METHOD wakes only
-// when the next transfer completes, never per cycle.
+// when the next transfer completes, never per cycle. Equal shares mean every active transfer has
+// received the same work since it started, so one counter of work served stands for all of them
+// and a transfer ends when it reaches the transfer's start value + its work: a heap by that end
+// gives the next completion in O(log n), whatever the number of transfers in flight.
 #pragma once
 
 #include "hw/modules/module_stats.hpp"
@@ -51,10 +54,15 @@ class SharedPort : public sc_core::sc_module, public MeteredBackend {
 
   private:
     struct Active {
-        double remaining; // byte-equivalents
+        double end; // byte-equivalents: it is done when served_ reaches this
         int64_t bytes;
         uint64_t id;
         Done done;
+    };
+    struct EndsLater {
+        bool operator()(const Active& a, const Active& b) const {
+            return a.end != b.end ? a.end > b.end : a.id > b.id;
+        }
     };
     struct Delayed {
         uint64_t at;
@@ -64,7 +72,9 @@ class SharedPort : public sc_core::sc_module, public MeteredBackend {
     };
     double bytes_per_cycle_;
     uint64_t latency_;
-    std::vector<Active> active_;
+    std::vector<Active> active_;    // a min-heap by end (EndsLater)
+    std::vector<Active> ended_;     // on_wake's scratch: those that left the heap now
+    double served_ = 0;             // work each active transfer has received (since a rebase)
     std::deque<Delayed> delayed_;   // ordered by time (latency is the same for all)
     std::vector<Delayed> finished_; // on_wake's scratch: completions due now
     uint64_t last_update_ = 0;

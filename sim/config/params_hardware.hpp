@@ -104,6 +104,10 @@ inline constexpr Param ic_dram_routers =
     other("interconnect.dram_routers", "list of router indices", "mesh: west and east edge columns",
           "`mesh`, `ring`: routers the DRAM channels attach to, channel *c* at entry *c* mod "
           "size; default on a mesh (row 0 west, row 0 east, row 1 west, ...), on a ring router 0");
+inline constexpr Param ic_arbitration =
+    choice("interconnect.arbitration", "fair|fifo", "`fair`",
+           "`mesh`, `ring`: how transfers share a link; `fair`: max-min fair fluid rates; "
+           "`fifo`: one transfer at a time, in the order requested (see \"Network on chip\")");
 inline constexpr Param cpo = optional("cpo.<kind>", T::Integer, 1, 1 << 16, "1", 1,
                                       "cycles per op of an operator kind: {op_kinds}");
 inline constexpr Param op_energy =
@@ -166,6 +170,7 @@ inline constexpr const Param* all[] = {&name,
                                        &ic_packet,
                                        &ic_header,
                                        &ic_dram_routers,
+                                       &ic_arbitration,
                                        &cpo,
                                        &op_energy,
                                        &pe_area,

@@ -62,6 +62,9 @@ inline constexpr Param sw_packet =
     optional("switch.packet_bytes", T::Size, 1, kTiB, "64 B", 64, "payload per packet");
 inline constexpr Param sw_header =
     optional("switch.header_bytes", T::Size, 0, 65536, "0", 0, "header per packet");
+inline constexpr Param sw_arbitration =
+    choice("switch.arbitration", "fair|fifo", "`fair`",
+           "how transfers share a link: as `interconnect.arbitration` (\"Network on chip\")");
 inline constexpr Param sw_energy = optional("switch.energy_per_byte", T::Energy, 0, 1e6, "0.8 pJ",
                                             0.8, "per byte and hop moved on the mesh");
 inline constexpr Param area_pcu =
@@ -100,6 +103,7 @@ inline constexpr const Param* all[] = {&name,
                                        &sw_hop,
                                        &sw_packet,
                                        &sw_header,
+                                       &sw_arbitration,
                                        &sw_energy,
                                        &hw_param::dram_bandwidth,
                                        &hw_param::dram_latency,

@@ -11,8 +11,8 @@ namespace fusesim {
 void read_noc(Reader& ic, HardwareSpec& hw) {
     namespace P = hw_param;
     InterconnectSpec& s = hw.interconnect;
-    const Param* keys[] = {&P::ic_rows,   &P::ic_cols,   &P::ic_hop_latency,
-                           &P::ic_packet, &P::ic_header, &P::ic_dram_routers};
+    const Param* keys[] = {&P::ic_rows,   &P::ic_cols,         &P::ic_hop_latency, &P::ic_packet,
+                           &P::ic_header, &P::ic_dram_routers, &P::ic_arbitration};
     if (!is_noc(s.topology)) {
         for (const Param* p : keys)
             if (ic.has(p->leaf()))
@@ -39,6 +39,7 @@ void read_noc(Reader& ic, HardwareSpec& hw) {
     s.header_bytes =
         ic.has(P::ic_header.leaf()) ? read_bytes(ic, P::ic_header) : P::ic_header.default_int();
     ic.accept(P::ic_header.leaf());
+    s.arbitration = read_choice_or_default(ic, P::ic_arbitration);
     s.dram_routers.clear();
     if (ic.has(P::ic_dram_routers.leaf()))
         for (int64_t r : ic.integer_list(P::ic_dram_routers.leaf(), 0, hw.cores - 1, 4096))

@@ -72,6 +72,7 @@ void read_switches(Reader& r, const RduSpec& rdu, HardwareSpec& hw) {
     w->accept(P::sw_packet.leaf());
     if (w->has(P::sw_header.leaf())) s.header_bytes = read_bytes(*w, P::sw_header);
     w->accept(P::sw_header.leaf());
+    s.arbitration = read_choice_or_default(*w, P::sw_arbitration);
     hw.energy.noc_pj_per_byte_hop = read_energy_or_default(*w, P::sw_energy);
     w->finish();
 }
