@@ -3,7 +3,7 @@
 // Every figure below is derived by hand in the comment beside it.
 #include "hw/cost/noc_route.hpp"
 #include "hw/modules/accelerator.hpp"
-#include "hw/modules/interval_union.hpp"
+#include "hw/modules/stay_log.hpp"
 #include "sim/config/config_tree.hpp"
 #include "sim/config/schema.hpp"
 #include "sim_fork.hpp"
@@ -527,19 +527,23 @@ TEST_CASE("The arbitration key is read and its mistakes name the key", "[noc][fi
 }
 
 TEST_CASE("A router's busy time is the union of stays that arrive out of order", "[noc][fifo]") {
-    // 200 stays [20i, 20i + 5) added in pairs out of order (i + 1 before i), each at the floor
-    // 20i: disjoint, 200 × 5 = 1000 cycles, across several folds (one every 64 or more adds).
-    IntervalUnion u;
-    for (uint64_t i = 0; i < 200; i += 2) {
-        u.add(20 * (i + 1), 20 * (i + 1) + 5, 20 * i);
-        u.add(20 * i, 20 * i + 5, 20 * i);
+    // Owner 0: 200,000 stays [20i, 20i + 5) added in pairs out of order (i + 1 before i), each
+    // at 20i: disjoint, 200,000 × 5 = 1,000,000 cycles, across several folds (one per 65,536
+    // stays or more). Owner 1: overlapping stays [10i, 10i + 15), i < 100,000, added at 10i, each
+    // reaching past the next add time: one interval [0, 999,990 + 15) = 1,000,005 cycles. Owner 2:
+    // none.
+    StayLog log(3), overlapping(3);
+    for (uint64_t i = 0; i < 200000; i += 2) {
+        log.add(0, 20 * (i + 1), 20 * (i + 1) + 5, 20 * i);
+        log.add(0, 20 * i, 20 * i + 5, 20 * i);
     }
-    CHECK(u.total() == 1000);
-    // Overlapping stays [10i, 10i + 15), i < 200, reaching past later floors: one interval
-    // [0, 1990 + 15) = 2005 cycles.
-    IntervalUnion v;
-    for (uint64_t i = 0; i < 200; ++i) v.add(10 * i, 10 * i + 15, 10 * i);
-    CHECK(v.total() == 2005);
-    v.add(5000, 5000, 5000); // empty: nothing
-    CHECK(v.total() == 2005);
+    for (uint64_t i = 0; i < 100000; ++i) overlapping.add(1, 10 * i, 10 * i + 15, 10 * i);
+    log.fold();
+    overlapping.fold();
+    CHECK(log.busy(0) == 1000000);
+    CHECK(overlapping.busy(1) == 100000 * 10 + 5);
+    CHECK(log.busy(2) == 0);
+    log.add(2, 5000000, 5000000, 5000000); // empty: nothing
+    log.fold();
+    CHECK(log.busy(2) == 0);
 }

@@ -15,42 +15,46 @@ namespace fusesim {
 // s_k = max(s_(k−1), free_k) (s_0 = now): the body streams on as soon as the link is free, and
 // completion is s_last + D + the delay of `fair` (hops × hop latency + latency + one packet).
 // Alone this is now + D + delay, the time of a lone flow under `fair`.
-void Noc::reserve(const Route& path, uint64_t wire, uint64_t delay, uint64_t id, Done done,
+void Noc::reserve(Route& path, uint64_t wire, uint64_t delay, uint64_t id, Done done,
                   uint64_t now) {
     const uint64_t d =
         transfer_cycles(static_cast<int64_t>(wire), hw_.interconnect.bytes_per_cycle);
     starts_.resize(path.links.size());
     uint64_t at = now; // when the transfer can enter the next link
     for (size_t k = 0; k < path.links.size(); ++k) {
-        NocLink& l = *links[static_cast<size_t>(path.links[k])];
-        const uint64_t start = std::max(at, l.free_at_);
-        // It waits over [at, start) when start > at; such a wait ends at the link's free_at_,
+        const int link = path.links[k];
+        Booking& b = bookings_[static_cast<size_t>(link)];
+        const uint64_t start = std::max(at, b.free_at);
+        // It waits over [at, start) when start > at; such a wait ends at the link's free_at,
         // which never decreases, so the union of the waits is counted exactly by clipping each
-        // at the end of the one before (waited_until_ <= free_at_ = start).
+        // at the end of the one before (waited_until <= free_at = start).
         if (start > at) {
-            l.stats_.stall_cycles += start - std::max(at, l.waited_until_);
-            l.waited_until_ = start;
+            b.stall += start - std::max(at, b.waited_until);
+            b.waited_until = start;
         }
-        l.free_at_ = start + d;
-        l.stats_.busy_cycles += d;
-        l.track_.set(true, start); // a link's bookings come in time order
-        l.track_.set(false, start + d);
-        if (l.vcd_) {
-            trace_change(l, start, wire, now);
-            trace_change(l, start + d, 0, now);
+        b.free_at = start + d;
+        if (keep_tracks_ || traced_) {
+            NocLink& l = *links[static_cast<size_t>(link)];
+            l.track_.set(true, start); // a link's bookings come in time order
+            l.track_.set(false, start + d);
+            if (l.vcd_) {
+                trace_change(l, start, wire, now);
+                trace_change(l, start + d, 0, now);
+            }
         }
         starts_[k] = at = start;
     }
+    path.booked += d;
     // A router holds the transfer from its start on the link into it to its end on the link out
     // of it; the source from its start on the first link, the destination until the last ends.
     const size_t h = path.links.size();
     for (size_t k = 0; k <= h; ++k) {
         const uint64_t in = starts_[k == 0 ? 0 : k - 1];
         const uint64_t out = starts_[k == h ? h - 1 : k] + d;
-        routers[static_cast<size_t>(path.routers[k])]->stays_.add(in, out, now);
+        stays_.add(path.routers[k], in, out, now);
     }
     const uint64_t arrive = at + d + delay;
-    delayed_.push({arrive, id, std::move(done)});
+    delayed_.push(arrive, id, std::move(done));
     wake_at(arrive, now);
 }
 
@@ -77,12 +81,9 @@ void Noc::on_wake_fifo() {
     last_update_ = now;
     write_trace_changes(now);
     arrived_.clear();
-    while (!delayed_.empty() && delayed_.top().at <= now) {
-        arrived_.push_back(std::move(const_cast<Delayed&>(delayed_.top()).done));
-        delayed_.pop();
-    }
+    delayed_.take_due(now, arrived_);
     uint64_t next = std::numeric_limits<uint64_t>::max();
-    if (!delayed_.empty()) next = delayed_.top().at;
+    next = delayed_.next_at();
     if (!trace_changes_.empty()) next = std::min(next, trace_changes_.top().at);
     if (next != std::numeric_limits<uint64_t>::max()) wake_at(next, now);
     // The completions may book more transfers (and ask for earlier wakes).

@@ -25,13 +25,15 @@ void erase_one(std::vector<int>& v, int x) {
 } // namespace
 
 const ModuleStats& NocRouter::stats() const {
+    noc_.settle_counts();
     shown_ = stats_;
-    if (fifo_) shown_.busy_cycles = stays_.total();
+    if (noc_.fifo_) shown_.busy_cycles = noc_.stays_.busy(index_);
     if (flows_ > 0) shown_.busy_cycles += clock_ - since_;
     return shown_;
 }
 
 const ModuleStats& NocLink::stats() const {
+    noc_.settle_counts();
     shown_ = stats_;
     if (!flows_.empty()) shown_.busy_cycles += clock_ - since_;
     if (flows_.size() > 1) shown_.stall_cycles += clock_ - since_;
@@ -51,18 +53,19 @@ void Noc::settle(NocRouter& r, uint64_t now) {
 
 Noc::Noc(sc_core::sc_module_name name, const HardwareSpec& hw)
     : sc_module(name), hw_(hw), dram_routers_(noc_dram_routers(hw)),
-      fifo_(hw.interconnect.arbitration == "fifo") {
+      stays_(static_cast<size_t>(noc_routers(hw))), fifo_(hw.interconnect.arbitration == "fifo") {
     const int n = noc_routers(hw);
     for (int r = 0; r < n; ++r) {
-        routers.push_back(std::make_unique<NocRouter>(router_name(hw, r).c_str(), last_update_));
-        routers.back()->fifo_ = fifo_;
+        routers.push_back(
+            std::make_unique<NocRouter>(router_name(hw, r).c_str(), last_update_, *this));
+        routers.back()->index_ = r;
     }
     out_links_.resize(static_cast<size_t>(n));
     auto add_link = [&](int a, int b) {
         if (a == b || link(a, b)) return;
         out_links_[static_cast<size_t>(a)].push_back(static_cast<int>(links.size()));
         const std::string ln = "link_" + std::to_string(a) + "_" + std::to_string(b);
-        links.push_back(std::make_unique<NocLink>(ln.c_str(), a, b, last_update_));
+        links.push_back(std::make_unique<NocLink>(ln.c_str(), a, b, last_update_, *this));
     };
     if (hw.interconnect.topology == "mesh") {
         const auto rows = static_cast<int>(hw.interconnect.rows);
@@ -78,6 +81,7 @@ Noc::Noc(sc_core::sc_module_name name, const HardwareSpec& hw)
     }
     routes_.resize(static_cast<size_t>(n) * static_cast<size_t>(n));
     routed_.assign(routes_.size(), 0);
+    if (fifo_) bookings_.resize(links.size());
     spare_.assign(links.size(), 0);
     unfixed_.assign(links.size(), 0);
     SC_HAS_PROCESS(Noc);
@@ -96,11 +100,12 @@ int Noc::link_index(int from, int to) const {
     return -1;
 }
 
-const Noc::Route& Noc::route(int src, int dst) {
+Noc::Route& Noc::route(int src, int dst) {
     const size_t at = static_cast<size_t>(src) * routers.size() + static_cast<size_t>(dst);
     Route& r = routes_[at];
     if (!routed_[at]) {
         routed_[at] = 1;
+        used_routes_.push_back(static_cast<int>(at));
         noc_route(hw_, src, dst, r.routers);
         for (size_t k = 1; k < r.routers.size(); ++k)
             r.links.push_back(link_index(r.routers[k - 1], r.routers[k]));
@@ -137,26 +142,19 @@ void Noc::send(int src, int dst, int64_t bytes, Done done) {
     Flow& f = flows_[static_cast<size_t>(slot)];
     f.id = next_id_++;
     f.wire = static_cast<uint64_t>(payload + packets * ic.header_bytes);
-    const Route& path = route(src, dst);
+    Route& path = route(src, dst);
     f.route = &path;
     const auto hops = static_cast<uint64_t>(path.links.size());
     const int64_t head = packets > 0 ? std::min(payload, packet) + ic.header_bytes : 0;
     f.delay = hops * ic.hop_latency_cycles + ic.latency_cycles +
               (hops > 0 ? transfer_cycles(head, ic.bytes_per_cycle) : 0);
-    for (int r : path.routers) {
-        NocRouter& router = *routers[static_cast<size_t>(r)];
-        router.stats_.bytes += f.wire;
-        ++router.stats_.transfers;
-    }
-    for (int l : path.links) {
-        NocLink& link = *links[static_cast<size_t>(l)];
-        link.stats_.bytes += f.wire;
-        ++link.stats_.transfers;
-    }
+    ++path.transfers;
+    path.wire += f.wire;
+    counts_stale_ = true;
     f.done = std::move(done);
     if (hops == 0 || f.wire == 0 || ic.bytes_per_cycle <= 0) {
         // Nothing to share: the bytes take no time on the links.
-        delayed_.push({now + f.delay, f.id, std::move(f.done)});
+        delayed_.push(now + f.delay, f.id, std::move(f.done));
         f.done = nullptr;
         free_.push_back(slot);
         wake_now();
@@ -193,6 +191,32 @@ void Noc::send(int src, int dst, int64_t bytes, Done done) {
     wake_now();
 }
 
+void Noc::settle_counts() {
+    if (!counts_stale_) return; // every module's stats() asks: once per change is enough
+    counts_stale_ = false;
+    if (fifo_) stays_.fold();
+    for (int at : used_routes_) {
+        Route& r = routes_[static_cast<size_t>(at)];
+        if (r.transfers == 0) continue;
+        for (int k : r.routers) {
+            ModuleStats& st = routers[static_cast<size_t>(k)]->stats_;
+            st.bytes += r.wire;
+            st.transfers += r.transfers;
+        }
+        for (int k : r.links) {
+            ModuleStats& st = links[static_cast<size_t>(k)]->stats_;
+            st.bytes += r.wire;
+            st.transfers += r.transfers;
+            st.busy_cycles += r.booked;
+        }
+        r.transfers = r.wire = r.booked = 0;
+    }
+    for (size_t k = 0; k < bookings_.size(); ++k) {
+        links[k]->stats_.stall_cycles += bookings_[k].stall;
+        bookings_[k].stall = 0;
+    }
+}
+
 void Noc::wake_now() {
     wake_.cancel();
     wake_.notify(sc_core::SC_ZERO_TIME);
@@ -204,6 +228,7 @@ void Noc::set_in_flight(NocLink& l, uint64_t now) {
 }
 
 void Noc::trace(VcdWriter& vcd) {
+    traced_ = true;
     for (auto& l : links) {
         l->vcd_ = &vcd;
         l->vcd_id_ = vcd.add(std::string(l->name()) + ".bytes", 64); // accelerator.noc.link_0_1
@@ -292,7 +317,7 @@ void Noc::remove_flow(int slot) {
         settle(router, now);
         --router.flows_;
     }
-    delayed_.push({now + f.delay, f.id, std::move(f.done)});
+    delayed_.push(now + f.delay, f.id, std::move(f.done));
     f.done = nullptr;
     const int moved = active_.back();
     active_[static_cast<size_t>(f.active_pos)] = moved;
@@ -316,7 +341,7 @@ void Noc::reschedule(uint64_t now, bool flows_changed) {
         }
     }
     uint64_t next = next_end_;
-    if (!delayed_.empty()) next = std::min(next, delayed_.top().at);
+    next = std::min(next, delayed_.next_at());
     wake_.cancel();
     if (next != std::numeric_limits<uint64_t>::max()) wake_.notify(cycles_to_time(next - now));
 }
@@ -340,10 +365,7 @@ void Noc::on_wake() {
     }
     // The completions run after the wake is rescheduled; they may start flows (never a wake).
     arrived_.clear();
-    while (!delayed_.empty() && delayed_.top().at <= now) {
-        arrived_.push_back(std::move(const_cast<Delayed&>(delayed_.top()).done));
-        delayed_.pop();
-    }
+    delayed_.take_due(now, arrived_);
     reschedule(now, flows_due);
     for (size_t i = 0; i < arrived_.size(); ++i) arrived_[i]();
     arrived_.clear();

@@ -9,8 +9,9 @@
 #pragma once
 
 #include "hw/cost/hardware.hpp"
-#include "hw/modules/interval_union.hpp"
+#include "hw/modules/completion_queue.hpp"
 #include "hw/modules/module_stats.hpp"
+#include "hw/modules/stay_log.hpp"
 #include "hw/modules/transfer_backend.hpp"
 #include "hw/modules/vcd_writer.hpp"
 
@@ -18,6 +19,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <queue>
 #include <string>
@@ -32,8 +34,8 @@ class Noc;
 // through it).
 class NocRouter : public sc_core::sc_module, public StatsSource {
   public:
-    NocRouter(sc_core::sc_module_name name, const uint64_t& clock)
-        : sc_module(name), clock_(clock) {}
+    NocRouter(sc_core::sc_module_name name, const uint64_t& clock, Noc& noc)
+        : sc_module(name), clock_(clock), noc_(noc) {}
     const ModuleStats& stats() const override;
 
   private:
@@ -41,11 +43,10 @@ class NocRouter : public sc_core::sc_module, public StatsSource {
     ModuleStats stats_;
     mutable ModuleStats shown_; // stats_ with the busy time since since_ (up to the clock)
     const uint64_t& clock_;     // the network's time of its latest advance
+    Noc& noc_;                  // which adds its routes' bytes and transfers (settle_counts)
     int flows_ = 0;
     uint64_t since_ = 0; // busy time is counted up to here (lazily: at flow starts and ends)
-    // fifo: the busy time is the union of its transfers' stays, known when they start.
-    bool fifo_ = false;
-    IntervalUnion stays_;
+    int index_ = 0;      // fifo: its busy time is Noc::stays_.busy(index_)
 };
 
 // A link from router `from` to router `to` (one direction): bytes on the wire, busy cycles (a
@@ -53,8 +54,8 @@ class NocRouter : public sc_core::sc_module, public StatsSource {
 // rate alone), transfers.
 class NocLink : public sc_core::sc_module, public StatsSource {
   public:
-    NocLink(sc_core::sc_module_name name, int from, int to, const uint64_t& clock)
-        : sc_module(name), from(from), to(to), clock_(clock) {}
+    NocLink(sc_core::sc_module_name name, int from, int to, const uint64_t& clock, Noc& noc)
+        : sc_module(name), from(from), to(to), clock_(clock), noc_(noc) {}
     const ModuleStats& stats() const override;
     const BusyTrack* busy_track() const override { return &track_; }
     const int from, to;
@@ -65,12 +66,11 @@ class NocLink : public sc_core::sc_module, public StatsSource {
     ModuleStats stats_;
     mutable ModuleStats shown_; // stats_ with the busy and stall time since since_
     const uint64_t& clock_;     // the network's time of its latest advance
+    Noc& noc_;
     BusyTrack track_;
     std::vector<int> flows_; // slots of the flows on it, in no particular order
     uint64_t in_flight_ = 0; // wire bytes of the flows on it
     uint64_t since_ = 0;     // busy and stall time is counted up to here (at flow starts, ends)
-    // fifo: the end of its last reservation, and of the last wait for it (stall time counted).
-    uint64_t free_at_ = 0, waited_until_ = 0;
     VcdWriter* vcd_ = nullptr;
     int vcd_id_ = -1;
 };
@@ -87,6 +87,8 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     void send(int src, int dst, int64_t bytes, Done done);
     // Per link: <module path without the top>.bytes (wire bytes of the flows on it).
     void trace(VcdWriter& vcd);
+    // fifo: whether links record their busy intervals (busy_track(), for the timeline).
+    void keep_busy_tracks(bool keep) { keep_tracks_ = keep; }
 
     std::vector<std::unique_ptr<NocRouter>> routers;
     std::vector<std::unique_ptr<NocLink>> links;
@@ -95,8 +97,17 @@ class Noc : public sc_core::sc_module, public TransferBackend {
 
   private:
     // The routers and links from one router to another, computed once per pair.
+    // Its transfers' counts are kept here and added to its routers and links when statistics
+    // are read (settle_counts): one update per transfer instead of one per hop.
     struct Route {
         std::vector<int> routers, links;
+        uint64_t transfers = 0, wire = 0; // wire bytes
+        uint64_t booked = 0;              // fifo: cycles booked on each of its links
+    };
+    // fifo, per link: the end of its last booking, of the last wait for it, and the cycles in
+    // which a transfer waited for it (flat, so that a booking touches little memory).
+    struct Booking {
+        uint64_t free_at = 0, waited_until = 0, stall = 0;
     };
     struct Flow {
         const Route* route = nullptr;
@@ -110,15 +121,6 @@ class Noc : public sc_core::sc_module, public TransferBackend {
         bool fixed = false;
         Done done;
     };
-    struct Delayed {
-        uint64_t at, id;
-        Done done;
-    };
-    struct Later {
-        bool operator()(const Delayed& a, const Delayed& b) const {
-            return a.at != b.at ? a.at > b.at : a.id > b.id;
-        }
-    };
     // fifo: a link's traced value from a cycle on, written when the network reaches it.
     struct TraceChange {
         uint64_t at, seq;
@@ -131,6 +133,10 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     std::vector<std::vector<int>> out_links_; // per router: links leaving it
     std::vector<Route> routes_;               // per (src, dst): src × routers + dst
     std::vector<char> routed_;                // ... whether it is computed yet
+    std::vector<int> used_routes_;            // indices in routes_, in order of first use
+    std::vector<Booking> bookings_;           // fifo: per link
+    bool counts_stale_ = false;               // routes or bookings hold counts not settled
+    StayLog stays_;                           // fifo: per router, its transfers' stays
     std::vector<Flow> flows_;                 // slots; active_ lists those in use
     // active_ in no particular order; active_links_ in the order the links got their first
     // flow (the water-filling's order of ties).
@@ -141,7 +147,7 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     std::vector<int> unfixed_, open_links_;
     std::vector<int> finished_; // on_wake's scratch: flows that left their last link
     std::vector<Done> arrived_; // on_wake's scratch: completions due now
-    std::priority_queue<Delayed, std::vector<Delayed>, Later> delayed_;
+    CompletionQueue delayed_;   // after the last byte: the delay, then the callback
     uint64_t last_update_ = 0, next_id_ = 0;
     bool rates_stale_ = false; // a flow started: share_rates() before time moves on
     // The first cycle a flow can leave its last link at the current rates (they hold until a
@@ -150,13 +156,19 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     uint64_t next_end_ = 0;
     sc_core::sc_event wake_;
     bool fifo_ = false;
+    bool keep_tracks_ = true, traced_ = false;
     std::priority_queue<TraceChange, std::vector<TraceChange>, std::greater<TraceChange>>
         trace_changes_;
     uint64_t trace_seq_ = 0;
     std::vector<uint64_t> starts_; // reserve()'s scratch: the start on each link of the route
 
     int link_index(int from, int to) const; // -1 when not adjacent
-    const Route& route(int src, int dst);
+    Route& route(int src, int dst);
+    // Adds the routes' counts since the last call to their routers and links (and under fifo
+    // the links' stall cycles); stats() calls it, so reading is always up to date.
+    void settle_counts();
+    friend class NocRouter;
+    friend class NocLink;
     void advance(uint64_t now);
     static void settle(NocLink& l, uint64_t now);   // its busy and stall time up to now
     static void settle(NocRouter& r, uint64_t now); // its busy time up to now
@@ -168,8 +180,7 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     void on_wake();
     // fifo (noc_fifo.cpp): books the links of `path` for `wire` bytes from `now` on and queues
     // the completion; the wake that delivers it, and one per traced change.
-    void reserve(const Route& path, uint64_t wire, uint64_t delay, uint64_t id, Done done,
-                 uint64_t now);
+    void reserve(Route& path, uint64_t wire, uint64_t delay, uint64_t id, Done done, uint64_t now);
     void trace_change(NocLink& l, uint64_t at, uint64_t value, uint64_t now);
     void write_trace_changes(uint64_t now);
     void wake_at(uint64_t at, uint64_t now);

@@ -17,6 +17,8 @@ TimingResult simulate(const Workload& w, const HardwareSpec& hw, const TilePlan&
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     Accelerator accelerator(hw.rdu ? "rdu" : "accelerator", hw);
     Scheduler scheduler("scheduler", accelerator, w, hw, plan, options);
+    // The links' busy intervals feed only the timeline's tracks.
+    if (accelerator.noc && !options.timeline) accelerator.noc->keep_busy_tracks(false);
     // Our own writer, not sc_create_vcd_trace_file: see hw/vcd_writer.hpp. Removed again if the
     // simulation throws.
     std::unique_ptr<VcdWriter> vcd;
