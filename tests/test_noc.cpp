@@ -546,4 +546,10 @@ TEST_CASE("A router's busy time is the union of stays that arrive out of order",
     log.add(2, 5000000, 5000000, 5000000); // empty: nothing
     log.fold();
     CHECK(log.busy(2) == 0);
+    // Owner 2, 10,000 disjoint stays of 3 cycles in reverse order, all added at 0 (the worst
+    // case of the insertion sort, which gives way to std::sort): 30,000 cycles.
+    StayLog reverse(3);
+    for (uint64_t i = 10000; i-- > 0;) reverse.add(2, 10 * i, 10 * i + 3, 0);
+    reverse.fold();
+    CHECK(reverse.busy(2) == 30000);
 }

@@ -46,12 +46,32 @@ class StayLog {
     std::vector<uint64_t> counted_;           // per owner: the union below the floor
     std::vector<size_t> first_;               // fold's scratch: where each owner's stays begin
     std::vector<Stay> sorted_;                // fold's scratch
-    std::vector<Interval> merged_;            // fold's scratch
+    std::vector<Interval> fresh_, merged_;    // fold's scratch
     uint64_t floor_ = 0;
     size_t kept_total_ = 0;
     size_t next_fold_ = kMinFold;
     static constexpr size_t kMinFold = 1 << 16;
+    static void sort_nearly_sorted(std::vector<Interval>& v);
 };
+
+// Stays come nearly in order (each starts at or after the time it was added, which grows):
+// insertion sort is then about one pass. Past 8 moves an element on average it gives way to
+// std::sort, so that no order costs more than O(n log n).
+inline void StayLog::sort_nearly_sorted(std::vector<Interval>& v) {
+    const size_t budget = 8 * v.size();
+    size_t moves = 0;
+    for (size_t k = 1; k < v.size(); ++k) {
+        const Interval x = v[k];
+        size_t j = k;
+        for (; j > 0 && x < v[j - 1]; --j) v[j] = v[j - 1];
+        v[j] = x;
+        moves += k - j;
+        if (moves > budget) {
+            std::sort(v.begin(), v.end());
+            return;
+        }
+    }
+}
 
 inline void StayLog::fold() {
     // Counting sort by owner: two passes over the log.
@@ -68,10 +88,13 @@ inline void StayLog::fold() {
         if (first_[o] == first_[o + 1]) continue;
         std::vector<Interval>& kept = kept_[o];
         kept_total_ -= kept.size();
-        merged_.assign(kept.begin(), kept.end());
+        // The new stays sorted, then merged with the kept ones (already sorted).
+        fresh_.clear();
         for (size_t k = first_[o]; k < first_[o + 1]; ++k)
-            merged_.push_back({sorted_[k].start, sorted_[k].end});
-        std::sort(merged_.begin(), merged_.end());
+            fresh_.push_back({sorted_[k].start, sorted_[k].end});
+        sort_nearly_sorted(fresh_);
+        merged_.resize(kept.size() + fresh_.size());
+        std::merge(kept.begin(), kept.end(), fresh_.begin(), fresh_.end(), merged_.begin());
         kept.clear();
         for (const Interval& i : merged_) {
             if (!kept.empty() && i.first <= kept.back().second)
