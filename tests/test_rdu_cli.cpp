@@ -157,6 +157,33 @@ TEST_CASE("validate and analyze run on an RDU, the gap causes adding up", "[rdu]
     }
 }
 
+TEST_CASE("The RDU's switches arbitrate fair or fifo, and validate adds up under fifo",
+          "[rdu][cli][fifo]") {
+    // The FFT tiles' compute cycles come from the mapping, not the network: the same under both
+    // arbitrations (12 · tiles + 512 on the extended unit, as above). The network changes only
+    // when bytes arrive, so the gap causes still add up to simulated − analytic.
+    TempDir dir("rdu-fifo");
+    const std::string exp =
+        write_experiment(dir, tiny_rdu("extended") + "switch: {arbitration: fifo}\n");
+    const nlohmann::json r =
+        run_cli_json({"run", exp, "-q", "--set", "simulation.vcd=false", "-o", dir.file("o")}, {},
+                     dir.file("o/report.json"));
+    const auto& f = op_in(r, "conv1_fft");
+    CHECK(f.at("compute_cycles").get<double>() == 12 * f.at("tiles").get<double>() + 512);
+    const nlohmann::json v =
+        run_cli_json({"validate", exp, "-q", "-o", dir.file("v")}, {}, dir.file("v/validate.json"));
+    const auto& g = v.at("causes");
+    CHECK(g.at("sum_of_causes").get<double>() ==
+          Approx(g.at("simulated_cycles").get<double>() - g.at("analytic_cycles").get<double>())
+              .margin(1.0));
+    const CliResult bad =
+        run_cli({"run", write_experiment(dir, tiny_rdu("extended") + "switch: {arbitration: rr}\n"),
+                 "-q", "-o", dir.file("b")});
+    CHECK(bad.exit_code == 2);
+    CHECK_THAT(bad.err, Contains("hw.yaml:9:") && Contains("hardware.switch.arbitration") &&
+                            Contains("fair") && Contains("fifo"));
+}
+
 TEST_CASE("The shipped RDU experiments run on both variants with the mapping by hand",
           "[rdu][cli]") {
     // rdu-hyena at L = 512: 1024-point FFTs of bf16 complex points (4 B) on 32 lanes × 6

@@ -6,3 +6,4 @@ case_run mesh-fuse-all-L2048-full configs/experiments/marca-32core-mesh.yaml --s
 case_run mesh-fuse-all-L2048-one-layer configs/experiments/marca-32core-mesh.yaml --set workload.seq_len=2048 "${quiet[@]}"
 case_run mesh-fuse-all-L2048-one-layer-1-token configs/experiments/marca-32core-mesh.yaml --set workload.seq_len=2048 --set mapping.step_tokens=1 "${quiet[@]}"
 sweep_run aggregation-sweep configs/sweeps/aggregation-32core-mesh.yaml
+case_run mesh-fuse-all-L2048-full-fifo configs/experiments/marca-32core-mesh.yaml --set workload.seq_len=2048 --set simulation.layers=all --set hardware.interconnect.arbitration=fifo "${quiet[@]}"
