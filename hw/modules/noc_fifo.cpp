@@ -82,8 +82,7 @@ void Noc::on_wake_fifo() {
     write_trace_changes(now);
     arrived_.clear();
     delayed_.take_due(now, arrived_);
-    uint64_t next = std::numeric_limits<uint64_t>::max();
-    next = delayed_.next_at();
+    uint64_t next = delayed_.next_at(); // the largest uint64_t when none is due
     if (!trace_changes_.empty()) next = std::min(next, trace_changes_.top().at);
     if (next != std::numeric_limits<uint64_t>::max()) wake_at(next, now);
     // The completions may book more transfers (and ask for earlier wakes).
