@@ -528,8 +528,8 @@ TEST_CASE("The arbitration key is read and its mistakes name the key", "[noc][fi
 
 TEST_CASE("A router's busy time is the union of stays that arrive out of order", "[noc][fifo]") {
     // Owner 0: 200,000 stays [20i, 20i + 5) added in pairs out of order (i + 1 before i), each
-    // at 20i: disjoint, 200,000 × 5 = 1,000,000 cycles, across several folds (one per 65,536
-    // stays or more). Owner 1: overlapping stays [10i, 10i + 15), i < 100,000, added at 10i, each
+    // at 20i: disjoint, 200,000 × 5 = 1,000,000 cycles, across many folds (one per 64 stays
+    // or more). Owner 1: overlapping stays [10i, 10i + 15), i < 100,000, added at 10i, each
     // reaching past the next add time: one interval [0, 999,990 + 15) = 1,000,005 cycles. Owner 2:
     // none.
     StayLog log(3), overlapping(3);
