@@ -3,7 +3,7 @@
 // Every figure below is derived by hand in the comment beside it.
 #include "hw/cost/noc_route.hpp"
 #include "hw/modules/accelerator.hpp"
-#include "hw/modules/stay_log.hpp"
+#include "hw/modules/stay_union.hpp"
 #include "sim/config/config_tree.hpp"
 #include "sim/config/schema.hpp"
 #include "sim_fork.hpp"
@@ -532,23 +532,23 @@ TEST_CASE("A router's busy time is the union of stays that arrive out of order",
     // or more). Owner 1: overlapping stays [10i, 10i + 15), i < 100,000, added at 10i, each
     // reaching past the next add time: one interval [0, 999,990 + 15) = 1,000,005 cycles. Owner 2:
     // none.
-    StayLog log(3), overlapping(3);
+    StayUnion disjoint(3), overlapping(3);
     for (uint64_t i = 0; i < 200000; i += 2) {
-        log.add(0, 20 * (i + 1), 20 * (i + 1) + 5, 20 * i);
-        log.add(0, 20 * i, 20 * i + 5, 20 * i);
+        disjoint.add(0, 20 * (i + 1), 20 * (i + 1) + 5, 20 * i);
+        disjoint.add(0, 20 * i, 20 * i + 5, 20 * i);
     }
     for (uint64_t i = 0; i < 100000; ++i) overlapping.add(1, 10 * i, 10 * i + 15, 10 * i);
-    log.fold();
+    disjoint.fold();
     overlapping.fold();
-    CHECK(log.busy(0) == 1000000);
+    CHECK(disjoint.busy(0) == 1000000);
     CHECK(overlapping.busy(1) == 100000 * 10 + 5);
-    CHECK(log.busy(2) == 0);
-    log.add(2, 5000000, 5000000, 5000000); // empty: nothing
-    log.fold();
-    CHECK(log.busy(2) == 0);
+    CHECK(disjoint.busy(2) == 0);
+    disjoint.add(2, 5000000, 5000000, 5000000); // empty: nothing
+    disjoint.fold();
+    CHECK(disjoint.busy(2) == 0);
     // Owner 2, 10,000 disjoint stays of 3 cycles in reverse order, all added at 0 (the worst
     // case of the insertion sort, which gives way to std::sort): 30,000 cycles.
-    StayLog reverse(3);
+    StayUnion reverse(3);
     for (uint64_t i = 10000; i-- > 0;) reverse.add(2, 10 * i, 10 * i + 3, 0);
     reverse.fold();
     CHECK(reverse.busy(2) == 30000);

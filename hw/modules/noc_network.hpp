@@ -11,7 +11,7 @@
 #include "hw/cost/hardware.hpp"
 #include "hw/modules/completion_queue.hpp"
 #include "hw/modules/module_stats.hpp"
-#include "hw/modules/stay_log.hpp"
+#include "hw/modules/stay_union.hpp"
 #include "hw/modules/transfer_backend.hpp"
 #include "hw/modules/vcd_writer.hpp"
 
@@ -136,7 +136,7 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     std::vector<int> used_routes_;            // indices in routes_, in order of first use
     std::vector<Booking> bookings_;           // fifo: per link
     bool counts_stale_ = false;               // routes or bookings hold counts not settled
-    StayLog stays_;                           // fifo: per router, its transfers' stays
+    StayUnion stays_;                         // fifo: per router, its transfers' stays
     std::vector<Flow> flows_;                 // slots; active_ lists those in use
     // active_ in no particular order; active_links_ in the order the links got their first
     // flow (the water-filling's order of ties).

@@ -15,9 +15,9 @@
 
 namespace fusesim {
 
-class StayLog {
+class StayUnion {
   public:
-    explicit StayLog(size_t owners) : owners_(owners) {}
+    explicit StayUnion(size_t owners) : owners_(owners) {}
 
     // [start, end) for `owner`, added at `now` (start >= now; now never decreases).
     void add(int owner, uint64_t start, uint64_t end, uint64_t now) {
@@ -60,7 +60,7 @@ class StayLog {
 // Stays come nearly in order (each starts at or after the time it was added, which grows):
 // insertion sort is then about one pass. Past 8 moves an element on average it gives way to
 // std::sort, so that no order costs more than O(n log n).
-inline void StayLog::sort_nearly_sorted(std::vector<Interval>& v) {
+inline void StayUnion::sort_nearly_sorted(std::vector<Interval>& v) {
     const size_t budget = 8 * v.size();
     size_t moves = 0;
     for (size_t k = 1; k < v.size(); ++k) {
@@ -76,7 +76,7 @@ inline void StayLog::sort_nearly_sorted(std::vector<Interval>& v) {
     }
 }
 
-inline void StayLog::fold(Owner& o) {
+inline void StayUnion::fold(Owner& o) {
     sort_nearly_sorted(o.fresh);
     merged_.resize(o.kept.size() + o.fresh.size());
     std::merge(o.kept.begin(), o.kept.end(), o.fresh.begin(), o.fresh.end(), merged_.begin());
