@@ -131,6 +131,26 @@ void Noc::send(int src, int dst, int64_t bytes, Done done) {
     const int64_t payload = std::max<int64_t>(0, bytes);
     const int64_t packet = std::max<int64_t>(1, ic.packet_bytes);
     const int64_t packets = (payload + packet - 1) / packet;
+    const uint64_t id = next_id_++;
+    const auto wire = static_cast<uint64_t>(payload + packets * ic.header_bytes);
+    Route& path = route(src, dst);
+    const auto hops = static_cast<uint64_t>(path.links.size());
+    const int64_t head = packets > 0 ? std::min(payload, packet) + ic.header_bytes : 0;
+    const uint64_t delay = hops * ic.hop_latency_cycles + ic.latency_cycles +
+                           (hops > 0 ? transfer_cycles(head, ic.bytes_per_cycle) : 0);
+    ++path.transfers;
+    path.wire += wire;
+    counts_stale_ = true;
+    if (hops == 0 || wire == 0 || ic.bytes_per_cycle <= 0) {
+        // Nothing to share: the bytes take no time on the links.
+        delayed_.push(now + delay, id, std::move(done));
+        wake_now();
+        return;
+    }
+    if (fifo_) {
+        reserve(path, wire, delay, id, std::move(done), now);
+        return;
+    }
     int slot; // a slot of flows_, reused with the memory of its vectors
     if (!free_.empty()) {
         slot = free_.back();
@@ -140,32 +160,11 @@ void Noc::send(int src, int dst, int64_t bytes, Done done) {
         flows_.emplace_back();
     }
     Flow& f = flows_[static_cast<size_t>(slot)];
-    f.id = next_id_++;
-    f.wire = static_cast<uint64_t>(payload + packets * ic.header_bytes);
-    Route& path = route(src, dst);
+    f.id = id;
+    f.wire = wire;
     f.route = &path;
-    const auto hops = static_cast<uint64_t>(path.links.size());
-    const int64_t head = packets > 0 ? std::min(payload, packet) + ic.header_bytes : 0;
-    f.delay = hops * ic.hop_latency_cycles + ic.latency_cycles +
-              (hops > 0 ? transfer_cycles(head, ic.bytes_per_cycle) : 0);
-    ++path.transfers;
-    path.wire += f.wire;
-    counts_stale_ = true;
+    f.delay = delay;
     f.done = std::move(done);
-    if (hops == 0 || f.wire == 0 || ic.bytes_per_cycle <= 0) {
-        // Nothing to share: the bytes take no time on the links.
-        delayed_.push(now + f.delay, f.id, std::move(f.done));
-        f.done = nullptr;
-        free_.push_back(slot);
-        wake_now();
-        return;
-    }
-    if (fifo_) {
-        reserve(path, f.wire, f.delay, f.id, std::move(f.done), now);
-        f.done = nullptr;
-        free_.push_back(slot);
-        return;
-    }
     f.remaining = static_cast<double>(f.wire);
     f.rate = 0; // until share_rates() in this instant
     for (int r : path.routers) {
