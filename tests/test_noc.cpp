@@ -552,4 +552,13 @@ TEST_CASE("A router's busy time is the union of stays that arrive out of order",
     for (uint64_t i = 10000; i-- > 0;) reverse.add(2, 10 * i, 10 * i + 3, 0);
     reverse.fold();
     CHECK(reverse.busy(2) == 30000);
+    // A stay that overlaps or touches the one before merges with it ([100, 120) and [90, 105)
+    // into [90, 120); [115, 130) and [130, 200) into [115, 200)); [115, 130) overlaps [90, 120)
+    // too, though [200, 210) came between. Union [90, 210): 120 cycles.
+    StayUnion hulls(1);
+    for (const auto& [start, end] : std::vector<std::pair<uint64_t, uint64_t>>{
+             {100, 120}, {90, 105}, {200, 210}, {115, 130}, {130, 200}})
+        hulls.add(0, start, end, 0);
+    hulls.fold();
+    CHECK(hulls.busy(0) == 120);
 }

@@ -24,6 +24,14 @@ class StayUnion {
         floor_ = now;
         if (end <= start) return;
         Owner& o = owners_[static_cast<size_t>(owner)];
+        // A busy owner's stays mostly overlap the one before: their hull is their union.
+        if (!o.fresh.empty()) {
+            Interval& last = o.fresh.back();
+            if (start <= last.second && end >= last.first) {
+                last = {std::min(last.first, start), std::max(last.second, end)};
+                return;
+            }
+        }
         o.fresh.push_back({start, end});
         if (o.fresh.size() >= o.next_fold) fold(o);
     }
