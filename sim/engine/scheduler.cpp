@@ -52,7 +52,8 @@ void Scheduler::on_event() {
     ++wakeups_;
     // Progress in core order, so that the outcome never depends on callback order.
     while (!dirty_list_.empty()) {
-        std::vector<int> list;
+        std::vector<int>& list = progress_list_;
+        list.clear();
         list.swap(dirty_list_);
         std::sort(list.begin(), list.end());
         for (int c : list) dirty_[c] = 0;
@@ -156,7 +157,8 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
     }
     // What must come in: chunks not usable here. (The output is allocated when the tile starts
     // computing: a prefetch holds only inputs.)
-    std::vector<int> keep;
+    std::vector<int>& keep = fetch_keep_;
+    keep.clear();
     int64_t need = 0;
     keep.push_back(tile.out_chunk);
     for (uint32_t r = tile.in_begin; r < tile.in_end; ++r) {
@@ -173,7 +175,8 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
     // A tile reached after fetches ahead of it uses the room they kept for it.
     const int64_t kept = reserve_[t];
     // A fetch ahead keeps room for the tiles it skips (positions cs.next .. ahead_of - 1).
-    std::vector<std::pair<int, int64_t>> skipped;
+    std::vector<std::pair<int, int64_t>>& skipped = fetch_skipped_;
+    skipped.clear();
     int64_t skipped_bytes = 0;
     for (size_t i = cs.next; i < ahead_of; ++i) {
         const int s = cs.queue[i];

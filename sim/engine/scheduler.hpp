@@ -88,6 +88,10 @@ class Scheduler : public sc_core::sc_module {
     uint64_t wakeups_ = 0;
     std::vector<char> dirty_;
     std::vector<int> dirty_list_;
+    // Scratch, reused so that no event allocates: on_event's list of cores; start_fetch's chunks
+    // to keep and the tiles it skips (it never runs inside itself: kick() defers progress).
+    std::vector<int> progress_list_, fetch_keep_;
+    std::vector<std::pair<int, int64_t>> fetch_skipped_;
     sc_core::sc_event kick_event_;
     TileCoster coster_; // tile cycles, the SRAM bank time cached per operand signature
 
