@@ -1,7 +1,7 @@
 // The busy time of many owners (a network's routers under `arbitration: fifo`): per owner, the
 // length of the union of its stays, which arrive in any order, each starting at or after the
 // time at which it was added (that time never decreases). Each owner appends its new stays to a
-// buffer of its own (the buffers' ends for a thousand owners stay in cache); when a buffer has
+// buffer of its own, or merges one into the last when they overlap or touch; when a buffer has
 // grown past twice what the owner keeps, a fold sorts it, merges it with the kept intervals,
 // counts what lies below the add time (final: nothing added later starts before it) and keeps
 // only the disjoint intervals above it: O(log n) per stay, memory that of the stays to come.

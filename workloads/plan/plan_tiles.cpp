@@ -76,7 +76,8 @@ void PlanBuilder::resolve(int layer, int t, const Box& s) {
 // row-major, last axis fastest): see SliceGeometry. Id 0 is a whole chunk.
 uint32_t PlanBuilder::geometry_of(const Box& slice, const Box& chunk, int64_t bytes_per_element) {
     const size_t n = slice.lo.size();
-    std::vector<int64_t> pitch(n + 1, bytes_per_element); // bytes per step of axis a
+    int64_t pitch[Coords::kCapacity + 1]; // bytes per step of axis a (no allocation: one per ref)
+    pitch[n] = bytes_per_element;
     for (size_t a = n; a-- > 0;) pitch[a] = pitch[a + 1] * (chunk.hi[a] - chunk.lo[a]);
     auto extent = [&](size_t a) { return slice.hi[a] - slice.lo[a]; };
     size_t j = n; // innermost axis the slice cuts, n: none
