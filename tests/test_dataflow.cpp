@@ -3,12 +3,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 using namespace fusesim;
 
 namespace {
 
 // y = x·W1, z = exp(y), out = z·W2 over l = 1024, d = 256, e = 512, f = 256, fp32.
-Workload two_gemms() {
+Workload two_gemms(const char* act_type = "elementwise") {
     Workload w;
     WorkloadBuilder b(w);
     b.dim("l", 1024);
@@ -19,7 +21,7 @@ Workload two_gemms() {
     b.declare("w1", TensorRole::Weight);
     b.declare("w2", TensorRole::Weight);
     b.add("gemm1", "y[l,e] += x[l,d] * w1[d,e]", "projection", "");
-    b.add("act", "z[l,e] = exp(y[l,e])", "elementwise", "");
+    b.add("act", "z[l,e] = exp(y[l,e])", act_type, "");
     b.add("gemm2", "out[l,f] += z[l,e] * w2[e,f]", "projection", "");
     w.finalize();
     return w;
@@ -70,4 +72,34 @@ TEST_CASE("Dataflow: intermediates stay on chip, the layer takes max(sum of comp
         CHECK(r.ops[1].cycles == 381);
         CHECK(r.ops[2].cycles == 24385);
     }
+}
+
+TEST_CASE("Dataflow: an operator that moves no DRAM byte has an unbounded intensity",
+          "[analytic][dataflow]") {
+    // exp reads y and writes z, both on chip: ops 524,288 over 0 B. Its roofline point is the
+    // peak, 8192 PEs ÷ CPO 4 = 2048 ops/cycle (0 would say it cannot run at all). Its type has
+    // no other operator, so the type's intensity is unbounded too; the projections' mean leaves
+    // nothing out: gemm1 moves x + w1 = 1,572,864 B, gemm2 w2 + out = 1,572,864 B, the same ops,
+    // so the mean is ops ÷ 1,572,864.
+    const AnalyticReport r = analyze_dataflow(two_gemms(), core(256));
+    REQUIRE(r.ops.size() == 3);
+    CHECK(r.ops[1].ops == 524288);
+    CHECK(std::isinf(r.ops[1].intensity()));
+    CHECK(r.ops[1].attainable_ops_per_cycle == Approx(2048));
+    CHECK(r.ops[0].intensity() == Approx(static_cast<double>(r.ops[0].ops) / 1572864));
+    REQUIRE(r.types.size() == 2);
+    CHECK(r.types[0].type == "projection");
+    CHECK(r.types[0].intensity == Approx(static_cast<double>(r.ops[0].ops) / 1572864));
+    CHECK(r.types[1].type == "elementwise");
+    CHECK(std::isinf(r.types[1].intensity));
+    CHECK(r.types[1].attainable_ops_per_cycle == Approx(8192));
+
+    // Counted in the projections' type, exp leaves their mean alone (a 0 in its place would
+    // give 2·ops·i ÷ (2·ops + 524,288) instead of i = ops ÷ 1,572,864). With no ops, 0.
+    const AnalyticReport mixed = analyze_dataflow(two_gemms("projection"), core(256));
+    REQUIRE(mixed.types.size() == 1);
+    CHECK(mixed.types[0].intensity == Approx(static_cast<double>(r.ops[0].ops) / 1572864));
+    CHECK(mixed.types[0].ops == 2 * r.ops[0].ops + 524288);
+    OpCost none;
+    CHECK(none.intensity() == 0);
 }

@@ -3,13 +3,16 @@
 #include "hw/cost/rdu_op.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 
 namespace fusesim {
 
 double OpCost::intensity() const {
     const int64_t b = dram_bytes();
-    return b > 0 ? static_cast<double>(ops) / static_cast<double>(b) : 0.0;
+    if (b > 0) return static_cast<double>(ops) / static_cast<double>(b);
+    return ops > 0 ? std::numeric_limits<double>::infinity() : 0.0;
 }
 
 int64_t op_read_bytes(const Workload& w, const Operator& op, const Box& box) {
@@ -79,7 +82,8 @@ OpCost cost_op_layer_by_layer(const Workload& w, const HardwareSpec& hw, int op_
 
 void summarize_types(AnalyticReport& r, const HardwareSpec& hw, int64_t layers) {
     std::map<std::string, size_t> type_index;
-    std::vector<double> weighted(0);
+    // Per type: Σ intensity × ops and Σ ops over its operators of bounded intensity.
+    std::vector<double> weighted, bounded_ops;
     r.types.clear();
     r.layer_cycles = r.layer_ops = r.layer_dram_bytes = 0;
     for (const OpCost& c : r.ops) {
@@ -88,19 +92,28 @@ void summarize_types(AnalyticReport& r, const HardwareSpec& hw, int64_t layers) 
             it = type_index.emplace(c.type, r.types.size()).first;
             r.types.push_back(TypeCost{c.type});
             weighted.push_back(0);
+            bounded_ops.push_back(0);
         }
         TypeCost& t = r.types[it->second];
         t.ops += c.ops;
         t.dram_bytes += c.dram_bytes();
         t.cycles += c.cycles;
-        weighted[it->second] += c.intensity() * static_cast<double>(c.ops);
+        if (std::isfinite(c.intensity())) {
+            weighted[it->second] += c.intensity() * static_cast<double>(c.ops);
+            bounded_ops[it->second] += static_cast<double>(c.ops);
+        }
         r.layer_cycles += c.cycles;
         r.layer_ops += c.ops;
         r.layer_dram_bytes += c.dram_bytes();
     }
     for (size_t i = 0; i < r.types.size(); ++i) {
         TypeCost& t = r.types[i];
-        if (t.ops > 0) t.intensity = weighted[i] / static_cast<double>(t.ops);
+        // Operators that move no DRAM byte are left out of the mean: their intensity is unbounded
+        // (README "Analytical model"); so is the type's when all of them are such.
+        if (bounded_ops[i] > 0)
+            t.intensity = weighted[i] / bounded_ops[i];
+        else if (t.ops > 0)
+            t.intensity = std::numeric_limits<double>::infinity();
         if (t.dram_bytes > 0)
             t.intensity_ratio = static_cast<double>(t.ops) / static_cast<double>(t.dram_bytes);
         t.attainable_ops_per_cycle =

@@ -25,7 +25,7 @@ struct OpCost {
     double utilization = 0;      // spatial: ops·CPO ÷ (compute cycles · PEs)
     SpatialMapping mapping;
     int64_t dram_bytes() const { return read_bytes + write_bytes; }
-    double intensity() const; // ops per DRAM byte (0 when no bytes)
+    double intensity() const; // ops per DRAM byte (+∞ with ops and no bytes, 0 with no ops)
     bool compute_bound() const { return compute_cycles >= memory_cycles; }
     double attainable_ops_per_cycle = 0; // roofline: min(PEs ÷ CPO, intensity × bandwidth)
 };
@@ -35,7 +35,8 @@ struct TypeCost {
     int64_t ops = 0;
     int64_t dram_bytes = 0;
     uint64_t cycles = 0;
-    double intensity = 0;       // ops-weighted mean of the operators' intensities (the paper's)
+    double intensity = 0;       // ops-weighted mean of the operators' bounded intensities (the
+                                // paper's); +∞ when none of its operators moves a DRAM byte
     double intensity_ratio = 0; // total ops ÷ total bytes (what bounds latency)
     double attainable_ops_per_cycle = 0; // roofline at `intensity`
 };

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -106,16 +107,15 @@ std::string roofline_script(const HardwareSpec& hw, bool gpu, const std::vector<
          fixed(peak * 4, 0) + "]\n";
     s += "roof(x) = (x*" + fixed(bw, 6) + " < " + fixed(peak, 1) + ") ? x*" + fixed(bw, 6) + " : " +
          fixed(peak, 1) + "\nset samples 2000\n";
-    std::vector<std::string> workloads;
-    for (const auto& p : points)
-        if (std::find(workloads.begin(), workloads.end(), p.workload) == workloads.end())
-            workloads.push_back(p.workload);
-    // Point shapes by operator type, in order of first appearance (the same in both panels).
-    std::vector<std::string> types;
-    for (const auto& p : points)
-        for (const auto& t : p.report.types)
-            if (std::find(types.begin(), types.end(), t.type) == types.end())
-                types.push_back(t.type);
+    // Colours by workload, point shapes by operator type, both in order of first appearance.
+    auto add_once = [](std::vector<std::string>& v, const std::string& x) {
+        if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+    };
+    std::vector<std::string> workloads, types;
+    for (const auto& p : points) {
+        add_once(workloads, p.workload);
+        for (const auto& t : p.report.types) add_once(types, t.type);
+    }
     static const int kShapes[] = {7, 5, 9, 11, 13, 15, 4, 6, 8, 10, 12, 14, 1, 2, 3};
     int block = 0;
     for (Stage stage : {Stage::Prefill, Stage::Decode}) {
@@ -126,7 +126,8 @@ std::string roofline_script(const HardwareSpec& hw, bool gpu, const std::vector<
             const std::string colour = std::to_string(
                 std::find(workloads.begin(), workloads.end(), p.workload) - workloads.begin() + 1);
             for (const auto& t : p.report.types) {
-                if (t.ops <= 0 || t.intensity <= 0) continue;
+                const bool on_log_axis = t.intensity > 0 && std::isfinite(t.intensity);
+                if (t.ops <= 0 || !on_log_axis) continue;
                 const size_t k = static_cast<size_t>(std::find(types.begin(), types.end(), t.type) -
                                                      types.begin());
                 const std::string name = "$P" + std::to_string(block++);
@@ -218,11 +219,10 @@ int cmd_analyze(const CommandArgs& args) {
     ResolvedExperiment e = load_experiment(args.experiment, args.overrides, args.files);
     ExperimentSpec x = read_experiment(e); // every section, also those analyze does not use
     const HardwareSpec& hw = x.hw;
-    const std::vector<WorkloadSpec>& specs = x.workloads;
     const bool dataflow = x.analysis.execution == Execution::Dataflow;
 
     std::vector<Point> points;
-    for (const auto& ws : specs)
+    for (const auto& ws : x.workloads)
         for (Stage stage : ws.stages)
             for (int64_t L : ws.seq_lens) {
                 Workload w = ws.build(stage, L);

@@ -1,7 +1,7 @@
 // fusesim: the command line. Parses arguments, dispatches to a command, maps failures to exit
 // codes (2: configuration or usage error, 1: anything else).
 #include "sim/cli/commands.hpp"
-#include "sim/cli/huge_pages.hpp"
+#include "sim/cli/heap_pages.hpp"
 #include "sim/config/config_reader.hpp"
 #include "sim/config/config_tree.hpp"
 #include "sim/engine/memory_budget.hpp"
@@ -19,7 +19,7 @@
 // (the executable's definition wins at link time), sets the variable, then enters SystemC as
 // the library would: no command, `--help` included, ever prints the banner, whatever the caller's
 // environment. Child processes (sweep points) inherit the variable. First of all, the binary
-// re-executes itself once with huge pages for its heap (sim/cli/huge_pages.hpp).
+// re-executes itself once with huge pages for its heap (sim/cli/heap_pages.hpp).
 int main(int argc, char* argv[]) {
     fusesim::reexec_with_huge_pages(argv);
     ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);

@@ -1,4 +1,4 @@
-#include "sim/cli/huge_pages.hpp"
+#include "sim/cli/heap_pages.hpp"
 
 #include <cstdlib>
 #include <fstream>

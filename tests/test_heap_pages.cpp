@@ -1,11 +1,11 @@
-// The re-execution with huge pages (sim/cli/huge_pages.hpp): when it happens and with what.
-#include "sim/cli/huge_pages.hpp"
+// The re-execution with huge pages (sim/cli/heap_pages.hpp): when it happens and with what.
+#include "sim/cli/heap_pages.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace fusesim;
 
-TEST_CASE("thp_mode reads the bracketed mode of the sysfs file", "[huge_pages]") {
+TEST_CASE("thp_mode reads the bracketed mode of the sysfs file", "[heap_pages]") {
     CHECK(thp_mode("always [madvise] never\n") == "madvise");
     CHECK(thp_mode("[always] madvise never\n") == "always");
     CHECK(thp_mode("always madvise [never]\n") == "never");
@@ -14,7 +14,7 @@ TEST_CASE("thp_mode reads the bracketed mode of the sysfs file", "[huge_pages]")
 }
 
 TEST_CASE("huge_page_tunables asks for huge pages only where it changes something",
-          "[huge_pages]") {
+          "[heap_pages]") {
     // madvise: glibc's heap gets huge pages only when it asks; the caller's other tunables stay.
     CHECK(huge_page_tunables(nullptr, "madvise") ==
           std::optional<std::string>("glibc.malloc.hugetlb=1"));
