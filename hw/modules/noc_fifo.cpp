@@ -19,10 +19,11 @@ void Noc::reserve(Route& path, uint64_t wire, uint64_t delay, uint64_t id, Done 
                   uint64_t now) {
     const uint64_t d =
         transfer_cycles(static_cast<int64_t>(wire), hw_.interconnect.bytes_per_cycle);
-    starts_.resize(path.links.size());
+    starts_.resize(path.hops);
+    const int* on_links = links_of(path);
     uint64_t at = now; // when the transfer can enter the next link
-    for (size_t k = 0; k < path.links.size(); ++k) {
-        const int link = path.links[k];
+    for (size_t k = 0; k < path.hops; ++k) {
+        const int link = on_links[k];
         Booking& b = bookings_[static_cast<size_t>(link)];
         const uint64_t start = std::max(at, b.free_at);
         // It waits over [at, start) when start > at; such a wait ends at the link's free_at,
@@ -47,11 +48,12 @@ void Noc::reserve(Route& path, uint64_t wire, uint64_t delay, uint64_t id, Done 
     path.booked += d;
     // A router holds the transfer from its start on the link into it to its end on the link out
     // of it; the source from its start on the first link, the destination until the last ends.
-    const size_t h = path.links.size();
+    const size_t h = path.hops;
+    const int* on_routers = routers_of(path);
     for (size_t k = 0; k <= h; ++k) {
         const uint64_t in = starts_[k == 0 ? 0 : k - 1];
         const uint64_t out = starts_[k == h ? h - 1 : k] + d;
-        stays_.add(path.routers[k], in, out, now);
+        stays_.add(on_routers[k], in, out, now);
     }
     const uint64_t arrive = at + d + delay;
     delayed_.push(arrive, id, std::move(done));

@@ -79,8 +79,7 @@ Noc::Noc(sc_core::sc_module_name name, const HardwareSpec& hw)
     } else {
         for (int r = 0; r < n; ++r) add_link(r, (r + 1) % n), add_link((r + 1) % n, r);
     }
-    routes_.resize(static_cast<size_t>(n) * static_cast<size_t>(n));
-    routed_.assign(routes_.size(), 0);
+    route_of_.assign(static_cast<size_t>(n) * static_cast<size_t>(n), -1);
     if (fifo_) bookings_.resize(links.size());
     spare_.assign(links.size(), 0);
     unfixed_.assign(links.size(), 0);
@@ -100,17 +99,20 @@ int Noc::link_index(int from, int to) const {
     return -1;
 }
 
-Noc::Route& Noc::route(int src, int dst) {
-    const size_t at = static_cast<size_t>(src) * routers.size() + static_cast<size_t>(dst);
-    Route& r = routes_[at];
-    if (!routed_[at]) {
-        routed_[at] = 1;
-        used_routes_.push_back(static_cast<int>(at));
-        noc_route(hw_, src, dst, r.routers);
-        for (size_t k = 1; k < r.routers.size(); ++k)
-            r.links.push_back(link_index(r.routers[k - 1], r.routers[k]));
+int Noc::route(int src, int dst) {
+    int& id = route_of_[static_cast<size_t>(src) * routers.size() + static_cast<size_t>(dst)];
+    if (id < 0) {
+        id = static_cast<int>(routes_.size());
+        noc_route(hw_, src, dst, path_);
+        Route r;
+        r.at = hops_.size();
+        r.hops = path_.size() - 1;
+        hops_.insert(hops_.end(), path_.begin(), path_.end());
+        for (size_t k = 1; k < path_.size(); ++k)
+            hops_.push_back(link_index(path_[k - 1], path_[k]));
+        routes_.push_back(r);
     }
-    return r;
+    return id;
 }
 
 NocLink* Noc::link(int from, int to) const {
@@ -133,8 +135,9 @@ void Noc::send(int src, int dst, int64_t bytes, Done done) {
     const int64_t packets = (payload + packet - 1) / packet;
     const uint64_t id = next_id_++;
     const auto wire = static_cast<uint64_t>(payload + packets * ic.header_bytes);
-    Route& path = route(src, dst);
-    const auto hops = static_cast<uint64_t>(path.links.size());
+    const int route_id = route(src, dst);
+    Route& path = routes_[static_cast<size_t>(route_id)];
+    const auto hops = static_cast<uint64_t>(path.hops);
     const int64_t head = packets > 0 ? std::min(payload, packet) + ic.header_bytes : 0;
     const uint64_t delay = hops * ic.hop_latency_cycles + ic.latency_cycles +
                            (hops > 0 ? transfer_cycles(head, ic.bytes_per_cycle) : 0);
@@ -162,19 +165,21 @@ void Noc::send(int src, int dst, int64_t bytes, Done done) {
     Flow& f = flows_[static_cast<size_t>(slot)];
     f.id = id;
     f.wire = wire;
-    f.route = &path;
+    f.route = route_id;
     f.delay = delay;
     f.done = std::move(done);
     f.remaining = static_cast<double>(f.wire);
     f.rate = 0; // until share_rates() in this instant
-    for (int r : path.routers) {
-        NocRouter& router = *routers[static_cast<size_t>(r)];
+    const int* on_routers = routers_of(path);
+    for (size_t k = 0; k <= path.hops; ++k) {
+        NocRouter& router = *routers[static_cast<size_t>(on_routers[k])];
         settle(router, now);
         ++router.flows_;
     }
-    f.pos.resize(path.links.size());
-    for (size_t k = 0; k < path.links.size(); ++k) {
-        const int l = path.links[k];
+    f.pos.resize(path.hops);
+    const int* on_links = links_of(path);
+    for (size_t k = 0; k < path.hops; ++k) {
+        const int l = on_links[k];
         NocLink& link = *links[static_cast<size_t>(l)];
         settle(link, now);
         if (link.flows_.empty()) active_links_.push_back(l);
@@ -194,16 +199,17 @@ void Noc::settle_counts() {
     if (!counts_stale_) return; // every module's stats() asks: once per change is enough
     counts_stale_ = false;
     if (fifo_) stays_.fold();
-    for (int at : used_routes_) {
-        Route& r = routes_[static_cast<size_t>(at)];
+    for (Route& r : routes_) {
         if (r.transfers == 0) continue;
-        for (int k : r.routers) {
-            ModuleStats& st = routers[static_cast<size_t>(k)]->stats_;
+        const int* on_routers = routers_of(r);
+        for (size_t k = 0; k <= r.hops; ++k) {
+            ModuleStats& st = routers[static_cast<size_t>(on_routers[k])]->stats_;
             st.bytes += r.wire;
             st.transfers += r.transfers;
         }
-        for (int k : r.links) {
-            ModuleStats& st = links[static_cast<size_t>(k)]->stats_;
+        const int* on_links = links_of(r);
+        for (size_t k = 0; k < r.hops; ++k) {
+            ModuleStats& st = links[static_cast<size_t>(on_links[k])]->stats_;
             st.bytes += r.wire;
             st.transfers += r.transfers;
             st.busy_cycles += r.booked;
@@ -282,9 +288,12 @@ void Noc::share_rates() {
             f.fixed = true;
             f.rate = share;
             --left;
-            for (int l : f.route->links) {
-                spare_[static_cast<size_t>(l)] -= share;
-                --unfixed_[static_cast<size_t>(l)];
+            const Route& path = routes_[static_cast<size_t>(f.route)];
+            const int* on_links = links_of(path);
+            for (size_t k = 0; k < path.hops; ++k) {
+                const auto l = static_cast<size_t>(on_links[k]);
+                spare_[l] -= share;
+                --unfixed_[l];
             }
         }
     }
@@ -293,9 +302,10 @@ void Noc::share_rates() {
 void Noc::remove_flow(int slot) {
     Flow& f = flows_[static_cast<size_t>(slot)];
     const uint64_t now = last_update_;
-    const Route& path = *f.route;
-    for (size_t k = 0; k < path.links.size(); ++k) {
-        const int l = path.links[k];
+    const Route& path = routes_[static_cast<size_t>(f.route)];
+    const int* on_links = links_of(path);
+    for (size_t k = 0; k < path.hops; ++k) {
+        const int l = on_links[k];
         NocLink& link = *links[static_cast<size_t>(l)];
         settle(link, now);
         // Out of the link's list in O(1): the last flow on it takes this one's place.
@@ -304,15 +314,17 @@ void Noc::remove_flow(int slot) {
         link.flows_.pop_back();
         if (moved != slot) {
             Flow& m = flows_[static_cast<size_t>(moved)];
-            const std::vector<int>& on = m.route->links;
-            m.pos[static_cast<size_t>(std::find(on.begin(), on.end(), l) - on.begin())] = at;
+            const Route& theirs = routes_[static_cast<size_t>(m.route)];
+            const int* on = links_of(theirs);
+            m.pos[static_cast<size_t>(std::find(on, on + theirs.hops, l) - on)] = at;
         }
         if (link.flows_.empty()) erase_one(active_links_, l);
         link.in_flight_ -= f.wire;
         set_in_flight(link, now);
     }
-    for (int r : path.routers) {
-        NocRouter& router = *routers[static_cast<size_t>(r)];
+    const int* on_routers = routers_of(path);
+    for (size_t k = 0; k <= path.hops; ++k) {
+        NocRouter& router = *routers[static_cast<size_t>(on_routers[k])];
         settle(router, now);
         --router.flows_;
     }

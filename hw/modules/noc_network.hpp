@@ -96,11 +96,13 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     const std::vector<int>& dram_routers() const { return dram_routers_; }
 
   private:
-    // The routers and links from one router to another, computed once per pair.
-    // Its transfers' counts are kept here and added to its routers and links when statistics
-    // are read (settle_counts): one update per transfer instead of one per hop.
+    // The routers and links from one router to another, computed once per pair used: its
+    // hops + 1 routers then its hops links, at `at` in hops_ (one contiguous run, so a booking
+    // streams through it). Its transfers' counts are kept here and added to its routers and
+    // links when statistics are read (settle_counts): one update per transfer, not per hop.
     struct Route {
-        std::vector<int> routers, links;
+        size_t at = 0;
+        size_t hops = 0;
         uint64_t transfers = 0, wire = 0; // wire bytes
         uint64_t booked = 0;              // fifo: cycles booked on each of its links
     };
@@ -110,7 +112,7 @@ class Noc : public sc_core::sc_module, public TransferBackend {
         uint64_t free_at = 0, waited_until = 0, stall = 0;
     };
     struct Flow {
-        const Route* route = nullptr;
+        int route = -1;       // in routes_
         std::vector<int> pos; // per link of the route: the flow's index in that link's flows_
         int active_pos = -1;  // its index in active_
         double remaining = 0; // wire bytes still to leave the last link
@@ -131,13 +133,16 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     HardwareSpec hw_;
     std::vector<int> dram_routers_;
     std::vector<std::vector<int>> out_links_; // per router: links leaving it
-    std::vector<Route> routes_;               // per (src, dst): src × routers + dst
-    std::vector<char> routed_;                // ... whether it is computed yet
-    std::vector<int> used_routes_;            // indices in routes_, in order of first use
-    std::vector<Booking> bookings_;           // fifo: per link
-    bool counts_stale_ = false;               // routes or bookings hold counts not settled
-    StayUnion stays_;                         // fifo: per router, its transfers' stays
-    std::vector<Flow> flows_;                 // slots; active_ lists those in use
+    // The routes used, in order of first use; route_of_ maps src × routers + dst to one of
+    // them (-1: not used yet): 4 bytes per pair instead of a Route.
+    std::vector<Route> routes_;
+    std::vector<int> route_of_;
+    std::vector<int> hops_;         // the routes' routers and links
+    std::vector<int> path_;         // route()'s scratch
+    std::vector<Booking> bookings_; // fifo: per link
+    bool counts_stale_ = false;     // routes or bookings hold counts not settled
+    StayUnion stays_;               // fifo: per router, its transfers' stays
+    std::vector<Flow> flows_;       // slots; active_ lists those in use
     // active_ in no particular order; active_links_ in the order the links got their first
     // flow (the water-filling's order of ties).
     std::vector<int> free_, active_, active_links_;
@@ -163,7 +168,9 @@ class Noc : public sc_core::sc_module, public TransferBackend {
     std::vector<uint64_t> starts_; // reserve()'s scratch: the start on each link of the route
 
     int link_index(int from, int to) const; // -1 when not adjacent
-    Route& route(int src, int dst);
+    int route(int src, int dst);            // its index in routes_, computed at first use
+    const int* routers_of(const Route& r) const { return hops_.data() + r.at; }
+    const int* links_of(const Route& r) const { return hops_.data() + r.at + r.hops + 1; }
     // Adds the routes' counts since the last call to their routers and links (and under fifo
     // the links' stall cycles); stats() calls it, so reading is always up to date.
     void settle_counts();
