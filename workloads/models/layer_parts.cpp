@@ -25,6 +25,11 @@ Workload finish(Workload w, const std::string& input, const std::string& output)
     return w;
 }
 
+void mark_state_out(Workload& w, const std::vector<std::string>& tensors) {
+    for (const auto& t : tensors)
+        w.tensors[static_cast<size_t>(w.tensor_index(t))].state_out = true;
+}
+
 void add_norm(WorkloadBuilder& b, const std::string& prefix, const std::string& in,
               const std::string& out, bool layer_norm) {
     const std::string p = prefix + "_";

@@ -95,10 +95,7 @@ Workload build_mamba1(const MambaParams& p, Stage stage, int64_t batch, int64_t 
     b.add("out_proj", "o[b,l,m] += yg[b,l,d] * w_out[d,m]", "projection");
     b.add("residual", "out[b,l,m] = o[b,l,m] + u[b,l,m]", "elementwise");
     Workload out = model_parts::finish(std::move(w), "u", "out");
-    // Decode: the state this token leaves for the next (workload.decode_state says where it is).
-    if (decode)
-        for (const char* t : {"h", "conv_state_new"})
-            out.tensors[static_cast<size_t>(out.tensor_index(t))].state_out = true;
+    if (decode) model_parts::mark_state_out(out, {"h", "conv_state_new"});
     return out;
 }
 
@@ -110,9 +107,8 @@ constexpr double kMaxDim = model_parts::kMaxDim;
 // The keys of `model: mamba1`, in the order the reference lists them.
 using model_parts::d_model;
 constexpr Param d_state = required("d_state", T::Integer, 1, kMaxDim, "state size N");
-constexpr Param expand = optional("expand", T::Integer, 1, 64, "2", 2, "inner width ÷ `d_model`");
-constexpr Param d_inner =
-    optional("d_inner", T::Integer, 1, kMaxDim, "`expand` × `d_model`", 0, "inner width D");
+using model_parts::d_inner;
+using model_parts::expand;
 constexpr Param d_conv =
     optional("d_conv", T::Integer, 1, 1024, "4", 4, "width of the causal convolution");
 constexpr Param dt_rank =

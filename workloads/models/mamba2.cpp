@@ -158,10 +158,7 @@ Workload build_mamba2(const Mamba2Params& p, Stage stage, int64_t batch, int64_t
     b.add("out_proj", "o[b,l,m] += yf[b,l,d] * w_out[d,m]", "projection");
     b.add("residual", "out[b,l,m] = o[b,l,m] + u[b,l,m]", "elementwise");
     Workload out = model_parts::finish(std::move(w), "u", "out");
-    // Decode: the state this token leaves for the next (workload.decode_state says where it is).
-    if (decode)
-        for (const char* t : {"h", "conv_state_new"})
-            out.tensors[static_cast<size_t>(out.tensor_index(t))].state_out = true;
+    if (decode) model_parts::mark_state_out(out, {"h", "conv_state_new"});
     return out;
 }
 
@@ -174,9 +171,8 @@ constexpr double kMaxDim = model_parts::kMaxDim;
 // Mamba-2 models, Dao & Gu 2024).
 using model_parts::d_model;
 constexpr Param d_state = optional("d_state", T::Integer, 1, kMaxDim, "128", 128, "state size N");
-constexpr Param expand = optional("expand", T::Integer, 1, 64, "2", 2, "inner width ÷ `d_model`");
-constexpr Param d_inner =
-    optional("d_inner", T::Integer, 1, kMaxDim, "`expand` × `d_model`", 0, "inner width D");
+using model_parts::d_inner;
+using model_parts::expand;
 constexpr Param head_dim = optional("head_dim", T::Integer, 1, kMaxDim, "64", 64,
                                     "head width P; heads H = D ÷ P (P must divide D)");
 constexpr Param n_groups =
