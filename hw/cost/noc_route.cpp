@@ -44,14 +44,20 @@ void noc_route(const HardwareSpec& hw, int src, int dst, std::vector<int>& path)
     }
 }
 
-int noc_hops(const HardwareSpec& hw, int src, int dst) {
-    if (hw.interconnect.topology == "mesh") {
-        const int cols = static_cast<int>(std::max<int64_t>(1, hw.interconnect.cols));
-        return std::abs(src / cols - dst / cols) + std::abs(src % cols - dst % cols);
-    }
-    const int n = noc_routers(hw);
-    const int cw = ((dst - src) % n + n) % n;
-    return std::min(cw, n - cw);
+HopCount::HopCount(const HardwareSpec& hw)
+    : kind_(hw.interconnect.topology == "mesh"   ? Kind::Mesh
+            : hw.interconnect.topology == "ring" ? Kind::Ring
+                                                 : Kind::Link),
+      cols_(static_cast<int>(std::max<int64_t>(1, hw.interconnect.cols))),
+      routers_(noc_routers(hw)) {}
+
+int HopCount::operator()(int src, int dst) const {
+    // A bus or p2p link, or DRAM as an endpoint: one link (energy.hpp's interconnect_hops).
+    if (kind_ == Kind::Link || src < 0 || dst < 0) return src == dst ? 0 : 1;
+    if (kind_ == Kind::Mesh)
+        return std::abs(src / cols_ - dst / cols_) + std::abs(src % cols_ - dst % cols_);
+    const int cw = ((dst - src) % routers_ + routers_) % routers_;
+    return std::min(cw, routers_ - cw);
 }
 
 std::vector<int> noc_dram_routers(const HardwareSpec& hw) {
@@ -72,8 +78,7 @@ int noc_channel_router(const std::vector<int>& dram_routers, int64_t channel) {
 }
 
 int interconnect_hops(const HardwareSpec& hw, int src, int dst) {
-    if (is_noc(hw.interconnect.topology) && src >= 0 && dst >= 0) return noc_hops(hw, src, dst);
-    return interconnect_hops(hw.interconnect.topology, src, dst);
+    return HopCount(hw)(src, dst);
 }
 
 } // namespace fusesim

@@ -21,10 +21,6 @@ int noc_routers(const HardwareSpec& hw);
 std::vector<int> noc_route(const HardwareSpec& hw, int src, int dst);
 void noc_route(const HardwareSpec& hw, int src, int dst, std::vector<int>& path); // into `path`
 
-// Links on that route (0 when src = dst): Manhattan distance on a mesh, the shorter ring
-// distance on a ring.
-int noc_hops(const HardwareSpec& hw, int src, int dst);
-
 // `interconnect.dram_routers`, or its default: on a mesh the routers of the west and east edge
 // columns alternating (row 0 west, row 0 east, row 1 west, ...; one column: each row once); on a
 // ring router 0.
@@ -34,7 +30,21 @@ std::vector<int> noc_dram_routers(const HardwareSpec& hw);
 int noc_channel_router(const std::vector<int>& dram_routers, int64_t channel);
 
 // Links a transfer from core `src` to core `dst` crosses: one on a bus and on p2p links,
-// noc_hops on a mesh or ring (what the interconnect energy counts per byte).
+// the route's links on a mesh or ring (HopCount below; what the interconnect energy counts per
+// byte).
 int interconnect_hops(const HardwareSpec& hw, int src, int dst);
+
+// interconnect_hops with the topology looked up once (it runs for every transfer). On a mesh or
+// ring, the links of the route (0 when src = dst): the Manhattan distance on a mesh, the shorter
+// way round on a ring.
+class HopCount {
+  public:
+    explicit HopCount(const HardwareSpec& hw);
+    int operator()(int src, int dst) const;
+
+  private:
+    enum class Kind { Link, Mesh, Ring } kind_;
+    int cols_, routers_;
+};
 
 } // namespace fusesim

@@ -1,7 +1,5 @@
 #include "hw/modules/noc_dram_path.hpp"
 
-#include "hw/cost/noc_route.hpp"
-
 namespace fusesim {
 
 void NocDramPath::transfer(const Transfer& t, Done done) {
@@ -16,7 +14,7 @@ void NocDramPath::transfer(const Transfer& t, Done done) {
     for (size_t c = 0; c < parts.size(); ++c) {
         if (parts[c] <= 0) continue;
         const int at = noc_channel_router(noc_.dram_routers(), static_cast<int64_t>(c));
-        byte_hops_ += parts[c] * interconnect_hops(hw_, at, core);
+        byte_hops_ += parts[c] * hops_(at, core);
         noc_.send(read ? at : core, read ? core : at, parts[c], joins_.part(join));
     }
 }

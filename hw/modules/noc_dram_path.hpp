@@ -6,6 +6,7 @@
 #pragma once
 
 #include "hw/cost/hardware.hpp"
+#include "hw/cost/noc_route.hpp"
 #include "hw/modules/join_pool.hpp"
 #include "hw/modules/noc_network.hpp"
 #include "hw/modules/transfer_backend.hpp"
@@ -15,13 +16,13 @@ namespace fusesim {
 class NocDramPath : public TransferBackend {
   public:
     NocDramPath(const HardwareSpec& hw, TransferBackend& dram, Noc& noc)
-        : hw_(hw), dram_spec_(hw.dram), dram_(dram), noc_(noc) {}
+        : hops_(hw), dram_spec_(hw.dram), dram_(dram), noc_(noc) {}
     void transfer(const Transfer& t, Done done) override;
     // Bytes × hops the DRAM traffic crossed on the network (for the interconnect's energy).
     int64_t byte_hops() const { return byte_hops_; }
 
   private:
-    HardwareSpec hw_;
+    HopCount hops_;
     int64_t byte_hops_ = 0;
     DramSpec dram_spec_;
     TransferBackend& dram_;

@@ -1,7 +1,5 @@
 #include "sim/engine/scheduler.hpp"
 
-#include "hw/cost/noc_route.hpp"
-
 #include <algorithm>
 #include <stdexcept>
 
@@ -9,8 +7,8 @@ namespace fusesim {
 
 Scheduler::Scheduler(sc_core::sc_module_name name, Accelerator& accelerator, const Workload& w,
                      const HardwareSpec& hw, const TilePlan& plan, const SimOptions& options)
-    : sc_module(name), w_(w), hw_(hw), plan_(plan), options_(options), hw_top_(accelerator),
-      dram_(accelerator.dram.get()),
+    : sc_module(name), w_(w), hw_(hw), hops_(hw), plan_(plan), options_(options),
+      hw_top_(accelerator), dram_(accelerator.dram.get()),
       streams_(options.stream_operands
                    ? plan_streams(w, plan, hw.core.sram_bytes - w.resident_sram_per_core)
                    : StreamPlan{}),
@@ -247,8 +245,7 @@ bool Scheduler::start_fetch(int t, size_t ahead_of) {
     reserve_[t] = out_bytes;
     reserved_[core] += out_bytes;
     moves_[t] = dram_bytes + noc_bytes > 0;
-    rec_.fetch_started(tile, now, dram_bytes, noc_bytes,
-                       noc_bytes > 0 ? interconnect_hops(hw_, noc_src, core) : 0);
+    rec_.fetch_started(tile, now, dram_bytes, noc_bytes, noc_bytes > 0 ? hops_(noc_src, core) : 0);
     fetch_start_[t] = now;
     pending_[t] = 1; // released below, so zero-byte fetches complete in order too
     if (dram_bytes > 0) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "hw/cost/hardware.hpp"
+#include "hw/cost/noc_route.hpp"
 #include "hw/modules/accelerator.hpp"
 #include "sim/engine/dram_address.hpp"
 #include "sim/engine/memory.hpp"
@@ -60,6 +61,7 @@ class Scheduler : public sc_core::sc_module {
 
     const Workload& w_;
     const HardwareSpec& hw_;
+    const HopCount hops_; // links between two cores (for the interconnect's energy)
     const TilePlan& plan_;
     SimOptions options_;
     Accelerator& hw_top_;  // the cores, DRAM port and interconnect this scheduler drives
