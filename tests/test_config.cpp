@@ -521,6 +521,24 @@ TEST_CASE("Map lookup stays consistent and linear for many keys", "[config]") {
                Contains("more than 250000 values"));
 }
 
+TEST_CASE("Config files are read whole at any size fstat reports", "[config]") {
+    TempDir dir("whole");
+    std::string text, why;
+    // Sizes around the first buffer (the size fstat gives + 1) and the limit.
+    for (size_t size : {size_t{0}, size_t{1}, size_t{4095}, size_t{70000}, kMaxFileBytes}) {
+        const std::string path = dir.file("f.yaml");
+        std::string body(size, 'x');
+        for (size_t i = 0; i < size; i += 97) body[i] = static_cast<char>('a' + i % 26);
+        write_file(path, body);
+        REQUIRE(read_config_file(path, text, why));
+        CHECK(text == body);
+    }
+    // /proc files are regular with a size of 0, yet have content: the buffer grows to hold it.
+    REQUIRE(read_config_file("/proc/self/status", text, why));
+    CHECK(text.rfind("Name:", 0) == 0);
+    CHECK(text.back() == '\n');
+}
+
 TEST_CASE("Config files that are not regular files or are too large are refused", "[config]") {
     TempDir dir("files");
     const std::string fifo = dir.file("fifo.yaml");

@@ -1,5 +1,6 @@
 #include "sim/config/config_tree.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -149,10 +150,16 @@ bool read_config_file(const std::string& path, std::string& text, std::string& w
         return false;
     };
     if (static_cast<std::size_t>(st.st_size) > kMaxFileBytes) return too_big();
-    // Read at most one byte past the limit: a file that grows meanwhile is still bounded.
-    text.assign(kMaxFileBytes + 1, '\0');
+    // Read at most one byte past the limit: a file that grows meanwhile is still bounded. The
+    // buffer starts at the size fstat gave (not the limit: a sweep reads thousands of files).
+    const std::size_t limit = kMaxFileBytes + 1;
+    text.assign(std::min(static_cast<std::size_t>(st.st_size) + 1, limit), '\0');
     std::size_t got = 0;
-    while (got < text.size()) {
+    while (true) {
+        if (got == text.size()) {
+            if (text.size() == limit) break;
+            text.resize(std::min(2 * text.size(), limit));
+        }
         const ssize_t n = ::read(fd, &text[got], text.size() - got);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
